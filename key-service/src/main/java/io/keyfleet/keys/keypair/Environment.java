@@ -1,0 +1,6 @@
+package io.keyfleet.keys.keypair;
+
+/** Keys are never shared across environments: a sandbox key can never be used for production. */
+public enum Environment {
+    SANDBOX, PRODUCTION
+}

@@ -1,0 +1,13 @@
+package io.keyfleet.keys.support;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "keyfleet.keys")
+public interface KeysConfig {
+
+    /** How long a replaced key version stays valid so in-flight callers don't break. */
+    @WithDefault("PT24H")
+    Duration defaultGracePeriod();
+}

@@ -1,0 +1,276 @@
+package io.keyfleet.kit.outbox;
+
+import io.keyfleet.events.EventHeaders;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes committed outbox rows to Kafka and marks them sent.
+ *
+ * <p>Per-aggregate order across replicas: every batch runs in one database transaction that first takes a
+ * PostgreSQL transaction-level advisory lock, so only one replica publishes at a time and it publishes the
+ * unsent rows in id order. Rows are marked sent only after the broker acknowledged all of them (idempotent
+ * producer, acks=all); a failed batch is rolled back and sent again after a backoff, which can duplicate
+ * events but never reorders or loses them. Consumers drop the duplicates by event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** "kfoutbox" in ASCII: one advisory lock per database, and every service has its own database. */
+    static final long RELAY_LOCK = 0x6b666f7574626f78L;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    OutboxConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @ConfigProperty(name = "quarkus.application.name", defaultValue = "keyfleet")
+    String applicationName;
+
+    private final Semaphore wakeUps = new Semaphore(0);
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong oldestUnsentAgeSeconds = new AtomicLong();
+    private Counter published;
+    private Counter failures;
+    private volatile boolean running;
+    private Thread worker;
+    private Producer<String, String> producer;
+
+    void onStart(@Observes StartupEvent event) {
+        published = Counter.builder("keyfleet.outbox.published").description("Events published from the outbox").register(registry);
+        failures = Counter.builder("keyfleet.outbox.publish.failures").description("Outbox batches that failed and will be retried").register(registry);
+        Gauge.builder("keyfleet.outbox.backlog", backlog, AtomicLong::get).description("Committed events not yet published").register(registry);
+        Gauge.builder("keyfleet.outbox.oldest.unsent.age.seconds", oldestUnsentAgeSeconds, AtomicLong::get)
+                .description("Age of the oldest unpublished event").register(registry);
+        if (!config.relayEnabled()) {
+            LOG.info("Outbox relay disabled by keyfleet.outbox.relay-enabled=false");
+            return;
+        }
+        running = true;
+        worker = new Thread(this::run, "outbox-relay");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        if (worker != null) {
+            wakeUps.release();
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeProducer(Duration.ofSeconds(2));
+    }
+
+    /** Called after a local transaction that recorded events has committed. */
+    void wakeUp() {
+        wakeUps.release();
+    }
+
+    private void run() {
+        Duration backoff = config.initialBackoff();
+        while (running) {
+            try {
+                int count = publishOneBatch();
+                backoff = config.initialBackoff();
+                if (count < config.batchSize()) {
+                    wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUps.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                failures.increment();
+                LOG.warnf("Outbox publish failed, retrying in %d ms: %s", backoff.toMillis(), describe(e));
+                closeProducer(Duration.ZERO);
+                sleepQuietly(backoff);
+                backoff = min(backoff.multipliedBy(2), config.maxBackoff());
+            }
+        }
+    }
+
+    /** Publishes up to one batch; returns how many rows were published (0 if another replica holds the lock). */
+    int publishOneBatch() {
+        return QuarkusTransaction.requiringNew()
+                .timeout((int) config.sendTimeout().plusSeconds(30).toSeconds())
+                .call(() -> {
+                    if (!takeRelayLock()) {
+                        return 0;
+                    }
+                    List<OutboxEvent> batch = entityManager
+                            .createQuery("from OutboxEvent where sentAt is null order by id", OutboxEvent.class)
+                            .setMaxResults(config.batchSize())
+                            .getResultList();
+                    if (batch.isEmpty()) {
+                        return 0;
+                    }
+                    send(batch);
+                    entityManager.createQuery("update OutboxEvent set sentAt = :now where id in :ids")
+                            .setParameter("now", Instant.now())
+                            .setParameter("ids", batch.stream().map(row -> row.id).toList())
+                            .executeUpdate();
+                    published.increment(batch.size());
+                    return batch.size();
+                });
+    }
+
+    private boolean takeRelayLock() {
+        Object locked = entityManager.createNativeQuery("select pg_try_advisory_xact_lock(?1)")
+                .setParameter(1, RELAY_LOCK)
+                .getSingleResult();
+        return Boolean.TRUE.equals(locked);
+    }
+
+    private void send(List<OutboxEvent> batch) throws Exception {
+        Producer<String, String> kafka = producer();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        for (OutboxEvent row : batch) {
+            acks.add(kafka.send(toRecord(row)));
+        }
+        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static ProducerRecord<String, String> toRecord(OutboxEvent row) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(row.topic, row.aggregateId, row.envelope);
+        header(record, EventHeaders.EVENT_ID, row.eventId.toString());
+        header(record, EventHeaders.TYPE, row.eventType);
+        header(record, EventHeaders.SCHEMA_VERSION, Integer.toString(row.schemaVersion));
+        header(record, EventHeaders.TENANT_ID, row.tenantId);
+        if (row.correlationId != null) {
+            header(record, EventHeaders.CORRELATION_ID, row.correlationId);
+        }
+        return record;
+    }
+
+    private static void header(ProducerRecord<String, String> record, String name, String value) {
+        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private synchronized Producer<String, String> producer() {
+        if (producer == null) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, applicationName + "-outbox-relay");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+            props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+            int timeoutMs = (int) config.sendTimeout().toMillis();
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 5_000));
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, 6_000));
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producer = new KafkaProducer<>(props);
+        }
+        return producer;
+    }
+
+    /** A failed producer is dropped, so records of a failed batch are not delivered after its retry. */
+    private synchronized void closeProducer(Duration timeout) {
+        if (producer != null) {
+            try {
+                producer.close(timeout);
+            } catch (RuntimeException e) {
+                LOG.debugf("Closing the outbox producer failed: %s", describe(e));
+            }
+            producer = null;
+        }
+    }
+
+    @Scheduled(every = "${keyfleet.outbox.backlog-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void measureBacklog() {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Object[] row = (Object[]) entityManager.createNativeQuery(
+                            "select count(*), min(created_at) from outbox_event where sent_at is null")
+                    .getSingleResult();
+            backlog.set(((Number) row[0]).longValue());
+            Instant oldest = row[1] == null ? null : toInstant(row[1]);
+            oldestUnsentAgeSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, Instant.now()).toSeconds()));
+        });
+    }
+
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void deleteSentRows() {
+        Instant cutoff = Instant.now().minus(config.retention());
+        QuarkusTransaction.requiringNew().run(() -> entityManager
+                .createQuery("delete from OutboxEvent where sentAt < :cutoff")
+                .setParameter("cutoff", cutoff)
+                .executeUpdate());
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
