@@ -1,0 +1,416 @@
+package io.keyfleet.localstack;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+
+import java.io.Closeable;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one process), running in a child JVM
+ * so that it can be stopped and started again mid-test and its Scala classpath never meets the caller's.
+ *
+ * <p>The child's classpath is read from the resource {@code kafka-broker.classpath}, written at build time by
+ * {@code maven-dependency-plugin:build-classpath}, so it does not depend on how the caller was started (surefire,
+ * a {@code @QuarkusTest} class loader, or {@code java -cp} of a plain jar).
+ *
+ * <p>Directory layout: {@code <dataDir>/kraft-logs} holds the formatted log directory (topics and metadata),
+ * {@code <dataDir>/server.properties} the configuration of the current run and {@code <dataDir>/broker.log} the
+ * broker's output. A given data directory is kept and reused by later runs; without one a temporary directory is used
+ * and deleted when the JVM exits. The broker is stopped when the JVM exits, and the child exits on its own if the
+ * parent JVM is killed (see {@link KafkaBrokerMain}).
+ */
+public final class KafkaBroker {
+
+    /** Names the broker on its child JVM's command line, before the long class path: {@code -Dkeyfleet.kafka.port=<port>}. */
+    public static final String COMMAND_LINE_MARKER = "-Dkeyfleet.kafka.port";
+
+    private static final System.Logger LOG = System.getLogger(KafkaBroker.class.getName());
+    private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration GRACEFUL_STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration FORCED_STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(10);
+    private static final int NODE_ID = 1;
+    private static final int LOG_LINES_IN_ERRORS = 40;
+    private static final List<String> JVM_OPTIONS = List.of("-Xms128m", "-Xmx512m", "-Djava.awt.headless=true",
+            "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+
+    private final Path baseDirectory;
+    private final boolean temporary;
+    private final int port;
+    private final Path kraftLogDirectory;
+    private final Path configFile;
+    private final Path logFile;
+    private final Thread shutdownHook;
+    private Process process;
+
+    private KafkaBroker(Path baseDirectory, boolean temporary, int port) {
+        this.baseDirectory = baseDirectory;
+        this.temporary = temporary;
+        this.port = port;
+        this.kraftLogDirectory = baseDirectory.resolve("kraft-logs");
+        this.configFile = baseDirectory.resolve("server.properties");
+        this.logFile = baseDirectory.resolve("broker.log");
+        this.shutdownHook = new Thread(this::stopAndCleanUp, "keyfleet-kafka-stop-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts a broker and waits until it answers.
+     *
+     * @param dataDirOrNull where topics live across runs, or null for a temporary directory deleted when the JVM exits
+     * @param port          the client port on localhost, or 0 to pick a free one; {@link #start()} reuses it
+     * @throws IllegalStateException if the port is taken, or the broker exits or does not answer within 60 s (the
+     *                               message has the last lines of its log)
+     */
+    public static KafkaBroker start(Path dataDirOrNull, int port) {
+        LocalPorts.requireValidPort(port);
+        if (port != 0) {
+            LocalPorts.requireFree(port, "Kafka broker");
+        }
+        boolean temporary = dataDirOrNull == null;
+        Path baseDirectory = temporary
+                ? LocalFiles.createTempDirectory("keyfleet-kafka-")
+                : LocalFiles.createDirectories(dataDirOrNull.toAbsolutePath());
+        KafkaBroker broker = new KafkaBroker(baseDirectory, temporary, port == 0 ? LocalPorts.findFree() : port);
+        try {
+            broker.start();
+        } catch (RuntimeException e) {
+            broker.discard();
+            throw e;
+        }
+        return broker;
+    }
+
+    /**
+     * Starts this broker again after {@link #stop()}: same port, same data directory, so clients configured with
+     * {@link #bootstrapServers()} reconnect and find their topics.
+     *
+     * @throws IllegalStateException if it is running already, the port is taken, or it does not come up
+     */
+    public synchronized void start() {
+        if (isRunning()) {
+            throw new IllegalStateException("Kafka broker on port " + port + " is already running");
+        }
+        LocalPorts.requireFree(port, "Kafka broker");
+        int controllerPort = LocalPorts.findFreeOtherThan(port);
+        writeConfig(controllerPort);
+        String classpath = childClasspath();
+        LocalFiles.startRunInLog(logFile, "starting Kafka broker on port " + port + " (controller port "
+                + controllerPort + ")");
+        if (!isFormatted()) {
+            formatStorage(classpath);
+        }
+        process = launch(classpath, KafkaBrokerMain.class.getName(), configFile.toString());
+        try {
+            awaitAnswer(process);
+        } catch (RuntimeException e) {
+            stopProcess();
+            throw e;
+        }
+        LOG.log(Level.INFO, "Kafka broker is up on " + bootstrapServers() + " (data: " + kraftLogDirectory + ")");
+    }
+
+    /** Stops and starts the broker on the same port and data directory. */
+    public synchronized void restart() {
+        stop();
+        start();
+    }
+
+    /**
+     * Stops the broker: a graceful shutdown first, then a forced one after 10 s; returns once the port is free.
+     * Safe to call when it is already stopped.
+     */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        stopProcess();
+        if (!LocalPorts.awaitFree(port, PORT_RELEASE_TIMEOUT)) {
+            LOG.log(Level.WARNING, "Kafka broker stopped but port " + port + " is still in use after "
+                    + PORT_RELEASE_TIMEOUT.toSeconds() + " s");
+        }
+        LOG.log(Level.INFO, "Kafka broker on " + bootstrapServers() + " stopped");
+    }
+
+    /** {@code 127.0.0.1:<port>}; stays the same across {@link #stop()} and {@link #start()}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The process id of the broker's child JVM while it runs. */
+    public synchronized Optional<Long> pid() {
+        return isRunning() ? Optional.of(process.pid()) : Optional.empty();
+    }
+
+    /** The broker's output (all runs on this data directory, each starting with a {@code === keyfleet:} line). */
+    public Path logFile() {
+        return logFile;
+    }
+
+    private void stopProcess() {
+        Process stopping = process;
+        process = null;
+        if (stopping == null) {
+            return;
+        }
+        if (stopping.isAlive()) {
+            stopping.destroy(); // SIGTERM: Kafka's shutdown hook does a controlled shutdown
+            if (!waitFor(stopping, GRACEFUL_STOP_TIMEOUT)) {
+                LOG.log(Level.WARNING, "Kafka broker on port " + port + " did not stop within "
+                        + GRACEFUL_STOP_TIMEOUT.toSeconds() + " s; killing it");
+                stopping.destroyForcibly();
+                if (!waitFor(stopping, FORCED_STOP_TIMEOUT)) {
+                    LOG.log(Level.WARNING, "Kafka broker process " + stopping.pid() + " is still alive after kill");
+                }
+            }
+        }
+        closeQuietly(stopping.getOutputStream());
+    }
+
+    /** The shutdown hook: stop, and delete a temporary data directory (it is kept until now for restarts). */
+    private synchronized void stopAndCleanUp() {
+        stop();
+        if (temporary) {
+            LocalFiles.deleteRecursively(baseDirectory);
+        }
+    }
+
+    /** After a failed first start: nothing to stop at exit, and a temporary directory can go now. */
+    private void discard() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook cleans up
+        }
+        if (temporary) {
+            LocalFiles.deleteRecursively(baseDirectory);
+        }
+    }
+
+    private void writeConfig(int controllerPort) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", String.valueOf(NODE_ID));
+        config.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("log.dirs", kraftLogDirectory.toString());
+        config.put("auto.create.topics.enable", "true");
+        config.put("num.partitions", "3");
+        config.put("default.replication.factor", "1");
+        config.put("min.insync.replicas", "1");
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "5");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.num.partitions", "5");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        String header = "# written by keyfleet local-stack KafkaBroker on every start" + System.lineSeparator();
+        String text = config.entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue())
+                .collect(Collectors.joining(System.lineSeparator(), header, System.lineSeparator()));
+        try {
+            Files.writeString(configFile, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + configFile, e);
+        }
+    }
+
+    private boolean isFormatted() {
+        return Files.isRegularFile(kraftLogDirectory.resolve("meta.properties"));
+    }
+
+    private void formatStorage(String classpath) {
+        String clusterId = Uuid.randomUuid().toString();
+        Process format = launch(classpath, "kafka.tools.StorageTool",
+                "format", "--cluster-id", clusterId, "--config", configFile.toString());
+        boolean finished = waitFor(format, FORMAT_TIMEOUT);
+        closeQuietly(format.getOutputStream());
+        if (!finished) {
+            format.destroyForcibly();
+            throw failure("Formatting the Kafka log directory " + kraftLogDirectory + " did not finish within "
+                    + FORMAT_TIMEOUT.toSeconds() + " s", null);
+        }
+        if (format.exitValue() != 0) {
+            throw failure("Formatting the Kafka log directory " + kraftLogDirectory + " failed with exit code "
+                    + format.exitValue(), null);
+        }
+    }
+
+    private Process launch(String classpath, String mainClass, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(JVM_OPTIONS);
+        command.add(COMMAND_LINE_MARKER + "=" + port);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(List.of(arguments));
+        try {
+            // standard input stays a pipe from this JVM: KafkaBrokerMain exits when it closes
+            return new ProcessBuilder(command)
+                    .directory(baseDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start " + command.get(0) + " for " + mainClass, e);
+        }
+    }
+
+    private void awaitAnswer(Process broker) {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (!LocalPorts.isAccepting(port)) {
+            requireAliveAndInTime(broker, deadline, null);
+            LocalPorts.sleep(Duration.ofMillis(100));
+        }
+        Properties adminConfig = new Properties();
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "keyfleet-local-stack-readiness");
+        // Kafka clients load their plugin classes through the context class loader; make it the one that loaded
+        // kafka-clients for this class, or a caller's loader (e.g. Quarkus's) yields ClassCastExceptions
+        Thread thread = Thread.currentThread();
+        ClassLoader callerContextLoader = thread.getContextClassLoader();
+        thread.setContextClassLoader(Admin.class.getClassLoader());
+        try (Admin admin = Admin.create(adminConfig)) {
+            Exception lastError = null;
+            while (true) {
+                requireAliveAndInTime(broker, deadline, lastError);
+                try {
+                    Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+                            .nodes().get(3, TimeUnit.SECONDS);
+                    if (!nodes.isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    lastError = e;
+                    LocalPorts.sleep(Duration.ofMillis(200));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+                }
+            }
+        } finally {
+            thread.setContextClassLoader(callerContextLoader);
+        }
+    }
+
+    private void requireAliveAndInTime(Process broker, long deadline, Exception lastError) {
+        if (!broker.isAlive()) {
+            throw failure("Kafka broker process exited with code " + broker.exitValue()
+                    + " before it answered on " + bootstrapServers(), lastError);
+        }
+        if (System.nanoTime() > deadline) {
+            throw failure("Kafka broker did not answer on " + bootstrapServers() + " within "
+                    + STARTUP_TIMEOUT.toSeconds() + " s", lastError);
+        }
+    }
+
+    private IllegalStateException failure(String what, Exception cause) {
+        return new IllegalStateException(what + " (data: " + baseDirectory + "). Last lines of " + logFile + ":"
+                + System.lineSeparator() + LocalFiles.lastLinesOfCurrentRun(logFile, LOG_LINES_IN_ERRORS), cause);
+    }
+
+    /**
+     * This module's own classes (for {@link KafkaBrokerMain}) followed by the broker's jars, listed at build time.
+     */
+    private static String childClasspath() {
+        List<String> entries = new ArrayList<>();
+        entries.add(ownCodeLocation().toString());
+        String listed;
+        try (InputStream resource = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (resource == null) {
+                throw new IllegalStateException("Resource io/keyfleet/localstack/" + CLASSPATH_RESOURCE + " is missing:"
+                        + " it is written by the Maven build of local-stack (./mvnw -pl local-stack install)");
+            }
+            listed = new String(resource.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + CLASSPATH_RESOURCE, e);
+        }
+        for (String entry : listed.split(Pattern.quote(File.pathSeparator))) {
+            if (!Files.exists(Path.of(entry))) {
+                throw new IllegalStateException("Kafka broker jar " + entry + " (listed in " + CLASSPATH_RESOURCE
+                        + " at build time) does not exist; rebuild local-stack: ./mvnw -pl local-stack install");
+            }
+            entries.add(entry);
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static Path ownCodeLocation() {
+        try {
+            return Path.of(KafkaBrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("Cannot tell where the local-stack classes were loaded from, so the Kafka"
+                    + " broker's child JVM cannot be given them", e);
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static boolean waitFor(Process process, Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // the child is gone; nothing to do
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaBroker[" + bootstrapServers() + ", " + baseDirectory + "]";
+    }
+}
