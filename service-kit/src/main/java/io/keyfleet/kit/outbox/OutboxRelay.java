@@ -208,7 +208,13 @@ public class OutboxRelay {
         return producer;
     }
 
-    /** A failed producer is dropped, so records of a failed batch are not delivered after its retry. */
+    /**
+     * A failed batch's producer is closed before the batch is retried, and the close waits until its sender
+     * thread has stopped. Records it did not deliver are then aborted, so none of them can reach the broker
+     * after the retried batch starts: what the broker already has is a prefix of the batch (the idempotent
+     * producer writes a partition's records in sequence), and the retry repeats that prefix in order. Letting
+     * the old producer go on delivering instead can put a later event of an aggregate before an earlier one.
+     */
     private synchronized void closeProducer(Duration timeout) {
         if (producer != null) {
             try {

@@ -12,6 +12,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.sql.Connection;
@@ -45,6 +46,9 @@ class OutboxIT {
     @Inject
     EntityManager entityManager;
 
+    @Inject
+    MeterRegistry registry;
+
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
 
@@ -62,6 +66,7 @@ class OutboxIT {
         String run = "outage-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         recordAndAwait(run + "warmup", 1); // the consumer is subscribed before the broker goes away
 
+        double failuresBefore = registry.counter("keyfleet.outbox.publish.failures").count();
         KafkaTestResource.broker().stop();
         try {
             for (int version = 1; version <= VERSIONS_PER_AGGREGATE; version++) {
@@ -69,8 +74,9 @@ class OutboxIT {
                 QuarkusTransaction.requiringNew().run(() -> IntStream.range(0, AGGREGATES)
                         .forEach(aggregate -> outbox.record("tenant-a", rotated(run + aggregate, v))));
             }
-            Thread.sleep(2_000); // the relay tries, fails and backs off
+            Thread.sleep(6_000); // the relay tries, fails and backs off (send timeout 2 s in the test profile)
             assertThat(unsentCount(run)).as("nothing can be sent while the broker is away").isEqualTo(AGGREGATES * VERSIONS_PER_AGGREGATE);
+            assertThat(registry.counter("keyfleet.outbox.publish.failures").count()).isGreaterThan(failuresBefore);
         } finally {
             KafkaTestResource.broker().start();
         }
