@@ -1,0 +1,284 @@
+package io.keyfleet.cli;
+
+import io.keyfleet.localstack.EmbeddedPostgresServer;
+import io.keyfleet.localstack.KafkaBroker;
+import io.keyfleet.localstack.LocalPorts;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A started {@link Suite}: where each component listens, which process it is, and {@link #stop()}. Closing it stops it.
+ */
+public final class RunningSuite implements AutoCloseable {
+
+    private static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PROCESS_EXIT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final List<KeyfleetService> services;
+    private final Map<KeyfleetService, Integer> servicePorts;
+    private final Duration stopGracePeriod;
+    private final SuiteListener listener;
+    private final Map<KeyfleetService, ServiceProcess> processes = new EnumMap<>(KeyfleetService.class);
+    private EmbeddedPostgresServer postgres;
+    private Long postgresPid;
+    private KafkaBroker kafka;
+    private Long kafkaPid;
+    private boolean stopped;
+
+    RunningSuite(List<KeyfleetService> services, Map<KeyfleetService, Integer> servicePorts, Duration stopGracePeriod,
+                 SuiteListener listener) {
+        this.services = List.copyOf(services);
+        this.servicePorts = new EnumMap<>(servicePorts);
+        this.stopGracePeriod = stopGracePeriod;
+        this.listener = listener;
+    }
+
+    synchronized void postgresStarted(EmbeddedPostgresServer server, Path directory) {
+        postgres = server;
+        postgresPid = readPostmasterPid(directory).orElse(null);
+    }
+
+    synchronized void kafkaStarted(KafkaBroker broker, Optional<Long> brokerPid) {
+        kafka = broker;
+        kafkaPid = brokerPid.orElse(null);
+    }
+
+    synchronized void serviceLaunched(ServiceProcess process) {
+        processes.put(process.service(), process);
+    }
+
+    ServiceProcess process(KeyfleetService service) {
+        return processes.get(service);
+    }
+
+    /** The started services in start order. */
+    public List<KeyfleetService> services() {
+        return services;
+    }
+
+    public int port(KeyfleetService service) {
+        Integer port = servicePorts.get(service);
+        if (port == null) {
+            throw new IllegalArgumentException(service + " is not part of this suite; it runs " + services);
+        }
+        return port;
+    }
+
+    /** {@code http://localhost:<port>} */
+    public URI baseUrl(KeyfleetService service) {
+        return URI.create("http://localhost:" + port(service));
+    }
+
+    /** {@code http://localhost:<port>/q/swagger-ui} */
+    public URI swaggerUiUrl(KeyfleetService service) {
+        return baseUrl(service).resolve(HealthProbe.SWAGGER_UI_PATH);
+    }
+
+    /** The JDBC URL of the service's own database, e.g. {@code jdbc:postgresql://localhost:5433/key_service}. */
+    public String jdbcUrl(KeyfleetService service) {
+        return jdbcUrl(service.databaseName());
+    }
+
+    public String jdbcUrl(String database) {
+        return requirePostgres().jdbcUrl(database);
+    }
+
+    public String databaseUser() {
+        return requirePostgres().username();
+    }
+
+    public String databasePassword() {
+        return requirePostgres().password();
+    }
+
+    public int postgresPort() {
+        return requirePostgres().port();
+    }
+
+    public int kafkaPort() {
+        return requireKafka().port();
+    }
+
+    /** {@code 127.0.0.1:<port>} */
+    public String kafkaBootstrapServers() {
+        return requireKafka().bootstrapServers();
+    }
+
+    public Path logFile(KeyfleetService service) {
+        ServiceProcess process = processes.get(service);
+        if (process == null) {
+            throw new IllegalArgumentException(service + " has not been launched");
+        }
+        return process.logFile();
+    }
+
+    /** Component name to port, in start order: {@code postgres}, {@code kafka}, then the services. */
+    public synchronized Map<String, Integer> ports() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (postgres != null) {
+            ports.put(Suite.POSTGRES, postgres.port());
+        }
+        if (kafka != null) {
+            ports.put(Suite.KAFKA, kafka.port());
+        }
+        processes.values().forEach(process -> ports.put(process.service().moduleName(), process.port()));
+        return Collections.unmodifiableMap(ports);
+    }
+
+    /**
+     * Component name to process id, in start order. PostgreSQL's is the postmaster's; Kafka's the broker's JVM. A
+     * component whose process could not be identified is left out.
+     */
+    public synchronized Map<String, Long> processIds() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        if (postgresPid != null) {
+            pids.put(Suite.POSTGRES, postgresPid);
+        }
+        if (kafkaPid != null) {
+            pids.put(Suite.KAFKA, kafkaPid);
+        }
+        processes.values().forEach(process -> pids.put(process.service().moduleName(), process.pid()));
+        return Collections.unmodifiableMap(pids);
+    }
+
+    /** Components whose process has ended although {@link #stop()} has not been called (a crash, a kill). */
+    public synchronized List<String> componentsNotRunning() {
+        List<String> gone = new ArrayList<>();
+        if (stopped) {
+            return gone;
+        }
+        if (postgresPid != null && !isAlive(postgresPid)) {
+            gone.add(Suite.POSTGRES);
+        }
+        if (kafka != null && !kafka.isRunning()) {
+            gone.add(Suite.KAFKA);
+        }
+        processes.values().stream()
+                .filter(process -> !process.isAlive())
+                .forEach(process -> gone.add(process.service().moduleName()));
+        return gone;
+    }
+
+    /** The exit code of a service whose process has ended, or empty while it runs. */
+    public Optional<Integer> exitCode(KeyfleetService service) {
+        ServiceProcess process = processes.get(service);
+        return process == null || process.isAlive() ? Optional.empty() : Optional.of(process.exitCode());
+    }
+
+    public synchronized boolean isStopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops everything in reverse start order: the services (SIGTERM, then SIGKILL after the grace period), then Kafka,
+     * then PostgreSQL, and returns once their ports are free (or after 10 s more per port). Safe to call more than once.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        boolean wasInterrupted = Thread.interrupted(); // waiting for the processes must work even after a cancel
+        Map<String, Integer> ports = ports();
+        try {
+            List<ServiceProcess> launched = new ArrayList<>(processes.values());
+            Collections.reverse(launched);
+            for (ServiceProcess process : launched) {
+                long begin = System.nanoTime();
+                process.stop(stopGracePeriod);
+                listener.componentStopped(process.service().moduleName(), since(begin));
+            }
+            if (kafka != null) {
+                long begin = System.nanoTime();
+                kafka.stop();
+                listener.componentStopped(Suite.KAFKA, since(begin));
+            }
+            if (postgres != null) {
+                long begin = System.nanoTime();
+                postgres.stop();
+                awaitExit(Suite.POSTGRES, postgresPid); // pg_ctl returns when the pid file is gone, a moment early
+                listener.componentStopped(Suite.POSTGRES, since(begin));
+            }
+            ports.forEach((component, port) -> {
+                if (!LocalPorts.awaitFree(port, PORT_RELEASE_TIMEOUT)) {
+                    System.err.println("port " + port + " (" + component + ") is still in use after stopping it");
+                }
+            });
+        } finally {
+            if (wasInterrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private EmbeddedPostgresServer requirePostgres() {
+        if (postgres == null) {
+            throw new IllegalStateException("PostgreSQL has not been started");
+        }
+        return postgres;
+    }
+
+    private KafkaBroker requireKafka() {
+        if (kafka == null) {
+            throw new IllegalStateException("Kafka has not been started");
+        }
+        return kafka;
+    }
+
+    /** The first line of {@code <directory>/pgdata/postmaster.pid} (the data directory layout of local-stack). */
+    private static Optional<Long> readPostmasterPid(Path postgresDirectory) {
+        Path pidFile = postgresDirectory.resolve("pgdata").resolve("postmaster.pid");
+        try {
+            String firstLine = Files.readAllLines(pidFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            return Optional.of(Long.parseLong(firstLine.strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void awaitExit(String component, Long pid) {
+        if (pid == null) {
+            return;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty()) {
+            return;
+        }
+        try {
+            process.get().onExit().get(PROCESS_EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            System.err.println(component + " (pid " + pid + ") is still running " + PROCESS_EXIT_TIMEOUT.toSeconds()
+                    + " s after it was stopped");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}
