@@ -108,6 +108,7 @@ public final class Suite {
         }
         createDirectory(logDirectory);
 
+        Map<String, String> secrets = new LocalSecrets(dataDirectory).ensure(listener::notice);
         RunningSuite suite = new RunningSuite(services, servicePortsFrom(ports), stopGracePeriod, listener);
         try {
             startPostgres(suite, ports.get(POSTGRES), startNanos);
@@ -115,7 +116,7 @@ public final class Suite {
             for (KeyfleetService service : services) {
                 requireNotCancelled();
                 ServiceProcess process = ServiceProcess.launch(service, projectRoot, suite.port(service),
-                        environmentOf(service, suite), jvmOptions, logDirectory.resolve(service.moduleName() + ".log"));
+                        environmentOf(service, suite, secrets), jvmOptions, logDirectory.resolve(service.moduleName() + ".log"));
                 suite.serviceLaunched(process);
                 listener.processStarted(service.moduleName(), process.pid(), process.port());
             }
@@ -234,8 +235,11 @@ public final class Suite {
                 message.substring(lineEnd + 1).stripTrailing());
     }
 
-    private Map<String, String> environmentOf(KeyfleetService service, RunningSuite suite) {
-        Map<String, String> environment = new LinkedHashMap<>();
+    private Map<String, String> environmentOf(KeyfleetService service, RunningSuite suite, Map<String, String> secrets) {
+        Map<String, String> environment = new LinkedHashMap<>(secrets);
+        if (service != KeyfleetService.KEY_SERVICE) {
+            environment.remove("KEYFLEET_MASTER_KEY_FILE"); // only key-service touches secret material
+        }
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(suite.port(service)));
         environment.put("KEYFLEET_DB_URL", suite.jdbcUrl(service));
         environment.put("KEYFLEET_DB_USER", suite.databaseUser());

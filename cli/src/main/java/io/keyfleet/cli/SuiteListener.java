@@ -27,6 +27,10 @@ public interface SuiteListener {
     default void startFailed(SuiteStartException failure) {
     }
 
+    /** Something a person starting the suite should know, e.g. that a new master key was made. */
+    default void notice(String message) {
+    }
+
     /** The component has been stopped. */
     default void componentStopped(String component, Duration took) {
     }

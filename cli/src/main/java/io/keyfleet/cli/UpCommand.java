@@ -201,6 +201,11 @@ final class UpCommand {
                     sinceStart.toMillis() / 1000.0);
         }
 
+        @Override
+        public void notice(String message) {
+            out.println("  ! " + message);
+        }
+
         boolean hasStoppedAfterFailure() {
             return stoppedAfterFailure;
         }

@@ -279,6 +279,11 @@ public final class KafkaBroker {
 
     private Process launch(String classpath, String mainClass, String... arguments) {
         List<String> command = new ArrayList<>();
+        // its own session: a Ctrl-C in the terminal reaches only the caller, which stops the broker last, in order
+        // (setsid execs in place for a non-leader child, so the pid stays the broker's)
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
         command.add(javaExecutable());
         command.addAll(JVM_OPTIONS);
         command.add(COMMAND_LINE_MARKER + "=" + port);

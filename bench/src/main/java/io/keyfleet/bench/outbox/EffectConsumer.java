@@ -7,7 +7,9 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.util.UUID;
+import io.keyfleet.events.EventEnvelope;
+import java.util.List;
+import java.util.StringJoiner;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -30,22 +32,29 @@ public class EffectConsumer {
 
     @Incoming("bench-keys")
     @Blocking
-    public void on(String json) {
+    public void on(List<String> batch) {
         long received = System.nanoTime();
-        UUID[] applied = new UUID[1];
-        boolean ran = inbox.apply(CONSUMER, json, envelope -> {
-            KeyRotated event = EventCodec.payload(envelope, KeyRotated.class);
-            entityManager.createNativeQuery("insert into bench_effect (event_id, key_id, version) values (?1, ?2, ?3)")
-                    .setParameter(1, envelope.eventId())
-                    .setParameter(2, event.keyId())
-                    .setParameter(3, event.newVersion())
+        List<EventEnvelope> applied = inbox.applyBatch(CONSUMER, batch, fresh -> {
+            // the effect rows of the whole batch in one statement, as a service writing many rows would
+            StringJoiner ids = new StringJoiner(","), keys = new StringJoiner(","), versions = new StringJoiner(",");
+            for (EventEnvelope envelope : fresh) {
+                KeyRotated event = EventCodec.payload(envelope, KeyRotated.class);
+                ids.add(envelope.eventId().toString());
+                keys.add(event.keyId());
+                versions.add(Integer.toString(event.newVersion()));
+            }
+            entityManager.createNativeQuery("insert into bench_effect (event_id, key_id, version) select * from unnest("
+                            + "cast(string_to_array(?1, ',') as uuid[]), string_to_array(?2, ','), cast(string_to_array(?3, ',') as int[]))")
+                    .setParameter(1, ids.toString())
+                    .setParameter(2, keys.toString())
+                    .setParameter(3, versions.toString())
                     .executeUpdate();
-            applied[0] = envelope.eventId();
         });
-        long committed = System.nanoTime(); // apply returns after the effect's transaction committed
-        if (ran) {
-            timings.applied(applied[0], received, committed);
-        } else {
+        long committed = System.nanoTime(); // applyBatch returns after the batch's transaction committed
+        for (EventEnvelope envelope : applied) {
+            timings.applied(envelope.eventId(), received, committed);
+        }
+        for (int i = applied.size(); i < batch.size(); i++) {
             timings.duplicateSkipped();
         }
     }

@@ -413,8 +413,8 @@ public class OutboxBenchmark implements Benchmark {
                 + "3 partitions per topic");
         report.environment("outbox relay", "batch " + outboxConfig.batchSize() + ", poll " + outboxConfig.pollInterval().toMillis()
                 + " ms, woken after each commit; idempotent producer, acks=all, linger 1 ms");
-        report.environment("consumer", "SmallRye Kafka @Incoming @Blocking (one at a time), EventInbox: processed_event + "
-                + "effect row in one transaction");
+        report.environment("consumer", "SmallRye Kafka @Incoming @Blocking, batch per poll, EventInbox.applyBatch: processed_event marks "
+                + "and effect rows of the whole batch in one statement each, one transaction");
     }
 
     private String show(String setting) {

@@ -1,5 +1,6 @@
 package io.keyfleet.bench.outbox;
 
+import io.keyfleet.kit.outbox.OutboxRelay;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,12 +12,6 @@ import java.sql.SQLException;
  * relay and the consumer competing for the machine. Closing it releases the lock and the backlog drains.
  */
 final class RelayHold implements AutoCloseable {
-
-    /**
-     * The kit's {@code OutboxRelay.RELAY_LOCK} ("kfoutbox" in ASCII), which is package-private there. If the kit
-     * changes it, the benchmark notices: the rows committed while "held" get published and the report says so.
-     */
-    static final long RELAY_LOCK = 0x6b666f7574626f78L;
 
     private final Connection connection;
 
@@ -30,7 +25,7 @@ final class RelayHold implements AutoCloseable {
         try {
             connection.setAutoCommit(false);
             try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, RELAY_LOCK);
+                lock.setLong(1, OutboxRelay.RELAY_LOCK);
                 lock.execute();
             }
             return new RelayHold(connection);

@@ -7,6 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.List;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -48,6 +54,70 @@ public class EventInbox {
             return true;
         });
         registry.counter("keyfleet.inbox.events", "consumer", consumer, "outcome", applied ? "applied" : "duplicate").increment();
+        return applied;
+    }
+
+    /**
+     * Applies a batch of records as received from one poll, in their order, in ONE transaction, calling
+     * {@code effect} for each event not seen before. See {@link #applyBatch}.
+     */
+    public List<EventEnvelope> applyAll(String consumer, List<String> jsons, Consumer<EventEnvelope> effect) {
+        return applyBatch(consumer, jsons, fresh -> fresh.forEach(effect));
+    }
+
+    /**
+     * Applies a batch of records as received from one poll in ONE transaction: the batch's events are marked
+     * processed in one statement, and {@code effect} gets the ones not seen before, in order, so it can write its
+     * own rows in bulk too. A consumer applying one event per transaction falls far behind a busy topic on a
+     * shared database (see bench/README.md). If the batch fails, its events are applied one at a time, each in its
+     * own transaction, so one bad event cannot hold back the others.
+     *
+     * @return the envelopes whose effect ran, in order
+     */
+    public List<EventEnvelope> applyBatch(String consumer, List<String> jsons, Consumer<List<EventEnvelope>> effect) {
+        List<EventEnvelope> readable = new ArrayList<>(jsons.size());
+        for (String json : jsons) {
+            try {
+                readable.add(EventCodec.decode(json));
+            } catch (MalformedEventException e) {
+                registry.counter("keyfleet.inbox.malformed", "consumer", consumer).increment();
+                LOG.warnf("Skipping an unreadable event for %s: %s", consumer, e.getMessage());
+            }
+        }
+        List<EventEnvelope> applied;
+        try {
+            applied = QuarkusTransaction.requiringNew().call(() -> {
+                Set<UUID> fresh = processedEvents.markAllProcessed(consumer,
+                        readable.stream().map(EventEnvelope::eventId).collect(Collectors.toCollection(LinkedHashSet::new)));
+                List<EventEnvelope> toApply = new ArrayList<>(fresh.size());
+                for (EventEnvelope envelope : readable) {
+                    if (fresh.remove(envelope.eventId())) { // remove: a redelivery inside the same batch runs once
+                        toApply.add(envelope);
+                    }
+                }
+                if (!toApply.isEmpty()) {
+                    effect.accept(toApply);
+                }
+                return toApply;
+            });
+        } catch (RuntimeException batchFailed) {
+            LOG.warnf("A batch of %d events for %s failed (%s); applying them one at a time", readable.size(), consumer,
+                    batchFailed.getMessage());
+            applied = new ArrayList<>();
+            for (EventEnvelope envelope : readable) {
+                if (QuarkusTransaction.requiringNew().call(() -> {
+                    if (!processedEvents.markProcessed(consumer, envelope.eventId())) {
+                        return false;
+                    }
+                    effect.accept(List.of(envelope));
+                    return true;
+                })) {
+                    applied.add(envelope);
+                }
+            }
+        }
+        registry.counter("keyfleet.inbox.events", "consumer", consumer, "outcome", "applied").increment(applied.size());
+        registry.counter("keyfleet.inbox.events", "consumer", consumer, "outcome", "duplicate").increment(readable.size() - applied.size());
         return applied;
     }
 }

@@ -45,7 +45,7 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** "kfoutbox" in ASCII: one advisory lock per database, and every service has its own database. */
-    static final long RELAY_LOCK = 0x6b666f7574626f78L;
+    public static final long RELAY_LOCK = 0x6b666f7574626f78L;
 
     @Inject
     EntityManager entityManager;
@@ -68,6 +68,8 @@ public class OutboxRelay {
     private Counter published;
     private Counter failures;
     private volatile boolean running;
+    /** Set on shutdown: the scheduled jobs then leave the database alone, it may already be closing. */
+    private volatile boolean stopping;
     private Thread worker;
     private Producer<String, String> producer;
 
@@ -89,6 +91,7 @@ public class OutboxRelay {
 
     void onStop(@Observes ShutdownEvent event) {
         running = false;
+        stopping = true;
         if (worker != null) {
             wakeUps.release();
             try {
@@ -228,6 +231,9 @@ public class OutboxRelay {
 
     @Scheduled(every = "${keyfleet.outbox.backlog-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void measureBacklog() {
+        if (stopping) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
             Object[] row = (Object[]) entityManager.createNativeQuery(
                             "select count(*), min(created_at) from outbox_event where sent_at is null")
@@ -240,6 +246,9 @@ public class OutboxRelay {
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void deleteSentRows() {
+        if (stopping) {
+            return;
+        }
         Instant cutoff = Instant.now().minus(config.retention());
         QuarkusTransaction.requiringNew().run(() -> entityManager
                 .createQuery("delete from OutboxEvent where sentAt < :cutoff")

@@ -7,6 +7,7 @@ import io.quarkus.hibernate.orm.panache.Panache;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** A consumer as a service would write one: each KeyRotated becomes one test_effect row, exactly once. */
@@ -18,8 +19,8 @@ public class TestEffectConsumer {
 
     @Incoming("test-events")
     @Blocking
-    public void on(String json) {
-        inbox.apply("test-effect", json, envelope -> {
+    public void on(List<String> batch) {
+        inbox.applyAll("test-effect", batch, envelope -> {
             KeyRotated event = EventCodec.payload(envelope, KeyRotated.class);
             Panache.getEntityManager()
                     .createNativeQuery("insert into test_effect (event_id, aggregate_id, version) values (?1, ?2, ?3)")

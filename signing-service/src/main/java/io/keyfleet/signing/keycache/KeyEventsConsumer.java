@@ -10,6 +10,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -25,8 +26,8 @@ public class KeyEventsConsumer {
 
     @Incoming("key-events")
     @Blocking(ordered = true)
-    public void onKeyEvent(String json) {
-        inbox.apply(CONSUMER, json, this::applyEffect);
+    public void onKeyEvents(List<String> batch) {
+        inbox.applyAll(CONSUMER, batch, this::applyEffect);
     }
 
     void applyEffect(EventEnvelope envelope) {

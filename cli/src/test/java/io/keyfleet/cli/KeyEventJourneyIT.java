@@ -1,0 +1,78 @@
+package io.keyfleet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end, over real processes, real HTTP, a real broker and real PostgreSQL: a key made and
+ * rotated in key-service reaches signing-service's key-version table through the outbox, Kafka and the inbox.
+ */
+class KeyEventJourneyIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void aRotatedKeyTravelsFromKeyServiceToSigningService(@TempDir Path dataDirectory) throws Exception {
+        try (RunningSuite suite = Suite.builder(ProjectLayout.locate().root())
+                .services(KeyfleetService.KEY_SERVICE, KeyfleetService.SIGNING_SERVICE)
+                .anyFreePorts()
+                .dataDirectory(dataDirectory)
+                .readinessTimeout(Duration.ofSeconds(180))
+                .build()
+                .start()) {
+            URI keys = suite.baseUrl(KeyfleetService.KEY_SERVICE);
+            URI signing = suite.baseUrl(KeyfleetService.SIGNING_SERVICE);
+            String tenant = "journey-" + UUID.randomUUID().toString().substring(0, 8);
+
+            send(keys.resolve("/v1/tenants"), null, "{\"id\":\"" + tenant + "\",\"name\":\"Journey\"}", 201);
+            JsonNode created = send(keys.resolve("/v1/keys"), tenant,
+                    "{\"provider\":\"alipay\",\"appId\":\"2021000000000001\",\"environment\":\"SANDBOX\"}", 201);
+            String keyId = created.get("keyId").asText();
+            JsonNode rotated = send(keys.resolve("/v1/keys/" + keyId + "/rotate"), tenant, "", 200);
+
+            URI versions = signing.resolve("/v1/tenants/" + tenant + "/keys/" + keyId + "/versions");
+            JsonNode known = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(versions).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    known = JSON.readTree(response.body());
+                    if (known.size() == 2 && "CURRENT".equals(known.get(1).get("state").asText())) {
+                        break;
+                    }
+                }
+                Thread.sleep(250);
+            }
+            assertTrue(known != null && known.size() == 2, "signing-service knows both versions: " + known);
+            assertEquals("PREVIOUS", known.get(0).get("state").asText());
+            assertEquals(created.get("fingerprint").asText(), known.get(0).get("fingerprint").asText());
+            assertEquals("CURRENT", known.get(1).get("state").asText());
+            assertEquals(rotated.get("fingerprint").asText(), known.get(1).get("fingerprint").asText());
+        }
+    }
+
+    private JsonNode send(URI uri, String tenant, String body, int expectedStatus) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (tenant != null) {
+            request.header("X-Keyfleet-Tenant", tenant);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expectedStatus, response.statusCode(), uri + " answered " + response.body());
+        return JSON.readTree(response.body());
+    }
+}
