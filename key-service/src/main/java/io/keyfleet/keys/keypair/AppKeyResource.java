@@ -1,74 +1,251 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.material.KeyAlgorithm;
+import io.keyfleet.keys.material.KeyImport;
+import io.keyfleet.keys.material.KeyMaterial;
+import io.keyfleet.kit.caller.Caller;
+import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-@Path("/v1/tenants/{tenantId}/keys")
+/** Key configuration as an API: generate, bring your own, rotate in one click or in steps, revoke, download. */
+@Path("/v1/keys")
+@Tag(name = "App keys", description = "RSA/EC/Ed25519 key pairs per app, provider and environment")
 public class AppKeyResource {
 
-    public record CreateKeyRequest(
-            @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,39}", message = "must be 1-40 lower-case letters, digits or dashes, e.g. alipay") String provider,
-            @NotNull @Pattern(regexp = "[A-Za-z0-9_.-]{1,64}", message = "must be 1-64 letters, digits, '_', '.' or '-'") String appId,
-            @NotNull Environment environment) {
+    private static final String PROVIDER = "[a-z0-9][a-z0-9-]{0,39}";
+    private static final String APP_ID = "[A-Za-z0-9_.-]{1,64}";
+
+    public record PolicyRequest(Duration gracePeriod,
+                                @Min(1) @Max(3650) Integer rotateAfterDays,
+                                @Min(1) @Max(365) Integer warnDaysBefore) {
+        KeyPolicy toPolicy() {
+            if (gracePeriod != null && (gracePeriod.isNegative() || gracePeriod.compareTo(Duration.ofDays(90)) > 0)) {
+                throw ProblemException.badRequest("POLICY_INVALID", "gracePeriod must be between PT0S and P90D.");
+            }
+            return new KeyPolicy(gracePeriod, rotateAfterDays, warnDaysBefore);
+        }
     }
 
-    public record VersionView(int version, KeyState state, String fingerprint, String publicKey, Instant createdAt, Instant validUntil) {
+    public record GenerateKeyRequest(
+            @NotNull @Pattern(regexp = PROVIDER, message = "must be 1-40 lower-case letters, digits or dashes, e.g. alipay") String provider,
+            @NotNull @Pattern(regexp = APP_ID, message = "must be 1-64 letters, digits, '_', '.' or '-'") String appId,
+            @NotNull Environment environment,
+            KeyAlgorithm algorithm,
+            @Valid PolicyRequest policy) {
+    }
+
+    public record ImportKeyRequest(
+            @NotNull @Pattern(regexp = PROVIDER, message = "must be 1-40 lower-case letters, digits or dashes, e.g. alipay") String provider,
+            @NotNull @Pattern(regexp = APP_ID, message = "must be 1-64 letters, digits, '_', '.' or '-'") String appId,
+            @NotNull Environment environment,
+            @Size(max = 16384) String privateKeyPem,
+            @Size(max = 16384) String publicKey,
+            @Valid PolicyRequest policy) {
+    }
+
+    public record StageVersionRequest(KeyAlgorithm algorithm, @Size(max = 16384) String privateKeyPem, @Size(max = 16384) String publicKey) {
+    }
+
+
+    public record VersionView(int version, KeyState state, KeyAlgorithm algorithm, String fingerprint, String publicKey,
+                              boolean canSign, Instant createdAt, Instant promotedAt, Instant validUntil, Instant retiredAt) {
         static VersionView of(AppKeyVersion v) {
-            return new VersionView(v.version, v.state, v.fingerprint, v.publicKey, v.createdAt, v.validUntil);
+            return new VersionView(v.version, v.state, v.algorithm, v.fingerprint, v.publicKey, v.canSign(), v.createdAt,
+                    v.promotedAt, v.validUntil, v.retiredAt);
         }
     }
 
-    public record KeyView(UUID keyId, String tenantId, String provider, String appId, Environment environment,
-                          KeyAlgorithm algorithm, int currentVersion, List<VersionView> versions) {
+    public record KeyView(UUID keyId, String provider, String appId, Environment environment, KeyAlgorithm algorithm,
+                          KeyOrigin origin, int currentVersion, Duration gracePeriod, Integer rotateAfterDays,
+                          Integer warnDaysBefore, Instant revokedAt, Instant createdAt, List<VersionView> versions) {
         static KeyView of(AppKey key) {
-            return new KeyView(key.id, key.tenantId, key.provider, key.appId, key.environment, key.algorithm,
-                    key.currentVersion, AppKeyVersion.of(key.id).stream().map(VersionView::of).toList());
+            return new KeyView(key.id, key.provider, key.appId, key.environment, key.algorithm, key.origin, key.currentVersion,
+                    key.gracePeriod(), key.rotateAfterDays, key.warnDaysBefore, key.revokedAt, key.createdAt,
+                    AppKeyVersion.of(key.id).stream().map(VersionView::of).toList());
         }
     }
 
-    /** The only response that ever carries the private key. */
-    public record NewKeyMaterial(UUID keyId, int version, String fingerprint, String publicKeyPem, String publicKeyBase64,
-                                 String privateKeyPem, String notice) {
-        static NewKeyMaterial of(AppKeys.Created created) {
-            return new NewKeyMaterial(created.key().id, created.version().version, created.material().fingerprint(),
-                    created.material().publicKeyPem(), created.material().publicKeyBase64(), created.material().privateKeyPem(),
-                    "The private key is shown only in this response. Store it now; it cannot be read again.");
+    public record KeyPage(List<KeyView> items, int page, int size, long total) {
+    }
+
+    /** The only response that ever carries a private key: the one generated by this request. */
+    public record NewVersionView(UUID keyId, int version, KeyState state, KeyAlgorithm algorithm, String fingerprint,
+                                 String publicKeyPem, String publicKeyBase64, String privateKeyPem, String notice) {
+        static NewVersionView of(AppKeys.NewVersion created, boolean showPrivateKey) {
+            KeyMaterial material = created.material();
+            String privatePem = showPrivateKey ? material.privateKeyPem().orElse(null) : null;
+            return new NewVersionView(created.key().id, created.version().version, created.version().state, material.algorithm(),
+                    material.fingerprint(), material.publicKeyPem(), material.publicKeyBase64(), privatePem,
+                    privatePem == null ? null : "The private key is shown only in this response. Store it now; it cannot be read again.");
         }
     }
 
     @Inject
     AppKeys appKeys;
 
+    @Inject
+    Caller caller;
+
     @POST
-    @Operation(summary = "Generate an RSA-2048 key pair; the private key is returned exactly once")
-    public Response create(@PathParam("tenantId") String tenantId, @Valid @NotNull CreateKeyRequest request) {
-        AppKeys.Created created = appKeys.create(tenantId, request.provider(), request.appId(), request.environment());
-        return Response.created(URI.create("/v1/tenants/" + tenantId + "/keys/" + created.key().id))
-                .entity(NewKeyMaterial.of(created)).build();
+    @Operation(summary = "Generate a key pair", description = "RSA-2048 unless another algorithm is asked for. "
+            + "The response carries the private key (PKCS#8 PEM) exactly once.")
+    @RequestBody(content = @Content(examples = @ExampleObject(name = "alipay sandbox",
+            value = "{\"provider\":\"alipay\",\"appId\":\"2021000000000001\",\"environment\":\"SANDBOX\",\"policy\":{\"gracePeriod\":\"PT24H\",\"rotateAfterDays\":365,\"warnDaysBefore\":30}}")))
+    public Response generate(@Valid @NotNull GenerateKeyRequest request) {
+        KeyAlgorithm algorithm = request.algorithm() == null ? KeyAlgorithm.RSA_2048 : request.algorithm();
+        AppKeys.NewVersion created = appKeys.generate(caller.tenantId(),
+                new KeyScope(request.provider(), request.appId(), request.environment()), algorithm, policy(request.policy()));
+        return Response.created(URI.create("/v1/keys/" + created.key().id)).entity(NewVersionView.of(created, true)).build();
+    }
+
+    @POST
+    @Path("/import")
+    @Operation(summary = "Bring your own key", description = "A full pair (PKCS#8 or PKCS#1 PEM private key, optionally with its "
+            + "public key, which must match) or a public key alone (PEM or bare base64), which can verify but not sign.")
+    public Response importKey(@Valid @NotNull ImportKeyRequest request) {
+        KeyMaterial material = imported(request.privateKeyPem(), request.publicKey());
+        AppKeys.NewVersion created = appKeys.importKey(caller.tenantId(),
+                new KeyScope(request.provider(), request.appId(), request.environment()), material, policy(request.policy()));
+        return Response.created(URI.create("/v1/keys/" + created.key().id)).entity(NewVersionView.of(created, false)).build();
+    }
+
+    @GET
+    @Operation(summary = "List keys", description = "Filters are optional; pages start at 0.")
+    public KeyPage list(@QueryParam("provider") String provider, @QueryParam("appId") String appId,
+                        @QueryParam("environment") Environment environment,
+                        @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+                        @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
+        AppKeys.PageOf<AppKey> found = appKeys.list(caller.tenantId(), provider, appId, environment, page, size);
+        return new KeyPage(found.items().stream().map(KeyView::of).toList(), page, size, found.total());
     }
 
     @GET
     @Path("/{keyId}")
-    public KeyView get(@PathParam("tenantId") String tenantId, @PathParam("keyId") UUID keyId) {
-        return KeyView.of(appKeys.require(tenantId, keyId));
+    public KeyView get(@PathParam("keyId") UUID keyId) {
+        return KeyView.of(appKeys.require(caller.tenantId(), keyId));
+    }
+
+    @GET
+    @Path("/{keyId}/public-key")
+    @Produces({"application/x-pem-file", MediaType.TEXT_PLAIN})
+    @Operation(summary = "Download a public key", description = "format=pem (default) or base64, the bare form providers ask to paste.")
+    public Response publicKey(@PathParam("keyId") UUID keyId, @QueryParam("version") Integer version,
+                              @QueryParam("format") @DefaultValue("pem") String format) {
+        AppKey key = appKeys.require(caller.tenantId(), keyId);
+        AppKeyVersion v = appKeys.requireVersion(key, version == null ? key.currentVersion : version);
+        KeyMaterial material = KeyImport.importPublicKey(v.publicKey);
+        return switch (format) {
+            case "pem" -> Response.ok(material.publicKeyPem(), "application/x-pem-file")
+                    .header("Content-Disposition", "attachment; filename=\"" + key.appId + "-" + key.environment.name().toLowerCase() + "-v" + v.version + ".pem\"")
+                    .build();
+            case "base64" -> Response.ok(material.publicKeyBase64(), MediaType.TEXT_PLAIN).build();
+            default -> throw ProblemException.badRequest("FORMAT_UNKNOWN", "format must be pem or base64.");
+        };
     }
 
     @POST
     @Path("/{keyId}/rotate")
-    @Operation(summary = "Replace the key now; the old version stays valid for the key's grace period")
-    public NewKeyMaterial rotate(@PathParam("tenantId") String tenantId, @PathParam("keyId") UUID keyId) {
-        return NewKeyMaterial.of(appKeys.rotate(tenantId, keyId));
+    @Operation(summary = "Replace the key in one click", description = "Generates a new version and makes it CURRENT at once; "
+            + "the old version stays PREVIOUS, still valid, for the key's grace period. A concurrent change gets 409.")
+    public NewVersionView rotate(@PathParam("keyId") UUID keyId, @QueryParam("algorithm") String algorithm) {
+        return NewVersionView.of(appKeys.rotate(caller.tenantId(), keyId, algorithm(algorithm)), true);
+    }
+
+    @POST
+    @Path("/{keyId}/versions")
+    @Operation(summary = "Stage a new version", description = "Creates a PENDING version — generated here, or your own pair or "
+            + "public key — to set up at the provider first. It never signs until promoted.")
+    public Response stage(@PathParam("keyId") UUID keyId, @Valid @NotNull StageVersionRequest body) {
+        boolean importing = body.privateKeyPem() != null || body.publicKey() != null;
+        Optional<KeyMaterial> imported = importing ? Optional.of(imported(body.privateKeyPem(), body.publicKey())) : Optional.empty();
+        AppKeys.NewVersion staged = appKeys.stage(caller.tenantId(), keyId, imported, Optional.ofNullable(body.algorithm()));
+        return Response.created(URI.create("/v1/keys/" + keyId + "/versions/" + staged.version().version))
+                .entity(NewVersionView.of(staged, !importing)).build();
+    }
+
+    @POST
+    @Path("/{keyId}/versions/{version}/promote")
+    @Operation(summary = "Promote a PENDING version to CURRENT", description = "The old CURRENT stays PREVIOUS for the grace period.")
+    public KeyView promote(@PathParam("keyId") UUID keyId, @PathParam("version") int version) {
+        return KeyView.of(appKeys.promote(caller.tenantId(), keyId, version));
+    }
+
+    @POST
+    @Path("/{keyId}/versions/{version}/revoke")
+    @Operation(summary = "End a PENDING or PREVIOUS version now")
+    public KeyView revokeVersion(@PathParam("keyId") UUID keyId, @PathParam("version") int version,
+                                 @QueryParam("reason") @Size(max = 200) String reason) {
+        return KeyView.of(appKeys.revokeVersion(caller.tenantId(), keyId, version, reasonOr(reason)));
+    }
+
+    @POST
+    @Path("/{keyId}/revoke")
+    @Operation(summary = "Revoke the whole key at once", description = "Every version is retired; nothing signs or verifies with it any more.")
+    public KeyView revokeKey(@PathParam("keyId") UUID keyId, @QueryParam("reason") @Size(max = 200) String reason) {
+        return KeyView.of(appKeys.revokeKey(caller.tenantId(), keyId, reasonOr(reason)));
+    }
+
+    @PUT
+    @Path("/{keyId}/policy")
+    @Operation(summary = "Change the grace period and auto-rotation policy")
+    public KeyView updatePolicy(@PathParam("keyId") UUID keyId, @Valid @NotNull PolicyRequest request) {
+        return KeyView.of(appKeys.updatePolicy(caller.tenantId(), keyId, request.toPolicy()));
+    }
+
+    private static String reasonOr(String reason) {
+        return reason == null || reason.isBlank() ? "revoked by the owner" : reason;
+    }
+
+    /** Parsed here, not by JAX-RS, which answers an unknown query value with 404 instead of saying what is allowed. */
+    private static Optional<KeyAlgorithm> algorithm(String name) {
+        if (name == null || name.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(KeyAlgorithm.valueOf(name));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("ALGORITHM_UNKNOWN", "algorithm must be one of " + java.util.Arrays.toString(KeyAlgorithm.values()) + ".");
+        }
+    }
+
+    private static KeyPolicy policy(PolicyRequest request) {
+        return request == null ? null : request.toPolicy();
+    }
+
+    private static KeyMaterial imported(String privateKeyPem, String publicKey) {
+        if (privateKeyPem != null && !privateKeyPem.isBlank()) {
+            return KeyImport.importPair(privateKeyPem, publicKey);
+        }
+        if (publicKey != null && !publicKey.isBlank()) {
+            return KeyImport.importPublicKey(publicKey);
+        }
+        throw ProblemException.badRequest("KEY_MISSING", "Give privateKeyPem (optionally with publicKey) or publicKey alone.");
     }
 }

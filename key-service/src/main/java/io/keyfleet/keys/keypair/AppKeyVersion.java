@@ -1,5 +1,6 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.material.KeyAlgorithm;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -13,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** One version of an app key: public material and lifecycle state. Private material never lives in this table. */
+/** One version of an app key: public material, lifecycle state, and where its private key is kept. */
 @Entity
 @Table(name = "app_key_version")
 @IdClass(AppKeyVersion.VersionId.class)
@@ -36,6 +37,10 @@ public class AppKeyVersion extends PanacheEntityBase {
     @Column(nullable = false)
     public KeyState state;
 
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public KeyAlgorithm algorithm;
+
     /** SHA-256 of the SubjectPublicKeyInfo, lower-case hex. */
     @Column(nullable = false)
     public String fingerprint;
@@ -44,14 +49,35 @@ public class AppKeyVersion extends PanacheEntityBase {
     @Column(name = "public_key", nullable = false)
     public String publicKey;
 
+    /** Where the private key is in the secret store; null when Keyfleet holds only the public key. */
+    @Column(name = "secret_ref")
+    public String secretRef;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    @Column(name = "promoted_at")
+    public Instant promotedAt;
 
     /** For a PREVIOUS version: the end of its grace period. */
     @Column(name = "valid_until")
     public Instant validUntil;
 
+    @Column(name = "retired_at")
+    public Instant retiredAt;
+
+    @Column(name = "expiry_warned_at")
+    public Instant expiryWarnedAt;
+
+    public boolean canSign() {
+        return secretRef != null;
+    }
+
     public static List<AppKeyVersion> of(UUID keyId) {
         return list("keyId = ?1 order by version", keyId);
+    }
+
+    public static AppKeyVersion find(UUID keyId, int version) {
+        return findById(new VersionId(keyId, version));
     }
 }

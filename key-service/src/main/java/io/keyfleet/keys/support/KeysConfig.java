@@ -7,7 +7,11 @@ import java.time.Duration;
 @ConfigMapping(prefix = "keyfleet.keys")
 public interface KeysConfig {
 
-    /** How long a replaced key version stays valid so in-flight callers don't break. */
+    /** How long a replaced key version stays valid so in-flight callers don't break; a key may set its own. */
     @WithDefault("PT24H")
     Duration defaultGracePeriod();
+
+    /** How often grace periods, expiry warnings and auto-rotation are looked at. */
+    @WithDefault("60s")
+    Duration lifecycleInterval();
 }

@@ -1,0 +1,107 @@
+package io.keyfleet.keys.keypair;
+
+import io.keyfleet.keys.audit.AuditLog;
+import io.keyfleet.keys.secret.SecretStore;
+import io.keyfleet.keys.support.InternalToken;
+import io.keyfleet.kit.problem.ProblemException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Key material for the other services of the suite (signing-service above all), never for tenants.
+ * Only CURRENT versions and PREVIOUS versions within their grace are served; every read is audited.
+ */
+@Path("/internal/v1/keys")
+@Tag(name = "Internal: key material", description = "For Keyfleet's own services only")
+public class KeyMaterialResource {
+
+    public record VersionMaterial(UUID keyId, String tenantId, String provider, String appId, Environment environment,
+                                  int version, KeyState state, String algorithm, String fingerprint, String publicKey,
+                                  String privateKeyPkcs8, Instant validUntil) {
+    }
+
+    public record KeySummary(UUID keyId, String tenantId, String provider, String appId, Environment environment,
+                             int currentVersion, List<AppKeyResource.VersionView> versions) {
+    }
+
+    @Inject
+    InternalToken internalAccess;
+
+    @Inject
+    SecretStore secretStore;
+
+    @Inject
+    AuditLog auditLog;
+
+    @GET
+    @Operation(summary = "Find a key by tenant, provider, app and environment (public parts only)")
+    public KeySummary lookup(@HeaderParam(InternalToken.HEADER) String token, @QueryParam("tenantId") String tenantId,
+                             @QueryParam("provider") String provider, @QueryParam("appId") String appId,
+                             @QueryParam("environment") Environment environment) {
+        internalAccess.require(token);
+        AppKey key = AppKey.find("tenantId = ?1 and provider = ?2 and appId = ?3 and environment = ?4",
+                tenantId, provider, appId, environment).firstResult();
+        if (key == null) {
+            throw ProblemException.notFound("KEY_NOT_FOUND", "No " + environment + " key for app '" + appId + "' at '" + provider + "'.");
+        }
+        return new KeySummary(key.id, key.tenantId, key.provider, key.appId, key.environment, key.currentVersion,
+                AppKeyVersion.of(key.id).stream().map(AppKeyResource.VersionView::of).toList());
+    }
+
+    @GET
+    @Path("/{keyId}/versions/{version}/material")
+    @Transactional
+    @Operation(summary = "The private key of one version, for signing", description = "CURRENT, or PREVIOUS within its grace period.")
+    public VersionMaterial material(@HeaderParam(InternalToken.HEADER) String token, @PathParam("keyId") UUID keyId,
+                                    @PathParam("version") int versionNumber, @Context HttpServerRequest request) {
+        internalAccess.require(token);
+        AppKey key = AppKey.findById(keyId);
+        AppKeyVersion version = key == null ? null : AppKeyVersion.find(keyId, versionNumber);
+        if (version == null) {
+            throw ProblemException.notFound("VERSION_NOT_FOUND", "Key " + keyId + " has no version " + versionNumber + ".");
+        }
+        String refusal = refusal(key, version);
+        if (refusal != null) {
+            auditLog.recordRefusal("internal-service", "key.material.read", key.tenantId, keyId + "/" + versionNumber, request, refusal);
+            throw new ProblemException(409, "VERSION_NOT_USABLE", "Not usable for signing", refusal);
+        }
+        byte[] pkcs8 = secretStore.get(version.secretRef, 1);
+        try {
+            auditLog.record("internal-service", "key.material.read", key.tenantId, keyId + "/" + versionNumber, request, "OK", null);
+            return new VersionMaterial(key.id, key.tenantId, key.provider, key.appId, key.environment, version.version,
+                    version.state, version.algorithm.name(), version.fingerprint, version.publicKey,
+                    Base64.getEncoder().encodeToString(pkcs8), version.validUntil);
+        } finally {
+            java.util.Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    private static String refusal(AppKey key, AppKeyVersion version) {
+        if (key.isRevoked()) {
+            return "key " + key.id + " was revoked on " + key.revokedAt;
+        }
+        if (version.secretRef == null) {
+            return "version " + version.version + " has only a public key; it can verify but not sign";
+        }
+        return switch (version.state) {
+            case CURRENT -> null;
+            case PREVIOUS -> version.validUntil != null && version.validUntil.isAfter(Instant.now()) ? null
+                    : "version " + version.version + "'s grace period ended at " + version.validUntil;
+            case PENDING -> "version " + version.version + " is PENDING: it never signs until it is promoted";
+            case RETIRED -> "version " + version.version + " is RETIRED";
+        };
+    }
+}

@@ -1,0 +1,5 @@
+package io.keyfleet.keys.keypair;
+
+/** What a key belongs to: one app at one provider in one environment. */
+public record KeyScope(String provider, String appId, Environment environment) {
+}

@@ -1,0 +1,73 @@
+package io.keyfleet.keys.providerkey;
+
+import io.keyfleet.keys.keypair.Environment;
+import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.material.KeyImport;
+import io.keyfleet.kit.caller.Caller;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1/provider-keys")
+@Tag(name = "Provider public keys", description = "The providers' own public keys, to verify their responses and notifications")
+public class ProviderKeyResource {
+
+    public record PutProviderKeyRequest(
+            @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,39}", message = "must be 1-40 lower-case letters, digits or dashes, e.g. alipay") String provider,
+            @NotNull Environment environment,
+            @NotNull @Size(min = 1, max = 16384) String publicKey,
+            Duration gracePeriod) {
+    }
+
+    public record ProviderKeyVersionView(int version, KeyState state, String algorithm, String fingerprint, String publicKey,
+                                         Instant createdAt, Instant validUntil) {
+    }
+
+    public record ProviderKeyView(UUID id, String provider, Environment environment, int currentVersion, Duration gracePeriod,
+                                  List<ProviderKeyVersionView> versions) {
+        static ProviderKeyView of(ProviderKey key) {
+            return new ProviderKeyView(key.id, key.provider, key.environment, key.currentVersion, Duration.ofSeconds(key.gracePeriodSeconds),
+                    ProviderKeyVersion.of(key.id).stream()
+                            .map(v -> new ProviderKeyVersionView(v.version, v.state, v.algorithm.name(), v.fingerprint, v.publicKey, v.createdAt, v.validUntil))
+                            .toList());
+        }
+    }
+
+    @Inject
+    ProviderKeys providerKeys;
+
+    @Inject
+    Caller caller;
+
+    @PUT
+    @Operation(summary = "Set or replace a provider's public key", description = "PEM or the bare base64 the provider's console shows. "
+            + "A replaced key keeps verifying for the grace period (default 24 h).")
+    public ProviderKeyView put(@Valid @NotNull PutProviderKeyRequest request) {
+        return ProviderKeyView.of(providerKeys.put(caller.tenantId(), request.provider(), request.environment(),
+                KeyImport.importPublicKey(request.publicKey()), request.gracePeriod()));
+    }
+
+    @GET
+    public List<ProviderKeyView> list(@QueryParam("provider") String provider, @QueryParam("environment") Environment environment) {
+        return providerKeys.list(caller.tenantId(), provider, environment).stream().map(ProviderKeyView::of).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    public ProviderKeyView get(@PathParam("id") UUID id) {
+        return ProviderKeyView.of(providerKeys.require(caller.tenantId(), id));
+    }
+}

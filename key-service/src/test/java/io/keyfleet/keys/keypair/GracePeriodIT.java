@@ -1,0 +1,95 @@
+package io.keyfleet.keys.keypair;
+
+import static io.keyfleet.keys.support.Tenancy.as;
+import static io.keyfleet.keys.support.Tenancy.newTenant;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.keyfleet.events.EventCodec;
+import io.keyfleet.events.EventEnvelope;
+import io.keyfleet.events.KeyRevoked;
+import io.keyfleet.keys.support.InternalToken;
+import io.keyfleet.keys.support.KeyEvents;
+import io.keyfleet.testkit.KafkaTestResource;
+import io.keyfleet.testkit.PostgresTestResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** After a one-click replace the old version is still served for signing until its grace ends, then it is retired. */
+@QuarkusTest
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "key_service"))
+@QuarkusTestResource(KafkaTestResource.class)
+class GracePeriodIT {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @ConfigProperty(name = "keyfleet.internal.token")
+    String internalToken;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Test
+    void previousVersionIsServedUntilGraceEndsThenRetiredAndAnnounced() {
+        String tenant = newTenant();
+        String keyId = as(tenant).contentType(ContentType.JSON)
+                .body("{\"provider\":\"alipay\",\"appId\":\"grace-app\",\"environment\":\"SANDBOX\",\"policy\":{\"gracePeriod\":\"PT4S\"}}")
+                .post("/v1/keys").then().statusCode(201).extract().path("keyId");
+        as(tenant).post("/v1/keys/{k}/rotate", keyId).then().statusCode(200);
+
+        material(keyId, 1).then().statusCode(200).body("state", equalTo("PREVIOUS")).body("tenantId", equalTo(tenant));
+        material(keyId, 2).then().statusCode(200).body("state", equalTo("CURRENT"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                as(tenant).get("/v1/keys/{k}", keyId).then().body("versions[0].state", equalTo("RETIRED")));
+        material(keyId, 1).then().statusCode(409).body("code", equalTo("VERSION_NOT_USABLE"));
+        material(keyId, 2).then().statusCode(200);
+
+        List<EventEnvelope> events = KeyEvents.of(bootstrapServers, keyId, found -> found.stream().anyMatch(e -> e.type().equals("KeyRevoked")));
+        assertThat(events).extracting(EventEnvelope::type).containsExactly("KeyCreated", "KeyRotated", "KeyRevoked");
+        KeyRevoked revoked = EventCodec.payload(events.get(2), KeyRevoked.class);
+        assertThat(revoked.version()).isEqualTo(1);
+        assertThat(revoked.reason()).isEqualTo("grace period ended");
+    }
+
+    @Test
+    void theMaterialApiIsForServicesOnlyRefusesPendingAndIsAudited() {
+        String tenant = newTenant();
+        String keyId = AppKeyResourceIT.generate(tenant, "material-app", "PRODUCTION");
+        long auditBefore = count("audit_record");
+
+        given().get("/internal/v1/keys/{k}/versions/1/material", keyId).then().statusCode(401).body("code", equalTo("INTERNAL_TOKEN_REQUIRED"));
+        given().header(InternalToken.HEADER, "wrong").get("/internal/v1/keys/{k}/versions/1/material", keyId)
+                .then().statusCode(401).body("code", equalTo("INTERNAL_TOKEN_REQUIRED"));
+
+        material(keyId, 1).then().statusCode(200).body("environment", equalTo("PRODUCTION"));
+        as(tenant).contentType(ContentType.JSON).body("{}").post("/v1/keys/{k}/versions", keyId).then().statusCode(201);
+        material(keyId, 2).then().statusCode(409).body("detail", org.hamcrest.Matchers.containsString("PENDING"));
+
+        assertThat(count("audit_record")).isEqualTo(auditBefore + 2);
+        given().header(InternalToken.HEADER, internalToken)
+                .get("/internal/v1/keys?tenantId={t}&provider=alipay&appId=material-app&environment=PRODUCTION", tenant)
+                .then().statusCode(200).body("keyId", equalTo(keyId)).body("currentVersion", equalTo(1));
+    }
+
+    private io.restassured.response.Response material(String keyId, int version) {
+        return given().header(InternalToken.HEADER, internalToken).get("/internal/v1/keys/{k}/versions/{v}/material", keyId, version);
+    }
+
+    private long count(String table) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                ((Number) entityManager.createNativeQuery("select count(*) from " + table).getSingleResult()).longValue());
+    }
+}
