@@ -43,11 +43,12 @@ class KeyEventJourneyIT {
             String keyId = created.get("keyId").asText();
             JsonNode rotated = send(keys.resolve("/v1/keys/" + keyId + "/rotate"), tenant, "", 200);
 
-            URI versions = signing.resolve("/v1/tenants/" + tenant + "/keys/" + keyId + "/versions");
+            URI versions = signing.resolve("/v1/keys/" + keyId + "/versions");
             JsonNode known = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(versions).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(versions).header("X-Keyfleet-Tenant", tenant).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     known = JSON.readTree(response.body());
                     if (known.size() == 2 && "CURRENT".equals(known.get(1).get("state").asText())) {

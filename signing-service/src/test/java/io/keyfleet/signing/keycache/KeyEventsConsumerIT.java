@@ -51,7 +51,7 @@ class KeyEventsConsumerIT {
         }
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().get("/v1/tenants/tenant-s/keys/{k}/versions", keyId).then().statusCode(200)
+                given().header("X-Keyfleet-Tenant", "tenant-s").get("/v1/keys/{k}/versions", keyId).then().statusCode(200)
                         .body("size()", equalTo(2))
                         .body("[0].state", equalTo("PREVIOUS"))
                         .body("[0].validUntil", equalTo("2030-01-01T00:00:00Z"))
@@ -62,10 +62,10 @@ class KeyEventsConsumerIT {
             send(producer, EventEnvelope.wrap("tenant-s", new KeyRevoked(keyId, 0, "compromised"), Instant.now()));
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().get("/v1/tenants/tenant-s/keys/{k}/versions", keyId).then().statusCode(200)
+                given().header("X-Keyfleet-Tenant", "tenant-s").get("/v1/keys/{k}/versions", keyId).then().statusCode(200)
                         .body("state", org.hamcrest.Matchers.everyItem(equalTo("REVOKED"))));
 
-        given().get("/v1/tenants/other-tenant/keys/{k}/versions", keyId)
+        given().header("X-Keyfleet-Tenant", "other-tenant").get("/v1/keys/{k}/versions", keyId)
                 .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("KEY_NOT_FOUND"));
     }
 
@@ -78,7 +78,7 @@ class KeyEventsConsumerIT {
                     "RSA_2048", "c".repeat(64), PUBLIC_KEY, true), Instant.now()));
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().get("/v1/tenants/tenant-s/keys/{k}/versions", keyId).then().statusCode(200)
+                given().header("X-Keyfleet-Tenant", "tenant-s").get("/v1/keys/{k}/versions", keyId).then().statusCode(200)
                         .body("[0].environment", equalTo("PRODUCTION")));
     }
 
