@@ -5,15 +5,13 @@ import static org.awaitility.Awaitility.await;
 import io.keyfleet.events.EventCodec;
 import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.events.Topics;
+import io.keyfleet.testkit.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads key events from the real broker, as another service would. */
 public final class KeyEvents {
@@ -23,14 +21,8 @@ public final class KeyEvents {
 
     /** Waits until the key's events include {@code until}, and returns them all in topic order. */
     public static List<EventEnvelope> of(String bootstrapServers, String keyId, Predicate<List<EventEnvelope>> until) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers);
-        props.put("group.id", "key-service-test-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("key.deserializer", StringDeserializer.class.getName());
-        props.put("value.deserializer", StringDeserializer.class.getName());
         List<EventEnvelope> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumerFromStart(bootstrapServers)) {
             consumer.subscribe(List.of(Topics.KEYS));
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {

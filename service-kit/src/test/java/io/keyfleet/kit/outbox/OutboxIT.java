@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.keyfleet.events.EventCodec;
 import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.events.KeyRotated;
+import io.keyfleet.testkit.KafkaClients;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,12 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -158,10 +157,6 @@ class OutboxIT {
     }
 
     private KafkaProducer<String, String> producer() {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers);
-        props.put("key.serializer", StringSerializer.class.getName());
-        props.put("value.serializer", StringSerializer.class.getName());
-        return new KafkaProducer<>(props);
+        return KafkaClients.producer(bootstrapServers);
     }
 }

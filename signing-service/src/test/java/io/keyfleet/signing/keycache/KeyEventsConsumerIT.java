@@ -9,6 +9,7 @@ import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.events.KeyCreated;
 import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.KeyRotated;
+import io.keyfleet.testkit.KafkaClients;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -16,11 +17,9 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -87,10 +86,6 @@ class KeyEventsConsumerIT {
     }
 
     private KafkaProducer<String, String> producer() {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers);
-        props.put("key.serializer", StringSerializer.class.getName());
-        props.put("value.serializer", StringSerializer.class.getName());
-        return new KafkaProducer<>(props);
+        return KafkaClients.producer(bootstrapServers);
     }
 }
