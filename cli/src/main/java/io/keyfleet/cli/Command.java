@@ -24,4 +24,12 @@ sealed interface Command {
     /** Print the usage. */
     record Help() implements Command {
     }
+
+    /** Print the usage of one group of commands or one sub-command, e.g. {@code ./keyfleet keys generate --help}. */
+    record SubcommandHelp(String usage) implements Command {
+    }
+
+    /** A call to key-service's management API: {@code keys ...} or {@code tenants create}. */
+    record Manage(KeyServiceTarget target, ManagementAction action) implements Command {
+    }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Turns the arguments of {@code ./keyfleet} into a {@link Command}. */
 final class CommandLine {
@@ -20,6 +21,10 @@ final class CommandLine {
             "  status                  show each component with its pid, port and health",
             "  logs NAME               follow the log of a component, one of:",
             "                          " + validLogNames(),
+            "  keys COMMAND ...        manage app keys in key-service: generate, rotate, stage, promote, list,",
+            "                          show, public-key (./keyfleet keys help shows their options)",
+            "  tenants create ID --name NAME",
+            "                          create a tenant in key-service (needed before its first key)",
             "  help                    show this text");
 
     private static final String TIMEOUT_OPTION = "--timeout";
@@ -28,6 +33,11 @@ final class CommandLine {
     }
 
     static Command parse(String... arguments) throws UsageException {
+        return parse(System.getenv(), arguments);
+    }
+
+    /** {@code environment} supplies the defaults of {@code keys} and {@code tenants} (tenant, key-service URL). */
+    static Command parse(Map<String, String> environment, String... arguments) throws UsageException {
         if (arguments.length == 0) {
             return new Command.Help();
         }
@@ -44,12 +54,17 @@ final class CommandLine {
                 return new Command.Status();
             case "logs":
                 return parseLogs(rest);
+            case "keys":
+                return ManagementCommandLine.parseKeys(rest, environment);
+            case "tenants":
+                return ManagementCommandLine.parseTenants(rest, environment);
             case "help":
             case "-h":
             case "--help":
                 return new Command.Help();
             default:
-                throw new UsageException("unknown command '" + command + "'; commands: up, down, status, logs, help");
+                throw new UsageException("unknown command '" + command + "'; commands: up, down, status, logs, keys, tenants,"
+                        + " help");
         }
     }
 

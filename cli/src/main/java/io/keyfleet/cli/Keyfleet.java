@@ -5,12 +5,16 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Entry point of {@code ./keyfleet}: {@code up}, {@code down}, {@code status}, {@code logs NAME}, {@code help}.
+ * Entry point of {@code ./keyfleet}: {@code up}, {@code down}, {@code status}, {@code logs NAME}, {@code keys ...},
+ * {@code tenants create}, {@code help}.
  * Exit codes: 0 done, 1 failed, 2 bad command line, 3 ({@code status}) not running, 130 start-up cancelled.
  */
 public final class Keyfleet {
@@ -40,18 +44,35 @@ public final class Keyfleet {
     }
 
     static int run(PrintStream out, PrintStream err, String... arguments) {
+        return run(out, err, System.getenv(), KeyServiceLocation::portOfRunningUp, arguments);
+    }
+
+    /**
+     * {@code environment} stands in for the process environment ({@code KEYFLEET_TENANT},
+     * {@code KEYFLEET_KEY_SERVICE_URL}); {@code portOfRunningUp} tells key-service's port when a {@code ./keyfleet up}
+     * runs.
+     */
+    static int run(PrintStream out, PrintStream err, Map<String, String> environment,
+                   Supplier<Optional<Integer>> portOfRunningUp, String... arguments) {
         Command command;
         try {
-            command = CommandLine.parse(arguments);
+            command = CommandLine.parse(environment, arguments);
         } catch (UsageException e) {
             err.println("keyfleet: " + e.getMessage());
-            err.println("Run ./keyfleet help for usage.");
+            err.println(e.usage().orElse("Run ./keyfleet help for usage."));
             return EXIT_USAGE;
         }
         try {
             if (command instanceof Command.Help) {
                 out.println(CommandLine.USAGE);
                 return 0;
+            }
+            if (command instanceof Command.SubcommandHelp help) {
+                out.println(help.usage());
+                return 0;
+            }
+            if (command instanceof Command.Manage manage) {
+                return new ManagementCommands(out, err, portOfRunningUp).run(manage);
             }
             ProjectLayout layout = ProjectLayout.locate();
             if (command instanceof Command.Up up) {

@@ -79,6 +79,6 @@ class CommandLineTest {
     @Test
     void anUnknownCommandNamesTheKnownOnes() {
         UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse("start"));
-        assertEquals("unknown command 'start'; commands: up, down, status, logs, help", e.getMessage());
+        assertEquals("unknown command 'start'; commands: up, down, status, logs, keys, tenants, help", e.getMessage());
     }
 }

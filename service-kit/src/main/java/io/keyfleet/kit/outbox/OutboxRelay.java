@@ -165,11 +165,19 @@ public class OutboxRelay {
 
     private void send(List<OutboxEvent> batch) throws Exception {
         Producer<String, String> kafka = producer();
+        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+        // Each send() may block for metadata up to max.block.ms; asking once per topic first keeps a whole batch
+        // within one send timeout while the broker is away, instead of one timeout per record.
+        for (String topic : batch.stream().map(row -> row.topic).distinct().toList()) {
+            kafka.partitionsFor(topic);
+        }
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
         for (OutboxEvent row : batch) {
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("the broker did not take the batch within " + config.sendTimeout());
+            }
             acks.add(kafka.send(toRecord(row)));
         }
-        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
         for (Future<RecordMetadata> ack : acks) {
             ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
