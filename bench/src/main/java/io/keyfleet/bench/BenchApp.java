@@ -29,9 +29,9 @@ public class BenchApp implements QuarkusApplication {
         LocalStack.log("running %s", entry.name());
         Report report = benchmark.run().finish();
         report.environment("overrides", overrides());
+        Path file = report.writeJson(resultsDir); // first: the figures survive a problem in rendering them
         System.out.println();
         System.out.print(report.render());
-        Path file = report.writeJson(resultsDir);
         System.out.println();
         System.out.println("JSON: " + file.toAbsolutePath().normalize());
         System.out.println();
@@ -42,7 +42,8 @@ public class BenchApp implements QuarkusApplication {
     private static String overrides() {
         List<String> given = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(argument -> argument.startsWith("-D"))
-                .filter(argument -> !argument.startsWith("-Dbench.results-dir=") && !argument.startsWith("-Dbench.git="))
+                .filter(argument -> !argument.startsWith("-Dbench.results-dir=") && !argument.startsWith("-Dbench.git=")
+                        && !argument.startsWith("-Dbench.project-root="))
                 .map(argument -> argument.substring(2))
                 .toList();
         return given.isEmpty() ? "none (defaults)" : String.join(" ", given);

@@ -22,6 +22,8 @@ public class BenchMain {
     static final String DATABASE = "keyfleet_bench";
     /** Topic of the raw-Kafka reference: same partitions as the event topics. */
     public static final String RAW_TOPIC = "bench.raw.v1";
+    /** Topic nothing publishes to: where the outbox consumer listens when a benchmark's service publishes key events. */
+    public static final String IDLE_TOPIC = "bench.idle.v1";
     static final int PARTITIONS = 3;
 
     // kept referenced: java.util.logging forgets levels of loggers that are garbage-collected
@@ -33,18 +35,25 @@ public class BenchMain {
             return;
         }
         String name = args[0];
-        if (Benchmarks.find(name).isEmpty()) {
+        Benchmarks.Entry entry = Benchmarks.find(name).orElse(null);
+        if (entry == null) {
             System.err.println("No benchmark named '" + name + "'.");
             System.err.print(Benchmarks.listing());
             System.exit(2);
         }
         LOCAL_STACK_LOG.setLevel(Level.WARNING);
         LocalStack.log("starting PostgreSQL and Kafka on loopback (temporary directories)");
-        LocalStack stack = LocalStack.start(DATABASE, List.of(Topics.KEYS, RAW_TOPIC), PARTITIONS);
+        LocalStack stack = LocalStack.start(DATABASE, List.of(Topics.KEYS, RAW_TOPIC, IDLE_TOPIC), PARTITIONS);
         AtomicInteger exitCode = new AtomicInteger(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try {
             stack.exportToQuarkus(System.getProperty("bench.pg.synchronous-commit"));
+            entry.databases().forEach(stack::createDatabase);
+            entry.settings().forEach((key, value) -> {
+                if (System.getProperty(key) == null) {
+                    System.setProperty(key, value);
+                }
+            });
             Quarkus.run(BenchApp.class, (code, error) -> {
                 exitCode.set(code);
                 failure.set(error);

@@ -1,8 +1,10 @@
 package io.keyfleet.bench;
 
+import io.keyfleet.bench.keygen.KeygenBenchmark;
 import io.keyfleet.bench.outbox.OutboxBenchmark;
 import io.keyfleet.bench.support.Benchmark;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,12 +13,29 @@ import java.util.Optional;
  */
 public final class Benchmarks {
 
-    public record Entry(String name, String summary, Class<? extends Benchmark> bean) {
+    /**
+     * @param databases extra databases {@code BenchMain} creates on the run's PostgreSQL server before Quarkus boots
+     *                  (for services the benchmark starts as processes); their URLs are in
+     *                  {@code bench.database.<name>.jdbc-url}
+     * @param settings  system properties {@code BenchMain} sets before Quarkus boots, unless given with -D
+     */
+    public record Entry(String name, String summary, Class<? extends Benchmark> bean, List<String> databases,
+                        Map<String, String> settings) {
+
+        public Entry(String name, String summary, Class<? extends Benchmark> bean) {
+            this(name, summary, bean, List.of(), Map.of());
+        }
     }
 
     public static final List<Entry> ALL = List.of(
             new Entry("outbox", "commit → outbox relay → Kafka → exactly-once consumer: latency at a steady 1,000 events/s"
-                    + " and max commit throughput, against raw Kafka and plain commits (~2 min)", OutboxBenchmark.class));
+                    + " and max commit throughput, against raw Kafka and plain commits (~2 min)", OutboxBenchmark.class),
+            new Entry("keygen", "RSA key generation: JDK provider vs ACCP in-process, and POST /v1/keys of a real key-service"
+                    + " with and without its key pool, against GET /v1/keys/{id} (~2.5 min)", KeygenBenchmark.class,
+                    List.of(KeygenBenchmark.DATABASE),
+                    // key-service's own KeyCreated events go to keyfleet.keys.v1; the outbox benchmark's consumer,
+                    // part of this app, must not pick them up
+                    Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
 
     private Benchmarks() {
     }

@@ -89,7 +89,11 @@ public final class CpuMonitor {
         }
     }
 
-    /** CPU time of this JVM, its descendants (the Kafka broker) and this run's PostgreSQL server with its backends. */
+    /**
+     * CPU time of this JVM, its descendants (the Kafka broker, services a benchmark starts) and this run's PostgreSQL
+     * server with its backends; each process's own time plus that of its children that have ended and been reaped
+     * (a service stopped before the summary, PostgreSQL backends of closed connections).
+     */
     private long ownCpuNanos() {
         List<ProcessHandle> processes = new ArrayList<>();
         processes.add(ProcessHandle.current());
@@ -98,10 +102,24 @@ public final class CpuMonitor {
             processes.add(postmaster);
             postmaster.descendants().forEach(processes::add);
         });
-        return processes.stream()
-                .map(process -> process.info().totalCpuDuration().orElse(Duration.ZERO))
-                .mapToLong(Duration::toNanos)
-                .sum();
+        return processes.stream().mapToLong(CpuMonitor::cpuNanosWithReapedChildren).sum();
+    }
+
+    /** utime + stime + cutime + cstime from /proc/PID/stat; without /proc, the process's own time as Java sees it. */
+    private static long cpuNanosWithReapedChildren(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            // "pid (comm) state ppid ...": comm may hold spaces, so count the fields after its closing parenthesis;
+            // utime, stime, cutime, cstime are fields 14-17 of the line, 11-14 after it
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            long ticks = 0;
+            for (int i = 11; i <= 14; i++) {
+                ticks += Long.parseLong(fields[i]);
+            }
+            return (long) (ticks / TICKS_PER_SECOND * 1e9);
+        } catch (IOException | RuntimeException e) {
+            return process.info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
+        }
     }
 
     /** PostgreSQL detaches from its starter (its parent is init), so it is found by its port. */

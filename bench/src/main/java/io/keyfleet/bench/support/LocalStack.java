@@ -80,6 +80,16 @@ public final class LocalStack implements AutoCloseable {
         System.setProperty("bench.postgres.port", String.valueOf(postgres.port()));
     }
 
+    /**
+     * Creates another database on the same server, for a service the benchmark starts as a process, and exports its
+     * JDBC URL as the system property {@code bench.database.<name>.jdbc-url} (same user and password as the
+     * benchmark's own database).
+     */
+    public void createDatabase(String name) {
+        postgres.createDatabase(name);
+        System.setProperty("bench.database." + name + ".jdbc-url", postgres.jdbcUrl(name));
+    }
+
     /** Stops Kafka, then PostgreSQL; both directories were temporary and are deleted. */
     @Override
     public void close() {

@@ -123,7 +123,7 @@ public final class Report {
     }
 
     private static String line(String label, String value, String unit) {
-        String shownLabel = label.length() > LABEL_WIDTH ? label : label + " " + ".".repeat(LABEL_WIDTH - label.length() - 1);
+        String shownLabel = label.length() >= LABEL_WIDTH ? label : label + " " + ".".repeat(LABEL_WIDTH - label.length() - 1);
         return String.format(Locale.ROOT, "  %s %" + VALUE_WIDTH + "s %s%n", shownLabel, value, unit == null ? "" : unit).stripTrailing() + "\n";
     }
 
@@ -223,6 +223,26 @@ public final class Report {
         public Section perSecond(String key, String label, double value) {
             rows.add(new Row(key, label, finite(round(value, 1)), format(value, 0), "/s"));
             return this;
+        }
+
+        /** A rate shown with {@code decimals} decimals (for small rates such as 11.4/s). */
+        public Section perSecond(String key, String label, double value, int decimals) {
+            rows.add(new Row(key, label, finite(round(value, Math.max(1, decimals))), format(value, decimals), "/s"));
+            return this;
+        }
+
+        /** p50 / p99 / max on one line, with the count; the JSON keeps every figure of {@link Latencies#toMap()}. */
+        public Section latencies(String key, String label, Latencies latencies) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            latencies.toMap().forEach((name, value) -> values.put(name,
+                    value instanceof Double number ? finite(round(number, 3)) : value));
+            String shown = ms(latencies.p50Ms()) + " / " + ms(latencies.p99Ms()) + " / " + ms(latencies.maxMs());
+            rows.add(new Row(key, label, values, shown, String.format(Locale.ROOT, "ms  p50 / p99 / max of %,d", latencies.count())));
+            return this;
+        }
+
+        private static String ms(double value) {
+            return format(value, value < 10 ? 2 : value < 1000 ? 1 : 0);
         }
 
         public Section text(String key, String label, String value) {
