@@ -82,4 +82,34 @@ class ConcurrentRotationIT {
             assertThat(rotations.get(i).newVersion()).isEqualTo(versions.get(i + 1));
         }
     }
+
+    @Test
+    void concurrentCreatesOfOneKeyMakeExactlyOneAndTheRestConflict() throws Exception {
+        String tenant = newTenant();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Future<Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            calls.add(pool.submit(() -> {
+                start.await();
+                return as(tenant).contentType(io.restassured.http.ContentType.JSON)
+                        .body("{\"provider\":\"alipay\",\"appId\":\"raced\",\"environment\":\"SANDBOX\"}")
+                        .post("/v1/keys");
+            }));
+        }
+        start.countDown();
+        int created = 0;
+        for (Future<Response> call : calls) {
+            Response response = call.get();
+            if (response.statusCode() == 201) {
+                created++;
+            } else {
+                assertThat(response.statusCode()).as(response.asString()).isEqualTo(409);
+                assertThat(response.jsonPath().getString("code")).isIn("KEY_EXISTS", "CONCURRENT_CHANGE");
+            }
+        }
+        pool.shutdown();
+        assertThat(created).isEqualTo(1);
+        assertThat(as(tenant).get("/v1/keys?appId=raced").then().extract().jsonPath().getInt("total")).isEqualTo(1);
+    }
 }

@@ -65,10 +65,30 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
+        if (isConcurrentChange(e)) {
+            // two requests raced for the same row (a unique key or a lock): the loser did nothing and may retry
+            return ProblemResponses.of(Problem.of(409, "CONCURRENT_CHANGE", "Conflict",
+                    "Another request changed the same thing at the same moment and nothing was changed by this one; "
+                            + "read the resource again and retry if still needed."), request);
+        }
         LOG.errorf(e, "Unexpected failure on %s %s", request == null ? "?" : request.method(), request == null ? "?" : request.path());
         Problem problem = Problem.of(500, "INTERNAL_ERROR", "Internal error",
                 "An unexpected error occurred and nothing was changed by it; if it persists, report the request id.");
         return ProblemResponses.of(problem, request);
+    }
+
+    /** PostgreSQL's unique_violation and lock_not_available, anywhere in the cause chain. */
+    static boolean isConcurrentChange(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql
+                    && ("23505".equals(sql.getSQLState()) || "55P03".equals(sql.getSQLState()))) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 
     static Problem describeJsonProblem(JsonProcessingException e) {

@@ -29,6 +29,13 @@ public class EchoResource {
     }
 
     @POST
+    @Path("/race")
+    public EchoRequest race(EchoRequest request) {
+        throw new jakarta.persistence.PersistenceException("could not execute statement",
+                new java.sql.SQLException("duplicate key value violates unique constraint", "23505"));
+    }
+
+    @POST
     @Path("/boom")
     public EchoRequest boom(EchoRequest request) {
         throw new IllegalStateException("internal detail that must not leak: password=hunter2");

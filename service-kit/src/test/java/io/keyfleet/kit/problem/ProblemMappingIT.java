@@ -79,6 +79,14 @@ class ProblemMappingIT {
     }
 
     @Test
+    void aLostRaceForAUniqueKeyIsAConflictNotAnError() {
+        given().contentType(ContentType.JSON).body("{\"name\": \"a\", \"count\": 1}").post("/test/echo/race")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("CONCURRENT_CHANGE"))
+                .body(not(containsString("duplicate key")));
+    }
+
+    @Test
     void anUnexpectedFailureShowsNoInternals() {
         given().contentType(ContentType.JSON).body("{\"name\": \"a\", \"count\": 1}").post("/test/echo/boom")
                 .then().statusCode(500).contentType("application/problem+json")
