@@ -1,0 +1,240 @@
+package io.keyfleet.keys.credential;
+
+import io.keyfleet.keys.secret.SecretNotFoundException;
+import io.keyfleet.keys.secret.SecretStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Verifies a presented credential in-process: a bearer API key, or a request signed with a SecretId/SecretKey pair
+ * (see {@link RequestSignature}), together with the caller's source address and the scope the operation needs.
+ * Never throws for bad input: every outcome is a {@link Verification} with a {@link VerificationCode} and a message a
+ * person can act on.
+ *
+ * <p>Order of checks: the credential is found (API key: format and checksum, then the SHA-256 hash; signed request:
+ * SecretId), revoked → REVOKED, the signature and its timestamp window are checked (a stale or future timestamp is
+ * INVALID_SIGNATURE, naming the clock difference), the nonce is remembered (seen before → REPLAYED), then a replaced
+ * secret past its grace → EXPIRED, disabled → DISABLED, past expiry → EXPIRED, source address → FORBIDDEN_IP,
+ * scope → INSUFFICIENT_SCOPE. Hashes and signatures are compared in constant time.
+ */
+@ApplicationScoped
+public class CredentialVerifier {
+
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final String EMPTY_BODY_SHA256 = RequestSignature.sha256Hex(new byte[0]);
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    SecretStore secretStore;
+
+    @Inject
+    CredentialsConfig config;
+
+    /** A signed request as presented: the signature fields plus what was signed. bodySha256 null means an empty body. */
+    public record SignedRequest(String secretId, String timestamp, String nonce, String signature,
+                                String method, String path, String query, String bodySha256) {
+    }
+
+    /** Give apiKey or signed (not both); sourceIp is the caller's address; requiredScope null means any scope. */
+    public record Presented(String apiKey, SignedRequest signed, String sourceIp, String requiredScope) {
+    }
+
+    /** The answer; credentialId, tenantId and scopes are set only when valid. */
+    public record Verification(boolean valid, VerificationCode code, String message, UUID credentialId, String tenantId,
+                               List<String> scopes) {
+
+        static Verification refused(VerificationCode code, String message) {
+            return new Verification(false, code, message, null, null, null);
+        }
+    }
+
+    @Transactional
+    public Verification verify(Presented presented) {
+        boolean hasKey = presented != null && presented.apiKey() != null && !presented.apiKey().isBlank();
+        boolean hasSignature = presented != null && presented.signed() != null && presented.signed().secretId() != null
+                && !presented.signed().secretId().isBlank();
+        if (!hasKey && !hasSignature) {
+            return Verification.refused(VerificationCode.MISSING, "No credential was presented; send your API key "
+                    + "(Authorization: Bearer kf_live_…) or sign the request with your SecretId and SecretKey.");
+        }
+        if (hasKey && hasSignature) {
+            return Verification.refused(VerificationCode.MISSING,
+                    "Both an API key and a signed request were presented; send exactly one of them.");
+        }
+        return hasKey ? verifyKey(presented) : verifySigned(presented);
+    }
+
+    private Verification verifyKey(Presented presented) {
+        String key = presented.apiKey().trim();
+        if (key.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = key.substring(7).trim();
+        }
+        if (!ApiKeyFormat.isWellFormed(key)) {
+            return Verification.refused(VerificationCode.NOT_FOUND, "The presented value is not a Keyfleet API key (its format "
+                    + "or checksum is wrong); copy the whole key, starting with kf_live_ or kf_test_, without spaces.");
+        }
+        String hash = Credentials.hash(key);
+        ApiCredentialSecret secret = ApiCredentialSecret.find("keyHash", hash).firstResult();
+        if (secret == null || !MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
+                secret.keyHash.getBytes(StandardCharsets.US_ASCII))) {
+            return Verification.refused(VerificationCode.NOT_FOUND, "No credential matches this API key; check that it was "
+                    + "copied completely, or create a new key under Credentials and update the integration.");
+        }
+        ApiCredential credential = ApiCredential.findById(secret.credentialId);
+        if (credential.isRevoked()) {
+            return revoked(credential);
+        }
+        return checkState(credential, secret, presented);
+    }
+
+    private Verification verifySigned(Presented presented) {
+        SignedRequest signed = presented.signed();
+        ApiCredential credential = ApiCredential.find("secretId", signed.secretId().trim()).firstResult();
+        if (credential == null) {
+            return Verification.refused(VerificationCode.NOT_FOUND, "No credential has SecretId '" + printable(signed.secretId())
+                    + "'; check the SecretId your integration sends, or create a new pair under Credentials.");
+        }
+        if (credential.isRevoked()) {
+            return revoked(credential);
+        }
+        String problem = malformed(signed);
+        if (problem != null) {
+            return Verification.refused(VerificationCode.INVALID_SIGNATURE, problem);
+        }
+        Instant now = Instant.now();
+        long skew = now.getEpochSecond() - Long.parseLong(signed.timestamp());
+        Duration window = config.signatureWindow();
+        if (Math.abs(skew) > window.toSeconds()) {
+            return Verification.refused(VerificationCode.INVALID_SIGNATURE, "The request timestamp " + signed.timestamp()
+                    + " is " + Math.abs(skew) + " seconds " + (skew > 0 ? "old" : "in the future") + "; it must be within "
+                    + window.toMinutes() + " minutes of the server time. Sign each request with the current Unix time "
+                    + "in seconds and check the caller's clock.");
+        }
+        String canonical = RequestSignature.canonical(signed.method(), signed.path(), signed.query(), signed.timestamp(),
+                signed.nonce(), signed.bodySha256() == null ? EMPTY_BODY_SHA256 : signed.bodySha256());
+        // every version whose SecretKey still exists: one past its grace (not yet destroyed) matches to say EXPIRED
+        ApiCredentialSecret matched = null;
+        for (ApiCredentialSecret secret : ApiCredentialSecret.of(credential.id)) {
+            if (secret.secretRef == null) {
+                continue;
+            }
+            byte[] secretKey;
+            try {
+                secretKey = secretStore.get(secret.secretRef, 1);
+            } catch (SecretNotFoundException e) {
+                continue;
+            }
+            try {
+                if (RequestSignature.matches(secretKey, canonical, signed.signature())
+                        && (matched == null || !matched.usableAt(now))) {
+                    matched = secret;
+                }
+            } finally {
+                Arrays.fill(secretKey, (byte) 0);
+            }
+        }
+        if (matched == null) {
+            return Verification.refused(VerificationCode.INVALID_SIGNATURE, "The signature does not match. Sign "
+                    + "METHOD\\nPATH\\nQUERY\\nTIMESTAMP\\nNONCE\\nSHA256HEX(body) with HMAC-SHA256 under the current SecretKey "
+                    + "of " + credential.secretId + " and send it base64-encoded; if the key was rotated, use the new SecretKey.");
+        }
+        int inserted = entityManager.createNativeQuery("insert into api_credential_nonce (credential_id, nonce, seen_at) "
+                        + "values (?1, ?2, ?3) on conflict do nothing")
+                .setParameter(1, credential.id).setParameter(2, signed.nonce()).setParameter(3, now.truncatedTo(ChronoUnit.MICROS))
+                .executeUpdate();
+        if (inserted == 0) {
+            return Verification.refused(VerificationCode.REPLAYED, "Nonce '" + signed.nonce() + "' was already used within the last "
+                    + window.toMinutes() + " minutes; this request is a replay. Send a fresh random nonce with every request.");
+        }
+        return checkState(credential, matched, presented);
+    }
+
+    private Verification checkState(ApiCredential credential, ApiCredentialSecret secret, Presented presented) {
+        Instant now = Instant.now();
+        if (!secret.usableAt(now)) {
+            return Verification.refused(VerificationCode.EXPIRED, "This secret was replaced by a rotation and its grace period ended on "
+                    + day(secret.validUntil) + "; use the current secret of credential " + credential.id
+                    + ", or rotate again under Credentials if it was lost.");
+        }
+        if (!credential.enabled) {
+            return Verification.refused(VerificationCode.DISABLED, "Credential " + credential.id
+                    + " is disabled; enable it under Credentials, or use another credential.");
+        }
+        if (credential.expiresAt != null && !now.isBefore(credential.expiresAt)) {
+            return Verification.refused(VerificationCode.EXPIRED, "The key expired on " + day(credential.expiresAt)
+                    + "; create a new key under Credentials and update the integration.");
+        }
+        if (!credential.whitelist().allows(presented.sourceIp())) {
+            String from = presented.sourceIp() == null || presented.sourceIp().isBlank() ? "an unknown address" : printable(presented.sourceIp());
+            return Verification.refused(VerificationCode.FORBIDDEN_IP, "Requests from " + from + " are not allowed with credential "
+                    + credential.id + "; add the address to its IP whitelist under Credentials, or call from an allowed address.");
+        }
+        List<String> scopes = credential.scopeList();
+        if (!Scopes.covers(scopes, presented.requiredScope())) {
+            return Verification.refused(VerificationCode.INSUFFICIENT_SCOPE, "Credential " + credential.id + " lacks scope '"
+                    + printable(presented.requiredScope()) + "' (it has " + scopes
+                    + "); use a credential with that scope, or create one under Credentials.");
+        }
+        return new Verification(true, VerificationCode.VALID, "The credential is valid.", credential.id, credential.tenantId, scopes);
+    }
+
+    private static Verification revoked(ApiCredential credential) {
+        return Verification.refused(VerificationCode.REVOKED, "Credential " + credential.id + " was revoked on " + day(credential.revokedAt)
+                + (credential.revokeReason == null ? "" : " (" + credential.revokeReason + ")")
+                + "; create a new key under Credentials and update the integration.");
+    }
+
+    /** What is wrong with the signed request's fields, or null. */
+    private static String malformed(SignedRequest signed) {
+        if (signed.signature() == null || signed.signature().isBlank()) {
+            return "The signed request has no signature; send base64(HMAC-SHA256(SecretKey, canonical request)).";
+        }
+        if (signed.timestamp() == null || !TIMESTAMP.matcher(signed.timestamp()).matches()) {
+            return "The timestamp must be the Unix time in seconds, e.g. " + Instant.now().getEpochSecond() + ".";
+        }
+        if (signed.nonce() == null || !NONCE.matcher(signed.nonce()).matches()) {
+            return "The nonce must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', fresh for every request.";
+        }
+        if (signed.method() == null || !signed.method().matches("[A-Za-z]{1,10}")) {
+            return "The signed request must say its HTTP method, e.g. POST.";
+        }
+        if (signed.path() == null || !signed.path().startsWith("/") || signed.path().length() > 2000) {
+            return "The signed request must say its path, starting with '/', e.g. /v1/keys.";
+        }
+        if (signed.query() != null && signed.query().length() > 4000) {
+            return "The query string is longer than 4000 characters.";
+        }
+        if (signed.bodySha256() != null && !SHA256_HEX.matcher(signed.bodySha256()).matches()) {
+            return "bodySha256 must be the SHA-256 of the request body as 64 hex digits.";
+        }
+        return null;
+    }
+
+    private static String day(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
+    private static String printable(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String cut = text.length() > 64 ? text.substring(0, 64) + "…" : text;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

@@ -1,0 +1,66 @@
+package io.keyfleet.keys.credential;
+
+import static io.keyfleet.keys.support.Tenancy.as;
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Creating credentials and presenting them to POST /v1/credentials/verify, as the ITs need. */
+final class CredentialTesting {
+
+    private CredentialTesting() {
+    }
+
+    static ExtractableResponse<Response> create(String tenant, String json) {
+        return as(tenant).contentType(ContentType.JSON).body(json).post("/v1/credentials").then().statusCode(201).extract();
+    }
+
+    static ExtractableResponse<Response> createApiKey(String tenant, String extraJson) {
+        return create(tenant, "{\"kind\":\"API_KEY\",\"scopes\":[\"keys:read\",\"tokens:*\"]" + extraJson + "}");
+    }
+
+    static ExtractableResponse<Response> createPair(String tenant, String extraJson) {
+        return create(tenant, "{\"kind\":\"SECRET_PAIR\",\"scopes\":[\"keys:read\"]" + extraJson + "}");
+    }
+
+    static Response verifyKey(String apiKey, String sourceIp, String scope) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("apiKey", apiKey);
+        body.put("sourceIp", sourceIp);
+        body.put("requiredScope", scope);
+        return given().contentType(ContentType.JSON).body(body).post("/v1/credentials/verify");
+    }
+
+    /** A signed GET /v1/keys?page=0 with body "{}" and a fresh nonce, signed at {@code timestamp}. */
+    static Map<String, Object> signed(String secretId, String secretKey, long timestamp, String nonce) {
+        String bodyHash = RequestSignature.sha256Hex("{}".getBytes(StandardCharsets.UTF_8));
+        String canonical = RequestSignature.canonical("POST", "/v1/keys", "page=0", Long.toString(timestamp), nonce, bodyHash);
+        Map<String, Object> body = new HashMap<>();
+        body.put("secretId", secretId);
+        body.put("timestamp", Long.toString(timestamp));
+        body.put("nonce", nonce);
+        body.put("signature", RequestSignature.sign(secretKey.getBytes(StandardCharsets.UTF_8), canonical));
+        body.put("method", "POST");
+        body.put("path", "/v1/keys");
+        body.put("query", "page=0");
+        body.put("bodySha256", bodyHash);
+        body.put("sourceIp", "203.0.113.7");
+        body.put("requiredScope", "keys:read");
+        return body;
+    }
+
+    static Map<String, Object> signedNow(String secretId, String secretKey) {
+        return signed(secretId, secretKey, Instant.now().getEpochSecond(), UUID.randomUUID().toString());
+    }
+
+    static Response verify(Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).body(body).post("/v1/credentials/verify");
+    }
+}
