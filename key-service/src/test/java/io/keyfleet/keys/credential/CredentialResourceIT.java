@@ -1,5 +1,6 @@
 package io.keyfleet.keys.credential;
 
+import io.keyfleet.keys.support.Database;
 import static io.keyfleet.keys.credential.CredentialTesting.createApiKey;
 import static io.keyfleet.keys.credential.CredentialTesting.createPair;
 import static io.keyfleet.keys.support.Tenancy.as;
@@ -39,7 +40,7 @@ class CredentialResourceIT {
     @Test
     void anApiKeyIsShownOnceAndStoredOnlyAsItsHash() {
         String tenant = newTenant();
-        long auditBefore = count("audit_record");
+        long auditBefore = Database.count(entityManager, "audit_record");
         ExtractableResponse<Response> created = createApiKey(tenant,
                 ",\"live\":false,\"ipWhitelist\":\"203.0.113.0/24, 2001:db8::1\",\"remark\":\"billing\",\"callbackUrl\":\"https://example.com/cb\"");
         String apiKey = created.path("apiKey");
@@ -55,11 +56,11 @@ class CredentialResourceIT {
                 .body(not(containsString(apiKey.substring(12))));
         as(tenant).get("/v1/credentials").then().statusCode(200).body("items", hasSize(1)).body(not(containsString(apiKey.substring(12))));
 
-        String dump = dumpDatabase();
+        String dump = Database.dump(entityManager);
         assertThat(dump).contains(id).contains(HexFormat.of().formatHex(RequestSignature.sha256(apiKey.getBytes(StandardCharsets.UTF_8))));
         assertThat(dump).doesNotContain(apiKey.substring(12));
         assertThat(eventTypes(id)).containsExactly("CredentialCreated");
-        assertThat(count("audit_record")).isEqualTo(auditBefore + 1);
+        assertThat(Database.count(entityManager, "audit_record")).isEqualTo(auditBefore + 1);
     }
 
     @Test
@@ -75,7 +76,7 @@ class CredentialResourceIT {
 
         as(tenant).get("/v1/credentials/{id}", id).then().statusCode(200).body("secretId", equalTo(secretId))
                 .body(not(containsString(secretKey)));
-        String dump = dumpDatabase();
+        String dump = Database.dump(entityManager);
         assertThat(dump).contains(secretId);
         assertThat(dump).doesNotContain(secretKey);
         assertThat(dump).doesNotContain(HexFormat.of().formatHex(secretKey.getBytes(StandardCharsets.UTF_8)));
@@ -85,7 +86,7 @@ class CredentialResourceIT {
     void rotateAndRevokeAreRecordedAsEventsAndAudited() {
         String tenant = newTenant();
         String id = createApiKey(tenant, "").path("credential.credentialId");
-        long auditBefore = count("audit_record");
+        long auditBefore = Database.count(entityManager, "audit_record");
         String newKey = as(tenant).post("/v1/credentials/{id}/rotate", id).then().statusCode(200)
                 .body("version", equalTo(2)).body("credential.versions[0].validUntil", not(nullValue()))
                 .extract().path("apiKey");
@@ -94,7 +95,7 @@ class CredentialResourceIT {
                 .body("revokedAt", not(nullValue())).body("revokeReason", equalTo("leaked"));
         as(tenant).post("/v1/credentials/{id}/rotate", id).then().statusCode(409).body("code", equalTo("CREDENTIAL_REVOKED"));
         assertThat(eventTypes(id)).containsExactly("CredentialCreated", "CredentialRotated", "CredentialRevoked");
-        assertThat(count("audit_record")).isEqualTo(auditBefore + 2);
+        assertThat(Database.count(entityManager, "audit_record")).isEqualTo(auditBefore + 2);
     }
 
     @Test
@@ -145,22 +146,5 @@ class CredentialResourceIT {
                 .setParameter(1, aggregateId).getResultList());
     }
 
-    private long count(String table) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                ((Number) entityManager.createNativeQuery("select count(*) from " + table).getSingleResult()).longValue());
-    }
 
-    @SuppressWarnings("unchecked")
-    private String dumpDatabase() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            StringBuilder dump = new StringBuilder();
-            List<String> tables = entityManager.createNativeQuery(
-                    "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'").getResultList();
-            for (String table : tables) {
-                List<String> rows = entityManager.createNativeQuery("select t::text from " + table + " t").getResultList();
-                rows.forEach(row -> dump.append(row).append('\n'));
-            }
-            return dump.toString();
-        });
-    }
 }

@@ -1,5 +1,6 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.support.Database;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.keyfleet.keys.support.Tenancy.newTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -226,8 +227,8 @@ class AppKeyResourceIT {
     @Test
     void badInputIsAProblemAndWritesNothing() {
         String tenant = newTenant();
-        long keysBefore = count("app_key");
-        long eventsBefore = count("outbox_event");
+        long keysBefore = Database.count(entityManager, "app_key");
+        long eventsBefore = Database.count(entityManager, "outbox_event");
 
         as(tenant).contentType(ContentType.JSON).body("{\"provider\":\"alipay\",").post("/v1/keys")
                 .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("MALFORMED_JSON"));
@@ -250,8 +251,8 @@ class AppKeyResourceIT {
         as(tenant).post("/v1/keys/{k}/rotate", UUID.randomUUID()).then().statusCode(404).body("code", equalTo("KEY_NOT_FOUND"));
         as(tenant).post("/v1/keys/not-a-uuid/rotate").then().statusCode(404).contentType("application/problem+json");
 
-        assertThat(count("app_key")).isEqualTo(keysBefore);
-        assertThat(count("outbox_event")).isEqualTo(eventsBefore);
+        assertThat(Database.count(entityManager, "app_key")).isEqualTo(keysBefore);
+        assertThat(Database.count(entityManager, "outbox_event")).isEqualTo(eventsBefore);
     }
 
     @Test
@@ -285,10 +286,6 @@ class AppKeyResourceIT {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
-    private long count(String table) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                ((Number) entityManager.createNativeQuery("select count(*) from " + table).getSingleResult()).longValue());
-    }
 
     private static void assertPrivateKeySignsForPublicKey(String privateKeyPem, RSAPublicKey publicKey) throws Exception {
         String base64 = privateKeyPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");

@@ -1,5 +1,6 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.support.Database;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.keyfleet.keys.support.Tenancy.newTenant;
 import static io.restassured.RestAssured.given;
@@ -68,7 +69,7 @@ class GracePeriodIT {
     void theMaterialApiIsForServicesOnlyRefusesPendingAndIsAudited() {
         String tenant = newTenant();
         String keyId = AppKeyResourceIT.generate(tenant, "material-app", "PRODUCTION");
-        long auditBefore = count("audit_record");
+        long auditBefore = Database.count(entityManager, "audit_record");
 
         given().get("/internal/v1/keys/{k}/versions/1/material", keyId).then().statusCode(401).body("code", equalTo("INTERNAL_TOKEN_REQUIRED"));
         given().header(InternalToken.HEADER, "wrong").get("/internal/v1/keys/{k}/versions/1/material", keyId)
@@ -78,7 +79,7 @@ class GracePeriodIT {
         as(tenant).contentType(ContentType.JSON).body("{}").post("/v1/keys/{k}/versions", keyId).then().statusCode(201);
         material(keyId, 2).then().statusCode(409).body("detail", org.hamcrest.Matchers.containsString("PENDING"));
 
-        assertThat(count("audit_record")).isEqualTo(auditBefore + 2);
+        assertThat(Database.count(entityManager, "audit_record")).isEqualTo(auditBefore + 2);
         given().header(InternalToken.HEADER, internalToken)
                 .get("/internal/v1/keys?tenantId={t}&provider=alipay&appId=material-app&environment=PRODUCTION", tenant)
                 .then().statusCode(200).body("keyId", equalTo(keyId)).body("currentVersion", equalTo(1));
@@ -88,8 +89,4 @@ class GracePeriodIT {
         return given().header(InternalToken.HEADER, internalToken).get("/internal/v1/keys/{k}/versions/{v}/material", keyId, version);
     }
 
-    private long count(String table) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                ((Number) entityManager.createNativeQuery("select count(*) from " + table).getSingleResult()).longValue());
-    }
 }

@@ -1,5 +1,6 @@
 package io.keyfleet.keys.secretsafety;
 
+import io.keyfleet.keys.support.Database;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.keyfleet.keys.support.Tenancy.newTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +54,7 @@ class NoSecretInClearIT {
         String generatedPem = as(tenant).post("/v1/keys/{k}/rotate", keyId).then().statusCode(200).extract().path("privateKeyPem");
         byte[] generated = Base64.getMimeDecoder().decode(generatedPem.replaceAll("-----[A-Z ]+-----", ""));
 
-        String dump = dumpDatabase();
+        String dump = Database.dump(entityManager);
         String log = Files.exists(logFile) ? Files.readString(logFile) : "";
         assertThat(dump).as("the dump really has the key rows").contains(keyId);
         for (String haystack : List.of(dump, log)) {
@@ -69,18 +70,4 @@ class NoSecretInClearIT {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private String dumpDatabase() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            StringBuilder dump = new StringBuilder();
-            List<String> tables = entityManager.createNativeQuery(
-                    "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'").getResultList();
-            for (String table : tables) {
-                // bytea columns come out as \x… hex in the row's text form, text columns as they are
-                List<String> rows = entityManager.createNativeQuery("select t::text from " + table + " t").getResultList();
-                rows.forEach(row -> dump.append(table).append(": ").append(row).append('\n'));
-            }
-            return dump.toString();
-        });
-    }
 }
