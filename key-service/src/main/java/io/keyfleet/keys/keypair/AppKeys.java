@@ -8,11 +8,11 @@ import io.keyfleet.keys.material.KeyMaterial;
 import io.keyfleet.keys.material.KeyPairFactory;
 import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.keys.support.KeysConfig;
+import io.keyfleet.keys.support.TenantQuery;
 import io.keyfleet.keys.tenant.Tenants;
 import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -224,21 +224,11 @@ public class AppKeys {
     }
 
     public PageOf<AppKey> list(String tenantId, String provider, String appId, Environment environment, int page, int size) {
-        StringBuilder query = new StringBuilder("tenantId = :tenant");
-        Parameters params = Parameters.with("tenant", tenantId);
-        if (provider != null) {
-            query.append(" and provider = :provider");
-            params.and("provider", provider);
-        }
-        if (appId != null) {
-            query.append(" and appId = :appId");
-            params.and("appId", appId);
-        }
-        if (environment != null) {
-            query.append(" and environment = :environment");
-            params.and("environment", environment);
-        }
-        var found = AppKey.<AppKey>find(query.toString(), Sort.by("createdAt").and("id"), params);
+        TenantQuery filter = TenantQuery.of(tenantId)
+                .whereEquals("provider", provider)
+                .whereEquals("appId", appId)
+                .whereEquals("environment", environment);
+        var found = AppKey.<AppKey>find(filter.query(), Sort.by("createdAt").and("id"), filter.parameters());
         List<AppKey> items = found.page(Page.of(page, size)).list();
         return new PageOf<>(items, page, size, found.count());
     }

@@ -6,10 +6,10 @@ import io.keyfleet.keys.keypair.Environment;
 import io.keyfleet.keys.keypair.KeyState;
 import io.keyfleet.keys.material.KeyMaterial;
 import io.keyfleet.keys.support.KeysConfig;
+import io.keyfleet.keys.support.TenantQuery;
 import io.keyfleet.keys.tenant.Tenants;
 import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
-import io.quarkus.panache.common.Parameters;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -93,17 +93,8 @@ public class ProviderKeys {
     }
 
     public List<ProviderKey> list(String tenantId, String provider, Environment environment) {
-        StringBuilder query = new StringBuilder("tenantId = :tenant");
-        Parameters params = Parameters.with("tenant", tenantId);
-        if (provider != null) {
-            query.append(" and provider = :provider");
-            params.and("provider", provider);
-        }
-        if (environment != null) {
-            query.append(" and environment = :environment");
-            params.and("environment", environment);
-        }
-        return ProviderKey.list(query + " order by provider, environment", params);
+        TenantQuery filter = TenantQuery.of(tenantId).whereEquals("provider", provider).whereEquals("environment", environment);
+        return ProviderKey.list(filter.query() + " order by provider, environment", filter.parameters());
     }
 
     /** Ends the grace of replaced provider keys: they no longer verify. */
