@@ -22,7 +22,9 @@ public final class EventTypes {
             new EventType("GrantRevoked", 1, Topics.TOKENS, GrantRevoked.class),
             new EventType("CredentialCreated", 1, Topics.CREDENTIALS, CredentialCreated.class),
             new EventType("CredentialRotated", 1, Topics.CREDENTIALS, CredentialRotated.class),
-            new EventType("CredentialRevoked", 1, Topics.CREDENTIALS, CredentialRevoked.class));
+            new EventType("CredentialRevoked", 1, Topics.CREDENTIALS, CredentialRevoked.class),
+            new EventType("CredentialUpdated", 1, Topics.CREDENTIALS, CredentialUpdated.class),
+            new EventType("CredentialExpiring", 1, Topics.CREDENTIALS, CredentialExpiring.class));
 
     private static final Map<String, EventType> BY_NAME = new HashMap<>();
     private static final Map<Class<?>, EventType> BY_CLASS = new HashMap<>();

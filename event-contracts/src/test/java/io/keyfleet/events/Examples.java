@@ -53,7 +53,12 @@ final class Examples {
             golden("CredentialRotated", "52d8f1a3-0c6e-4b79-9d24-e1a7b3c5f086", "2026-03-28T12:40:18.466Z",
                     new CredentialRotated(CREDENTIAL_ID, 2, Instant.parse("2026-03-29T12:40:18Z"))),
             golden("CredentialRevoked", "b06e4d92-8a3c-4e15-bf70-2d9c6a8e1f37", "2026-04-02T07:05:30.200Z",
-                    new CredentialRevoked(CREDENTIAL_ID, "revoked by tenant admin")));
+                    new CredentialRevoked(CREDENTIAL_ID, "revoked by tenant admin")),
+            golden("CredentialUpdated", "0d6f3b92-7a14-4c8e-b5d1-9e2a6c4f8b30", "2026-04-01T09:12:00.250Z",
+                    new CredentialUpdated(CREDENTIAL_ID, false)),
+            golden("CredentialExpiring", "6a1e9c47-3b52-4d08-8f6a-c2d7e0b5a913", "2026-09-01T00:00:05.120Z",
+                    new CredentialExpiring(CREDENTIAL_ID, 1, Instant.parse("2026-10-01T00:00:00Z"), 30,
+                            "The key expires on 2026-10-01; create a new key under Credentials and update the integration.")));
 
     private Examples() {
     }

@@ -1,7 +1,9 @@
 package io.keyfleet.keys.audit;
 
-import io.vertx.core.http.HttpServerRequest;
+import io.keyfleet.kit.caller.Caller;
+import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,23 +16,30 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Writes audit records in the caller's transaction: if the record cannot be written, the operation fails with it.
  * Tenant and target identifiers are stored as HMAC-SHA256 under {@code keyfleet.audit.hmac-key}, so the log can be
- * searched for a known id without holding ids in clear.
+ * searched for a known id without holding ids in clear. Who and from where come from the request's {@link Caller}
+ * (the credential id, never its secret); work outside a request (scheduled jobs) is recorded as {@value #SCHEDULER}.
  */
 @ApplicationScoped
 public class AuditLog {
 
+    static final String SCHEDULER = "keyfleet:scheduler";
+
     @ConfigProperty(name = "keyfleet.audit.hmac-key")
     String hmacKey;
 
+    @Inject
+    Caller caller;
+
     @Transactional(Transactional.TxType.MANDATORY)
-    public void record(String actor, String action, String tenantId, String target, HttpServerRequest from, String outcome, String detail) {
+    public void record(String action, String tenantId, String target, String outcome, String detail) {
+        boolean inRequest = Arc.container().requestContext().isActive();
         AuditRecord record = new AuditRecord();
         record.occurredAt = Instant.now();
-        record.actor = actor;
+        record.actor = inRequest ? caller.actor() : SCHEDULER;
         record.action = action;
         record.tenantHmac = tenantId == null ? null : hmac(tenantId);
         record.targetHmac = target == null ? null : hmac(target);
-        record.sourceIp = from == null || from.remoteAddress() == null ? null : from.remoteAddress().hostAddress();
+        record.sourceIp = inRequest ? caller.sourceIp() : null;
         record.outcome = outcome;
         record.detail = detail;
         record.persist();
@@ -41,8 +50,8 @@ public class AuditLog {
      * about to roll back with the refusal.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void recordRefusal(String actor, String action, String tenantId, String target, HttpServerRequest from, String detail) {
-        record(actor, action, tenantId, target, from, "REFUSED", detail);
+    public void recordRefusal(String action, String tenantId, String target, String detail) {
+        record(action, tenantId, target, "REFUSED", detail);
     }
 
     /** The HMAC under which an identifier appears in the audit log. */

@@ -1,5 +1,7 @@
 package io.keyfleet.keys.credential;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.auth.IpWhitelist;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -72,6 +74,14 @@ public class ApiCredential extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** "admin" or "service:&lt;name&gt;" for the credentials key-service makes itself at start; null for all others. */
+    @Column(name = "bootstrap_name")
+    public String bootstrapName;
+
+    /** The last expiry warning published for expiresAt: 30, 7, or null for none yet. */
+    @Column(name = "expiry_warned_days")
+    public Integer expiryWarnedDays;
 
     public List<String> scopeList() {
         return Arrays.asList(scopes.split(","));

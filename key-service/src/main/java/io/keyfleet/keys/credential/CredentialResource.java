@@ -1,9 +1,14 @@
 package io.keyfleet.keys.credential;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.keyfleet.kit.auth.AuthConfig;
+import io.keyfleet.kit.auth.PresentedCredential;
+import io.keyfleet.kit.auth.Verification;
 import io.keyfleet.kit.caller.Caller;
+import io.keyfleet.auth.IpWhitelist;
 import io.keyfleet.kit.problem.ProblemException;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -16,7 +21,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,6 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * false: {@code kf_test_}), not from an environment of the tenant, which has none.
  */
 @Path("/v1/credentials")
+@RequiresScope(Scopes.CREDENTIALS_ADMIN)
 @Tag(name = "API credentials", description = "Bearer API keys and SecretId/SecretKey pairs, with scopes and IP whitelists")
 public class CredentialResource {
 
@@ -112,6 +117,9 @@ public class CredentialResource {
     @Inject
     Caller caller;
 
+    @Inject
+    AuthConfig authConfig;
+
     @POST
     @Operation(summary = "Create a credential", description = "kind API_KEY (bearer key kf_live_/kf_test_…) or SECRET_PAIR "
             + "(SecretId + SecretKey for signed requests). The response carries the secret exactly once. ipWhitelist: at most 10 "
@@ -120,13 +128,14 @@ public class CredentialResource {
     @RequestBody(content = @Content(examples = @ExampleObject(name = "api key",
             value = "{\"kind\":\"API_KEY\",\"live\":true,\"scopes\":[\"keys:read\"],\"ipWhitelist\":\"203.0.113.0/24,2001:db8::1\","
                     + "\"expiresAt\":\"2027-01-01T00:00:00Z\",\"remark\":\"billing integration\"}")))
-    public Response create(@Valid @NotNull CreateCredentialRequest request, @Context HttpServerRequest http) {
+    public Response create(@Valid @NotNull CreateCredentialRequest request) {
         Credentials.Spec spec = spec(request);
-        Credentials.Issued issued = credentials.create(caller.tenantId(), spec, http);
+        Credentials.Issued issued = credentials.create(caller.tenantId(), spec);
         return Response.created(URI.create("/v1/credentials/" + issued.credential().id)).entity(IssuedView.of(issued)).build();
     }
 
     @GET
+    @RequiresScope(Scopes.CREDENTIALS_READ)
     @Operation(summary = "List credentials", description = "Pages start at 0. No secret is ever listed.")
     public CredentialPage list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
                                @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
@@ -135,6 +144,7 @@ public class CredentialResource {
     }
 
     @GET
+    @RequiresScope(Scopes.CREDENTIALS_READ)
     @Path("/{id}")
     public CredentialView get(@PathParam("id") UUID id) {
         return CredentialView.of(credentials.require(caller.tenantId(), id));
@@ -144,17 +154,16 @@ public class CredentialResource {
     @Path("/{id}/rotate")
     @Operation(summary = "Rotate the secret", description = "A new secret, current at once; the old one keeps working for "
             + "gracePeriod (ISO-8601, e.g. PT1H; default the credential's own, 24 h unless set at creation).")
-    public IssuedView rotate(@PathParam("id") UUID id, @QueryParam("gracePeriod") String gracePeriod, @Context HttpServerRequest http) {
-        return IssuedView.of(credentials.rotate(caller.tenantId(), id, grace(gracePeriod), http));
+    public IssuedView rotate(@PathParam("id") UUID id, @QueryParam("gracePeriod") String gracePeriod) {
+        return IssuedView.of(credentials.rotate(caller.tenantId(), id, grace(gracePeriod)));
     }
 
     @POST
     @Path("/{id}/revoke")
     @Operation(summary = "Revoke at once", description = "Every secret version stops working immediately.")
-    public CredentialView revoke(@PathParam("id") UUID id, @QueryParam("reason") @Size(max = 200) String reason,
-                                 @Context HttpServerRequest http) {
+    public CredentialView revoke(@PathParam("id") UUID id, @QueryParam("reason") @Size(max = 200) String reason) {
         String why = reason == null || reason.isBlank() ? "revoked by the owner" : reason;
-        return CredentialView.of(credentials.revoke(caller.tenantId(), id, why, http));
+        return CredentialView.of(credentials.revoke(caller.tenantId(), id, why));
     }
 
     @POST
@@ -172,15 +181,18 @@ public class CredentialResource {
 
     @POST
     @Path("/verify")
+    @RequiresScope(Scopes.CREDENTIALS_VERIFY)
     @Operation(summary = "Verify a presented credential", description = "Always 200 with {valid, code, message}; code is one of "
             + "VALID, MISSING, NOT_FOUND, INVALID_SIGNATURE, REPLAYED, EXPIRED, REVOKED, DISABLED, FORBIDDEN_IP, INSUFFICIENT_SCOPE. "
             + "For a signed request give secretId, timestamp (Unix seconds), nonce, signature (base64 HMAC-SHA256), method, path, "
             + "query and bodySha256 (hex; omitted = empty body). sourceIp is the caller's address as the calling service saw it.")
-    public CredentialVerifier.Verification verify(@Valid @NotNull VerifyRequest request) {
-        CredentialVerifier.SignedRequest signed = request.secretId() == null ? null : new CredentialVerifier.SignedRequest(
+    public Verification verify(@Valid @NotNull VerifyRequest request) {
+        PresentedCredential.Signed signed = request.secretId() == null ? null : new PresentedCredential.Signed(
                 request.secretId(), request.timestamp(), request.nonce(), request.signature(), request.method(), request.path(),
                 request.query(), request.bodySha256());
-        return verifier.verify(new CredentialVerifier.Presented(request.apiKey(), signed, request.sourceIp(), request.requiredScope()));
+        // the suite's own services verify any tenant's credentials; a tenant only its own
+        String onlyTenant = caller.isSystem() ? null : caller.ownTenant();
+        return verifier.verify(new PresentedCredential(request.apiKey(), signed, request.sourceIp(), request.requiredScope()), onlyTenant);
     }
 
     private Credentials.Spec spec(CreateCredentialRequest request) {
@@ -190,6 +202,11 @@ public class CredentialResource {
             scopes = Scopes.check(request.scopes());
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("SCOPE_INVALID", e.getMessage());
+        }
+        String crossTenant = Scopes.firstSystemOnly(scopes);
+        if (crossTenant != null && !caller.tenantId().equals(authConfig.systemTenant())) {
+            throw ProblemException.badRequest("SCOPE_INVALID", "Scope '" + crossTenant + "' reaches across tenants; only credentials "
+                    + "of the system tenant may hold it. Scopes a tenant's credential may hold: every scope but " + Scopes.SYSTEM_ONLY + ".");
         }
         try {
             whitelist = IpWhitelist.parse(whitelistEntries(request.ipWhitelist()));

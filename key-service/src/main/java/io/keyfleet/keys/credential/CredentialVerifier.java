@@ -1,6 +1,12 @@
 package io.keyfleet.keys.credential;
 
+import io.keyfleet.auth.ApiKeyFormat;
+import io.keyfleet.auth.RequestSignature;
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.auth.VerificationCode;
 import io.keyfleet.keys.secret.SecretNotFoundException;
+import io.keyfleet.kit.auth.PresentedCredential;
+import io.keyfleet.kit.auth.Verification;
 import io.keyfleet.keys.secret.SecretStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,29 +52,14 @@ public class CredentialVerifier {
     @Inject
     CredentialsConfig config;
 
-    /** A signed request as presented: the signature fields plus what was signed. bodySha256 null means an empty body. */
-    public record SignedRequest(String secretId, String timestamp, String nonce, String signature,
-                                String method, String path, String query, String bodySha256) {
-    }
-
-    /** Give apiKey or signed (not both); sourceIp is the caller's address; requiredScope null means any scope. */
-    public record Presented(String apiKey, SignedRequest signed, String sourceIp, String requiredScope) {
-    }
-
-    /** The answer; credentialId, tenantId and scopes are set only when valid. */
-    public record Verification(boolean valid, VerificationCode code, String message, UUID credentialId, String tenantId,
-                               List<String> scopes) {
-
-        static Verification refused(VerificationCode code, String message) {
-            return new Verification(false, code, message, null, null, null);
-        }
-    }
-
+    /**
+     * Verifies against every credential of every tenant, or only those of {@code onlyTenant} when it is not null: a
+     * credential of another tenant is then NOT_FOUND, as if it did not exist.
+     */
     @Transactional
-    public Verification verify(Presented presented) {
-        boolean hasKey = presented != null && presented.apiKey() != null && !presented.apiKey().isBlank();
-        boolean hasSignature = presented != null && presented.signed() != null && presented.signed().secretId() != null
-                && !presented.signed().secretId().isBlank();
+    public Verification verify(PresentedCredential presented, String onlyTenant) {
+        boolean hasKey = presented != null && presented.hasApiKey();
+        boolean hasSignature = presented != null && presented.hasSignature();
         if (!hasKey && !hasSignature) {
             return Verification.refused(VerificationCode.MISSING, "No credential was presented; send your API key "
                     + "(Authorization: Bearer kf_live_…) or sign the request with your SecretId and SecretKey.");
@@ -77,10 +68,10 @@ public class CredentialVerifier {
             return Verification.refused(VerificationCode.MISSING,
                     "Both an API key and a signed request were presented; send exactly one of them.");
         }
-        return hasKey ? verifyKey(presented) : verifySigned(presented);
+        return hasKey ? verifyKey(presented, onlyTenant) : verifySigned(presented, onlyTenant);
     }
 
-    private Verification verifyKey(Presented presented) {
+    private Verification verifyKey(PresentedCredential presented, String onlyTenant) {
         String key = presented.apiKey().trim();
         if (key.regionMatches(true, 0, "Bearer ", 0, 7)) {
             key = key.substring(7).trim();
@@ -93,20 +84,22 @@ public class CredentialVerifier {
         ApiCredentialSecret secret = ApiCredentialSecret.find("keyHash", hash).firstResult();
         if (secret == null || !MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
                 secret.keyHash.getBytes(StandardCharsets.US_ASCII))) {
-            return Verification.refused(VerificationCode.NOT_FOUND, "No credential matches this API key; check that it was "
-                    + "copied completely, or create a new key under Credentials and update the integration.");
+            return keyNotFound();
         }
         ApiCredential credential = ApiCredential.findById(secret.credentialId);
+        if (onlyTenant != null && !onlyTenant.equals(credential.tenantId)) {
+            return keyNotFound();
+        }
         if (credential.isRevoked()) {
             return revoked(credential);
         }
         return checkState(credential, secret, presented);
     }
 
-    private Verification verifySigned(Presented presented) {
-        SignedRequest signed = presented.signed();
+    private Verification verifySigned(PresentedCredential presented, String onlyTenant) {
+        PresentedCredential.Signed signed = presented.signed();
         ApiCredential credential = ApiCredential.find("secretId", signed.secretId().trim()).firstResult();
-        if (credential == null) {
+        if (credential == null || (onlyTenant != null && !onlyTenant.equals(credential.tenantId))) {
             return Verification.refused(VerificationCode.NOT_FOUND, "No credential has SecretId '" + printable(signed.secretId())
                     + "'; check the SecretId your integration sends, or create a new pair under Credentials.");
         }
@@ -165,7 +158,7 @@ public class CredentialVerifier {
         return checkState(credential, matched, presented);
     }
 
-    private Verification checkState(ApiCredential credential, ApiCredentialSecret secret, Presented presented) {
+    private Verification checkState(ApiCredential credential, ApiCredentialSecret secret, PresentedCredential presented) {
         Instant now = Instant.now();
         if (!secret.usableAt(now)) {
             return Verification.refused(VerificationCode.EXPIRED, "This secret was replaced by a rotation and its grace period ended on "
@@ -191,7 +184,20 @@ public class CredentialVerifier {
                     + printable(presented.requiredScope()) + "' (it has " + scopes
                     + "); use a credential with that scope, or create one under Credentials.");
         }
-        return new Verification(true, VerificationCode.VALID, "The credential is valid.", credential.id, credential.tenantId, scopes);
+        return new Verification(true, VerificationCode.VALID, "The credential is valid.", credential.id, credential.tenantId, scopes,
+                earliest(credential.expiresAt, secret.validUntil));
+    }
+
+    private static Verification keyNotFound() {
+        return Verification.refused(VerificationCode.NOT_FOUND, "No credential matches this API key; check that it was "
+                + "copied completely, or create a new key under Credentials and update the integration.");
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
     }
 
     private static Verification revoked(ApiCredential credential) {
@@ -201,7 +207,7 @@ public class CredentialVerifier {
     }
 
     /** What is wrong with the signed request's fields, or null. */
-    private static String malformed(SignedRequest signed) {
+    private static String malformed(PresentedCredential.Signed signed) {
         if (signed.signature() == null || signed.signature().isBlank()) {
             return "The signed request has no signature; send base64(HMAC-SHA256(SecretKey, canonical request)).";
         }

@@ -1,8 +1,13 @@
 package io.keyfleet.keys.credential;
 
+import io.keyfleet.auth.IpWhitelist;
+import io.keyfleet.auth.RequestSignature;
+import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.events.CredentialCreated;
 import io.keyfleet.events.CredentialRevoked;
 import io.keyfleet.events.CredentialRotated;
+import io.keyfleet.events.CredentialUpdated;
+import io.keyfleet.kit.auth.VerificationCache;
 import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.keys.tenant.Tenants;
@@ -10,7 +15,6 @@ import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -34,8 +38,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class Credentials {
 
-    static final String ACTOR = "caller";
-
     @Inject
     Tenants tenants;
 
@@ -54,6 +56,10 @@ public class Credentials {
     @Inject
     EntityManager entityManager;
 
+    /** This instance's cache is emptied at once; the other instances hear it from the event. */
+    @Inject
+    VerificationCache verificationCache;
+
     /** What a new credential looks like; already checked by the resource. */
     public record Spec(CredentialKind kind, boolean live, List<String> scopes, IpWhitelist whitelist, Instant expiresAt,
                        String callbackUrl, String remark, boolean enabled, Duration gracePeriod) {
@@ -67,7 +73,35 @@ public class Credentials {
     }
 
     @Transactional
-    public Issued create(String tenantId, Spec spec, HttpServerRequest from) {
+    public Issued create(String tenantId, Spec spec) {
+        return create(tenantId, spec, null, null);
+    }
+
+    /**
+     * A credential key-service makes itself at start ({@link BootstrapCredentials}): found again by its bootstrap
+     * name, and with an API key given by configuration when {@code apiKey} is not null.
+     */
+    @Transactional
+    public Issued createBootstrap(String tenantId, Spec spec, String bootstrapName, String apiKey) {
+        return create(tenantId, spec, bootstrapName, apiKey);
+    }
+
+    /** Makes {@code apiKey} the current secret; the one it replaces keeps working for the credential's grace period. */
+    @Transactional
+    public void replaceBootstrapKey(UUID id, String apiKey) {
+        ApiCredential credential = entityManager.find(ApiCredential.class, id, LockModeType.PESSIMISTIC_WRITE);
+        Instant now = now();
+        ApiCredentialSecret.current(credential).validUntil = now.plus(credential.gracePeriod());
+        credential.currentVersion++;
+        credential.updatedAt = now;
+        addSecret(credential, credential.currentVersion, now, apiKey);
+        outbox.record(credential.tenantId, new CredentialRotated(credential.id.toString(), credential.currentVersion,
+                now.plus(credential.gracePeriod())));
+        auditLog.record("credential.rotate", credential.tenantId, credential.id.toString(), "OK", "from configuration");
+        verificationCache.evict(credential.id);
+    }
+
+    private Issued create(String tenantId, Spec spec, String bootstrapName, String givenApiKey) {
         tenants.require(tenantId);
         Instant now = now();
         ApiCredential credential = new ApiCredential();
@@ -88,16 +122,17 @@ public class Credentials {
         }
         credential.createdAt = now;
         credential.updatedAt = now;
+        credential.bootstrapName = bootstrapName;
         credential.persist();
-        Issued issued = addSecret(credential, 1, now);
+        Issued issued = addSecret(credential, 1, now, givenApiKey);
         outbox.record(tenantId, new CredentialCreated(credential.id.toString(), credential.kind.name(), credential.scopeList()));
-        auditLog.record(ACTOR, "credential.create", tenantId, credential.id.toString(), from, "OK", credential.kind.name());
+        auditLog.record("credential.create", tenantId, credential.id.toString(), "OK", credential.kind.name());
         return issued;
     }
 
     /** A new secret, current at once; the old one stays valid for the grace period (the credential's own unless given). */
     @Transactional
-    public Issued rotate(String tenantId, UUID id, Duration gracePeriod, HttpServerRequest from) {
+    public Issued rotate(String tenantId, UUID id, Duration gracePeriod) {
         ApiCredential credential = lockForChange(tenantId, id);
         Instant now = now();
         Instant graceEnd = now.plus(gracePeriod == null ? credential.gracePeriod() : gracePeriod);
@@ -106,15 +141,16 @@ public class Credentials {
         int version = credential.currentVersion + 1;
         credential.currentVersion = version;
         credential.updatedAt = now;
-        Issued issued = addSecret(credential, version, now);
+        Issued issued = addSecret(credential, version, now, null);
         outbox.record(tenantId, new CredentialRotated(credential.id.toString(), version, graceEnd));
-        auditLog.record(ACTOR, "credential.rotate", tenantId, credential.id.toString(), from, "OK", "version " + version);
+        auditLog.record("credential.rotate", tenantId, credential.id.toString(), "OK", "version " + version);
+        verificationCache.evict(credential.id);
         return issued;
     }
 
     /** Revokes at once: every secret version stops working and SecretKeys are destroyed. Revoking again changes nothing. */
     @Transactional
-    public ApiCredential revoke(String tenantId, UUID id, String reason, HttpServerRequest from) {
+    public ApiCredential revoke(String tenantId, UUID id, String reason) {
         ApiCredential credential = lock(tenantId, id);
         if (credential.isRevoked()) {
             return credential;
@@ -130,15 +166,21 @@ public class Credentials {
         credential.revokeReason = reason;
         credential.updatedAt = now;
         outbox.record(tenantId, new CredentialRevoked(credential.id.toString(), reason));
-        auditLog.record(ACTOR, "credential.revoke", tenantId, credential.id.toString(), from, "OK", null);
+        auditLog.record("credential.revoke", tenantId, credential.id.toString(), "OK", null);
+        verificationCache.evict(credential.id);
         return credential;
     }
 
     @Transactional
     public ApiCredential setEnabled(String tenantId, UUID id, boolean enabled) {
         ApiCredential credential = lockForChange(tenantId, id);
-        credential.enabled = enabled;
-        credential.updatedAt = now();
+        if (credential.enabled != enabled) {
+            credential.enabled = enabled;
+            credential.updatedAt = now();
+            outbox.record(tenantId, new CredentialUpdated(credential.id.toString(), enabled));
+            auditLog.record(enabled ? "credential.enable" : "credential.disable", tenantId, credential.id.toString(), "OK", null);
+            verificationCache.evict(credential.id);
+        }
         return credential;
     }
 
@@ -163,7 +205,7 @@ public class Credentials {
         }
     }
 
-    private Issued addSecret(ApiCredential credential, int version, Instant now) {
+    private Issued addSecret(ApiCredential credential, int version, Instant now, String givenApiKey) {
         ApiCredentialSecret secret = new ApiCredentialSecret();
         secret.id = UUID.randomUUID();
         secret.credentialId = credential.id;
@@ -172,7 +214,7 @@ public class Credentials {
         String apiKey = null;
         String secretKey = null;
         if (credential.kind == CredentialKind.API_KEY) {
-            apiKey = ApiKeyFormat.generate(credential.live);
+            apiKey = givenApiKey != null ? givenApiKey : ApiKeyFormat.generate(credential.live);
             secret.keyHash = hash(apiKey);
             secret.keyPrefix = ApiKeyFormat.displayPrefix(apiKey);
         } else {

@@ -2,7 +2,9 @@ package io.keyfleet.keys.credential;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "keyfleet.credentials")
 public interface CredentialsConfig {
@@ -18,4 +20,16 @@ public interface CredentialsConfig {
     /** Whether callback URLs may use plain http (dev and test only). */
     @WithDefault("false")
     boolean allowHttpCallback();
+
+    /**
+     * The admin API key, when the deployment provides it (e.g. from a Kubernetes Secret). Without it key-service makes
+     * one on first start and hands it out once: into {@link #adminKeyFile()} if set, else printed on the console.
+     */
+    Optional<String> adminApiKey();
+
+    /** Where key-service writes the admin API key it made on first start (owner-only file). */
+    Optional<Path> adminKeyFile();
+
+    /** The suite's own services' API keys: comma-separated {@code service-name:apikey} pairs. */
+    Optional<String> serviceKeys();
 }

@@ -1,5 +1,7 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.keys.material.KeyAlgorithm;
 import io.keyfleet.keys.material.KeyImport;
 import io.keyfleet.keys.material.KeyMaterial;
@@ -36,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Key configuration as an API: generate, bring your own, rotate in one click or in steps, revoke, download. */
 @Path("/v1/keys")
+@RequiresScope(Scopes.KEYS_WRITE)
 @Tag(name = "App keys", description = "RSA/EC/Ed25519 key pairs per app, provider and environment")
 public class AppKeyResource {
 
@@ -137,6 +140,7 @@ public class AppKeyResource {
     }
 
     @GET
+    @RequiresScope(Scopes.KEYS_READ)
     @Operation(summary = "List keys", description = "Filters are optional; pages start at 0.")
     public KeyPage list(@QueryParam("provider") String provider, @QueryParam("appId") String appId,
                         @QueryParam("environment") Environment environment,
@@ -147,12 +151,14 @@ public class AppKeyResource {
     }
 
     @GET
+    @RequiresScope(Scopes.KEYS_READ)
     @Path("/{keyId}")
     public KeyView get(@PathParam("keyId") UUID keyId) {
         return KeyView.of(appKeys.require(caller.tenantId(), keyId));
     }
 
     @GET
+    @RequiresScope(Scopes.KEYS_READ)
     @Path("/{keyId}/public-key")
     @Produces({"application/x-pem-file", MediaType.TEXT_PLAIN})
     @Operation(summary = "Download a public key", description = "format=pem (default) or base64, the bare form providers ask to paste.")

@@ -1,18 +1,16 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.keys.secret.SecretStore;
-import io.keyfleet.keys.support.InternalToken;
 import io.keyfleet.kit.problem.ProblemException;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -21,10 +19,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Key material for the other services of the suite (signing-service above all), never for tenants.
+ * Key material for the other services of the suite (signing-service above all), never for tenants: keys:material
+ * is a system-only scope.
  * Only CURRENT versions and PREVIOUS versions within their grace are served; every read is audited.
  */
 @Path("/internal/v1/keys")
+@RequiresScope(Scopes.KEYS_MATERIAL)
 @Tag(name = "Internal: key material", description = "For Keyfleet's own services only")
 public class KeyMaterialResource {
 
@@ -38,9 +38,6 @@ public class KeyMaterialResource {
     }
 
     @Inject
-    InternalToken internalAccess;
-
-    @Inject
     SecretStore secretStore;
 
     @Inject
@@ -48,10 +45,9 @@ public class KeyMaterialResource {
 
     @GET
     @Operation(summary = "Find a key by tenant, provider, app and environment (public parts only)")
-    public KeySummary lookup(@HeaderParam(InternalToken.HEADER) String token, @QueryParam("tenantId") String tenantId,
+    public KeySummary lookup(@QueryParam("tenantId") String tenantId,
                              @QueryParam("provider") String provider, @QueryParam("appId") String appId,
                              @QueryParam("environment") Environment environment) {
-        internalAccess.require(token);
         AppKey key = AppKey.find("tenantId = ?1 and provider = ?2 and appId = ?3 and environment = ?4",
                 tenantId, provider, appId, environment).firstResult();
         if (key == null) {
@@ -65,9 +61,7 @@ public class KeyMaterialResource {
     @Path("/{keyId}/versions/{version}/material")
     @Transactional
     @Operation(summary = "The private key of one version, for signing", description = "CURRENT, or PREVIOUS within its grace period.")
-    public VersionMaterial material(@HeaderParam(InternalToken.HEADER) String token, @PathParam("keyId") UUID keyId,
-                                    @PathParam("version") int versionNumber, @Context HttpServerRequest request) {
-        internalAccess.require(token);
+    public VersionMaterial material(@PathParam("keyId") UUID keyId, @PathParam("version") int versionNumber) {
         AppKey key = AppKey.findById(keyId);
         AppKeyVersion version = key == null ? null : AppKeyVersion.find(keyId, versionNumber);
         if (version == null) {
@@ -75,12 +69,12 @@ public class KeyMaterialResource {
         }
         String refusal = refusal(key, version);
         if (refusal != null) {
-            auditLog.recordRefusal("internal-service", "key.material.read", key.tenantId, keyId + "/" + versionNumber, request, refusal);
+            auditLog.recordRefusal("key.material.read", key.tenantId, keyId + "/" + versionNumber, refusal);
             throw new ProblemException(409, "VERSION_NOT_USABLE", "Not usable for signing", refusal);
         }
         byte[] pkcs8 = secretStore.get(version.secretRef, 1);
         try {
-            auditLog.record("internal-service", "key.material.read", key.tenantId, keyId + "/" + versionNumber, request, "OK", null);
+            auditLog.record("key.material.read", key.tenantId, keyId + "/" + versionNumber, "OK", null);
             return new VersionMaterial(key.id, key.tenantId, key.provider, key.appId, key.environment, version.version,
                     version.state, version.algorithm.name(), version.fingerprint, version.publicKey,
                     Base64.getEncoder().encodeToString(pkcs8), version.validUntil);

@@ -1,5 +1,8 @@
 package io.keyfleet.keys.onetime;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
+import io.keyfleet.kit.caller.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyfleet.keys.onetime.ApplyPublicKeyResult.Code;
@@ -29,6 +32,7 @@ import org.jboss.logging.Logger;
  * Unknown fields are ignored.
  */
 @Path("/ams/api/v1/customer/applyPublicKey")
+@RequiresScope(Scopes.ONETIME_APPLY)
 @Tag(name = "applyPublicKey", description = "One-time public key and salt for encrypting a password")
 public class ApplyPublicKeyResource {
 
@@ -37,6 +41,9 @@ public class ApplyPublicKeyResource {
 
     @Inject
     OneTimeKeys oneTimeKeys;
+
+    @Inject
+    Caller caller;
 
     @Inject
     ObjectMapper objectMapper;
@@ -55,7 +62,7 @@ public class ApplyPublicKeyResource {
         }
         OneTimeKeys.Issued issued;
         try {
-            issued = oneTimeKeys.issue(customerId);
+            issued = oneTimeKeys.issue(caller.tenantId(), customerId);
         } catch (io.keyfleet.keys.secret.SecretStoreException e) {
             LOG.error("applyPublicKey: the one-time key could not be stored", e);
             return ApplyPublicKeyResult.failure(Code.PROCESS_FAIL, null);

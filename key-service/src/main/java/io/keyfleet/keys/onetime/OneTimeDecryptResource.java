@@ -1,15 +1,14 @@
 package io.keyfleet.keys.onetime;
 
-import io.keyfleet.keys.support.InternalToken;
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
+import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.kit.problem.ProblemException;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Arrays;
 import java.util.Base64;
@@ -17,13 +16,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Decrypts the one ciphertext of a one-time key, for Keyfleet's own services only (the internal token). See
+ * Decrypts the one ciphertext of a one-time key, for the tenant that applied for the key (scope onetime:decrypt). See
  * {@link OneTimeKeys} for padding and salt binding. Refusals are problem+json: 404 {@code ONE_TIME_KEY_NOT_FOUND},
  * 409 {@code ONE_TIME_KEY_USED} (decrypted before, or burnt by a failed decrypt), 410 {@code ONE_TIME_KEY_EXPIRED},
  * 400 {@code DECRYPT_FAILED} (wrong salt or ciphertext; the key is burnt too), 400 {@code INVALID_REQUEST} (missing
  * fields or ciphertext not base64; the key is left alone).
  */
 @Path("/internal/v1/onetime/decrypt")
+@RequiresScope(Scopes.ONETIME_DECRYPT)
 @Tag(name = "Internal: one-time keys", description = "For Keyfleet's own services only")
 public class OneTimeDecryptResource {
 
@@ -39,7 +39,7 @@ public class OneTimeDecryptResource {
     }
 
     @Inject
-    InternalToken internalAccess;
+    Caller caller;
 
     @Inject
     OneTimeKeys oneTimeKeys;
@@ -48,9 +48,7 @@ public class OneTimeDecryptResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Decrypt the one ciphertext of a one-time key", description = "Exactly once; the private key is destroyed afterwards.")
-    public DecryptResponse decrypt(@HeaderParam(InternalToken.HEADER) String token, DecryptRequest request,
-                                   @Context HttpServerRequest from) {
-        internalAccess.require(token);
+    public DecryptResponse decrypt(DecryptRequest request) {
         if (request == null || request.uniqueId() == null || request.uniqueId().isBlank()
                 || request.ciphertext() == null || request.ciphertext().isBlank()) {
             throw ProblemException.badRequest("INVALID_REQUEST", "Send {\"uniqueId\": ..., \"ciphertext\": base64}.");
@@ -64,7 +62,7 @@ public class OneTimeDecryptResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("INVALID_REQUEST", "ciphertext must be base64.");
         }
-        OneTimeKeys.Outcome outcome = oneTimeKeys.decrypt(request.uniqueId(), ciphertext, from);
+        OneTimeKeys.Outcome outcome = oneTimeKeys.decrypt(caller.tenantId(), request.uniqueId(), ciphertext);
         if (outcome.refusal() == null) {
             char[] password = outcome.password();
             try {

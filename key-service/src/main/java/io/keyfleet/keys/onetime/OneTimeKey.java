@@ -29,6 +29,9 @@ public class OneTimeKey extends PanacheEntityBase {
     @Column(name = "unique_id")
     public String uniqueId;
 
+    @Column(name = "tenant_id")
+    public String tenantId;
+
     @Column(name = "customer_id")
     public String customerId;
 

@@ -7,7 +7,6 @@ import io.keyfleet.keys.material.KeyPairFactory;
 import io.keyfleet.keys.secret.SecretNotFoundException;
 import io.keyfleet.keys.secret.SecretStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
@@ -70,7 +69,6 @@ public class OneTimeKeys {
     static final OAEPParameterSpec SHA256_OAEP = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
 
     static final String ACTION = "onetime.decrypt";
-    private static final String ACTOR = "internal-service";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
@@ -97,7 +95,7 @@ public class OneTimeKeys {
     public record Outcome(char[] password, Refusal refusal, String detail) {
     }
 
-    public Issued issue(String customerIdOrNull) {
+    public Issued issue(String tenantId, String customerIdOrNull) {
         KeyMaterial pair = keyPairFactory.generate(KeyAlgorithm.RSA_2048);
         String uniqueId = randomBase64Url(16);
         String salt = Base64.getEncoder().encodeToString(randomBytes(16));
@@ -108,6 +106,7 @@ public class OneTimeKeys {
                 secretStore.put(OneTimeKey.secretPath(uniqueId), 1, pkcs8);
                 OneTimeKey row = new OneTimeKey();
                 row.uniqueId = uniqueId;
+                row.tenantId = tenantId;
                 row.customerId = customerIdOrNull;
                 row.salt = salt;
                 row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -121,29 +120,29 @@ public class OneTimeKeys {
         return new Issued(uniqueId, salt, pair.publicKeyBase64());
     }
 
-    public Outcome decrypt(String uniqueId, byte[] ciphertext, HttpServerRequest from) {
+    public Outcome decrypt(String tenantId, String uniqueId, byte[] ciphertext) {
         return QuarkusTransaction.requiringNew().call(() -> {
             OneTimeKey key = OneTimeKey.findById(uniqueId, LockModeType.PESSIMISTIC_WRITE);
-            if (key == null) {
-                return refuse(uniqueId, from, Refusal.NOT_FOUND, "No one-time key '" + uniqueId + "'; apply for a public key first.");
+            if (key == null || !tenantId.equals(key.tenantId)) {
+                return refuse(tenantId, uniqueId, Refusal.NOT_FOUND, "No one-time key '" + uniqueId + "'; apply for a public key first.");
             }
             Instant now = Instant.now();
             switch (key.state) {
                 case USED -> {
-                    return refuse(uniqueId, from, Refusal.USED, "One-time key '" + uniqueId + "' already decrypted its"
+                    return refuse(tenantId, uniqueId, Refusal.USED, "One-time key '" + uniqueId + "' already decrypted its"
                             + " one ciphertext at " + key.usedAt + "; apply for a new public key.");
                 }
                 case FAILED -> {
-                    return refuse(uniqueId, from, Refusal.USED, "One-time key '" + uniqueId + "' was burnt by a failed"
+                    return refuse(tenantId, uniqueId, Refusal.USED, "One-time key '" + uniqueId + "' was burnt by a failed"
                             + " decrypt at " + key.usedAt + "; apply for a new public key.");
                 }
                 case EXPIRED -> {
-                    return refuse(uniqueId, from, Refusal.EXPIRED, expiredDetail(key));
+                    return refuse(tenantId, uniqueId, Refusal.EXPIRED, expiredDetail(key));
                 }
                 case ISSUED -> {
                     if (!key.expiresAt.isAfter(now)) {
                         burn(key, OneTimeKey.State.EXPIRED, null);
-                        return refuse(uniqueId, from, Refusal.EXPIRED, expiredDetail(key));
+                        return refuse(tenantId, uniqueId, Refusal.EXPIRED, expiredDetail(key));
                     }
                 }
             }
@@ -153,18 +152,18 @@ public class OneTimeKeys {
             } catch (SecretNotFoundException e) {
                 // the row said ISSUED but the material is gone: treat as used, never as a server fault
                 burn(key, OneTimeKey.State.FAILED, now);
-                return refuse(uniqueId, from, Refusal.USED, "One-time key '" + uniqueId + "' has no private key any more;"
+                return refuse(tenantId, uniqueId, Refusal.USED, "One-time key '" + uniqueId + "' has no private key any more;"
                         + " apply for a new public key.");
             }
             char[] password = open(pkcs8, ciphertext, key.salt);
             if (password == null) {
                 burn(key, OneTimeKey.State.FAILED, now);
-                return refuse(uniqueId, from, Refusal.DECRYPT_FAILED, "The ciphertext does not decrypt with one-time key '"
+                return refuse(tenantId, uniqueId, Refusal.DECRYPT_FAILED, "The ciphertext does not decrypt with one-time key '"
                         + uniqueId + "' and its salt (" + TRANSFORMATION + " over salt + password, base64);"
                         + " the key is burnt now, apply for a new public key.");
             }
             burn(key, OneTimeKey.State.USED, now);
-            auditLog.record(ACTOR, ACTION, null, uniqueId, from, "OK", null);
+            auditLog.record(ACTION, tenantId, uniqueId, "OK", null);
             return new Outcome(password, null, null);
         });
     }
@@ -193,8 +192,8 @@ public class OneTimeKeys {
         key.usedAt = usedAt == null ? null : usedAt.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private Outcome refuse(String uniqueId, HttpServerRequest from, Refusal refusal, String detail) {
-        auditLog.recordRefusal(ACTOR, ACTION, null, uniqueId, from, refusal.name());
+    private Outcome refuse(String tenantId, String uniqueId, Refusal refusal, String detail) {
+        auditLog.recordRefusal(ACTION, tenantId, uniqueId, refusal.name());
         return new Outcome(null, refusal, detail);
     }
 

@@ -1,5 +1,7 @@
 package io.keyfleet.keys.providerkey;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.keys.keypair.Environment;
 import io.keyfleet.keys.keypair.KeyState;
 import io.keyfleet.keys.material.KeyImport;
@@ -22,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/provider-keys")
+@RequiresScope(Scopes.KEYS_WRITE)
 @Tag(name = "Provider public keys", description = "The providers' own public keys, to verify their responses and notifications")
 public class ProviderKeyResource {
 
@@ -61,11 +64,13 @@ public class ProviderKeyResource {
     }
 
     @GET
+    @RequiresScope(Scopes.KEYS_READ)
     public List<ProviderKeyView> list(@QueryParam("provider") String provider, @QueryParam("environment") Environment environment) {
         return providerKeys.list(caller.tenantId(), provider, environment).stream().map(ProviderKeyView::of).toList();
     }
 
     @GET
+    @RequiresScope(Scopes.KEYS_READ)
     @Path("/{id}")
     public ProviderKeyView get(@PathParam("id") UUID id) {
         return ProviderKeyView.of(providerKeys.require(caller.tenantId(), id));

@@ -1,5 +1,7 @@
 package io.keyfleet.keys.tenant;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -15,6 +17,7 @@ import java.net.URI;
 import java.time.Instant;
 
 @Path("/v1/tenants")
+@RequiresScope(Scopes.TENANTS_ADMIN)
 public class TenantResource {
 
     public record CreateTenantRequest(

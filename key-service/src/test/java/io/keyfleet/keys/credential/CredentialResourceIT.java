@@ -1,5 +1,7 @@
 package io.keyfleet.keys.credential;
 
+import io.keyfleet.auth.RequestSignature;
+import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.keys.support.Database;
 import static io.keyfleet.keys.credential.CredentialTesting.createApiKey;
 import static io.keyfleet.keys.credential.CredentialTesting.createPair;

@@ -1,5 +1,7 @@
 package io.keyfleet.keys.credential;
 
+import io.keyfleet.auth.RequestSignature;
+import static io.keyfleet.keys.support.Tenancy.admin;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.restassured.RestAssured.given;
 
@@ -35,7 +37,7 @@ final class CredentialTesting {
         body.put("apiKey", apiKey);
         body.put("sourceIp", sourceIp);
         body.put("requiredScope", scope);
-        return given().contentType(ContentType.JSON).body(body).post("/v1/credentials/verify");
+        return admin().contentType(ContentType.JSON).body(body).post("/v1/credentials/verify");
     }
 
     /** A signed GET /v1/keys?page=0 with body "{}" and a fresh nonce, signed at {@code timestamp}. */
@@ -61,6 +63,6 @@ final class CredentialTesting {
     }
 
     static Response verify(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/v1/credentials/verify");
+        return admin().contentType(ContentType.JSON).body(body).post("/v1/credentials/verify");
     }
 }

@@ -1,11 +1,16 @@
 package io.keyfleet.keys.credential;
 
+import io.keyfleet.auth.ApiKeyFormat;
+import io.keyfleet.keys.support.Tenancy;
+import io.keyfleet.kit.auth.PresentedCredential;
+import io.keyfleet.kit.auth.Verification;
 import static io.keyfleet.keys.credential.CredentialTesting.createApiKey;
 import static io.keyfleet.keys.credential.CredentialTesting.createPair;
 import static io.keyfleet.keys.credential.CredentialTesting.signed;
 import static io.keyfleet.keys.credential.CredentialTesting.signedNow;
 import static io.keyfleet.keys.credential.CredentialTesting.verify;
 import static io.keyfleet.keys.credential.CredentialTesting.verifyKey;
+import static io.keyfleet.keys.support.Tenancy.admin;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.keyfleet.keys.support.Tenancy.newTenant;
 import static io.restassured.RestAssured.given;
@@ -13,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
@@ -53,9 +59,29 @@ class CredentialVerificationIT {
                 .body("tenantId", equalTo(tenant)).body("credentialId", equalTo(created.path("credential.credentialId")));
         verifyKey("Bearer " + apiKey, null, "tokens:issue").then().body("code", equalTo("VALID"));
 
-        CredentialVerifier.Verification inProcess = verifier.verify(new CredentialVerifier.Presented(apiKey, null, "10.1.1.1", "keys:read"));
+        Verification inProcess = verifier.verify(new PresentedCredential(apiKey, null, "10.1.1.1", "keys:read"), null);
         assertThat(inProcess.valid()).isTrue();
         assertThat(inProcess.scopes()).containsExactly("keys:read", "tokens:*");
+    }
+
+    @Test
+    void aTenantVerifiesOnlyItsOwnCredentialsWhileTheSuiteVerifiesAll() {
+        String tenant = newTenant();
+        String other = newTenant();
+        String othersKey = createApiKey(other, "").path("apiKey");
+        String ownKey = createApiKey(tenant, "").path("apiKey");
+        String verifierKey = Tenancy.apiKey(tenant, "credentials:verify");
+        Map<String, Object> presented = new java.util.HashMap<>();
+        presented.put("apiKey", othersKey);
+        Tenancy.withKey(verifierKey).contentType(ContentType.JSON).body(presented).post("/v1/credentials/verify")
+                .then().statusCode(200).body("code", equalTo("NOT_FOUND")).body("tenantId", nullValue());
+        presented.put("apiKey", ownKey);
+        Tenancy.withKey(verifierKey).contentType(ContentType.JSON).body(presented).post("/v1/credentials/verify")
+                .then().statusCode(200).body("code", equalTo("VALID")).body("tenantId", equalTo(tenant));
+        verifyKey(othersKey, null, null).then().body("code", equalTo("VALID")).body("tenantId", equalTo(other));
+        // verifying needs its own scope
+        Tenancy.withKey(ownKey).contentType(ContentType.JSON).body(presented).post("/v1/credentials/verify")
+                .then().statusCode(403).body("code", equalTo("INSUFFICIENT_SCOPE"));
     }
 
     @Test
@@ -191,11 +217,11 @@ class CredentialVerificationIT {
 
     @Test
     void malformedVerifyBodiesAreAnsweredWithoutA5xx() {
-        given().contentType(ContentType.JSON).body("{}").post("/v1/credentials/verify").then().statusCode(200).body("code", equalTo("MISSING"));
-        given().contentType(ContentType.JSON).body("{\"secretId\":\"kfid_x\"}").post("/v1/credentials/verify").then().statusCode(200)
+        admin().contentType(ContentType.JSON).body("{}").post("/v1/credentials/verify").then().statusCode(200).body("code", equalTo("MISSING"));
+        admin().contentType(ContentType.JSON).body("{\"secretId\":\"kfid_x\"}").post("/v1/credentials/verify").then().statusCode(200)
                 .body("code", equalTo("NOT_FOUND"));
-        given().contentType(ContentType.JSON).body("{\"apiKey\":\"" + "k".repeat(500) + "\"}").post("/v1/credentials/verify")
+        admin().contentType(ContentType.JSON).body("{\"apiKey\":\"" + "k".repeat(500) + "\"}").post("/v1/credentials/verify")
                 .then().statusCode(400);
-        given().contentType(ContentType.JSON).body("not json").post("/v1/credentials/verify").then().statusCode(400);
+        admin().contentType(ContentType.JSON).body("not json").post("/v1/credentials/verify").then().statusCode(400);
     }
 }

@@ -1,7 +1,10 @@
 package io.keyfleet.keys.keypair;
 
 import io.keyfleet.keys.support.Database;
+import static io.keyfleet.keys.support.Tenancy.admin;
+import static io.keyfleet.keys.support.Tenancy.apiKey;
 import static io.keyfleet.keys.support.Tenancy.as;
+import static io.keyfleet.keys.support.Tenancy.withKey;
 import static io.keyfleet.keys.support.Tenancy.newTenant;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +14,6 @@ import static org.hamcrest.Matchers.equalTo;
 import io.keyfleet.events.EventCodec;
 import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.events.KeyRevoked;
-import io.keyfleet.keys.support.InternalToken;
 import io.keyfleet.keys.support.KeyEvents;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
@@ -35,9 +37,6 @@ class GracePeriodIT {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-
-    @ConfigProperty(name = "keyfleet.internal.token")
-    String internalToken;
 
     @Inject
     EntityManager entityManager;
@@ -71,22 +70,27 @@ class GracePeriodIT {
         String keyId = AppKeyResourceIT.generate(tenant, "material-app", "PRODUCTION");
         long auditBefore = Database.count(entityManager, "audit_record");
 
-        given().get("/internal/v1/keys/{k}/versions/1/material", keyId).then().statusCode(401).body("code", equalTo("INTERNAL_TOKEN_REQUIRED"));
-        given().header(InternalToken.HEADER, "wrong").get("/internal/v1/keys/{k}/versions/1/material", keyId)
-                .then().statusCode(401).body("code", equalTo("INTERNAL_TOKEN_REQUIRED"));
+        given().get("/internal/v1/keys/{k}/versions/1/material", keyId).then().statusCode(401).body("code", equalTo("MISSING"));
+        given().header("Authorization", "Bearer wrong").get("/internal/v1/keys/{k}/versions/1/material", keyId)
+                .then().statusCode(401).body("code", equalTo("NOT_FOUND"));
+        // a tenant's own credentials never read private keys: keys:material is for the suite's services
+        withKey(apiKey(tenant, "keys:read", "keys:write")).get("/internal/v1/keys/{k}/versions/1/material", keyId)
+                .then().statusCode(403).body("code", equalTo("INSUFFICIENT_SCOPE"));
+        as(tenant).contentType(ContentType.JSON).body("{\"kind\":\"API_KEY\",\"scopes\":[\"keys:material\"]}").post("/v1/credentials")
+                .then().statusCode(400).body("code", equalTo("SCOPE_INVALID"));
 
         material(keyId, 1).then().statusCode(200).body("environment", equalTo("PRODUCTION"));
         as(tenant).contentType(ContentType.JSON).body("{}").post("/v1/keys/{k}/versions", keyId).then().statusCode(201);
         material(keyId, 2).then().statusCode(409).body("detail", org.hamcrest.Matchers.containsString("PENDING"));
 
         assertThat(Database.count(entityManager, "audit_record")).isEqualTo(auditBefore + 2);
-        given().header(InternalToken.HEADER, internalToken)
+        admin()
                 .get("/internal/v1/keys?tenantId={t}&provider=alipay&appId=material-app&environment=PRODUCTION", tenant)
                 .then().statusCode(200).body("keyId", equalTo(keyId)).body("currentVersion", equalTo(1));
     }
 
     private io.restassured.response.Response material(String keyId, int version) {
-        return given().header(InternalToken.HEADER, internalToken).get("/internal/v1/keys/{k}/versions/{v}/material", keyId, version);
+        return admin().get("/internal/v1/keys/{k}/versions/{v}/material", keyId, version);
     }
 
 }

@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 
-import io.keyfleet.keys.support.InternalToken;
+import static io.keyfleet.keys.support.Tenancy.admin;
+import static io.keyfleet.keys.support.Tenancy.as;
+import static io.keyfleet.keys.support.Tenancy.newTenant;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,9 +47,6 @@ class OneTimeKeyIT {
 
     private static final String APPLY = "/ams/api/v1/customer/applyPublicKey";
     private static final String DECRYPT = "/internal/v1/onetime/decrypt";
-
-    @ConfigProperty(name = "keyfleet.internal.token")
-    String internalToken;
 
     @Inject
     EntityManager entityManager;
@@ -126,17 +125,29 @@ class OneTimeKeyIT {
         decrypt("no-such-key", Base64.getEncoder().encodeToString(new byte[256])).then().statusCode(404)
                 .body("code", equalTo("ONE_TIME_KEY_NOT_FOUND"));
         given().contentType(ContentType.JSON).body("{\"uniqueId\":\"x\",\"ciphertext\":\"AA==\"}").post(DECRYPT)
-                .then().statusCode(401).body("code", equalTo("INTERNAL_TOKEN_REQUIRED"));
+                .then().statusCode(401).body("code", equalTo("MISSING"));
         String uniqueId = apply("{}").getString("publicKeyInfo.uniqueId");
         decrypt(uniqueId, "not base64 !").then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
         assertThat(state(uniqueId)).isEqualTo("ISSUED"); // a malformed request does not burn the key
     }
 
     @Test
+    void aOneTimeKeyDecryptsOnlyForTheTenantThatAppliedForIt() throws Exception {
+        String tenant = newTenant();
+        String other = newTenant();
+        JsonPath applied = as(tenant).contentType(ContentType.JSON).body("{}").post(APPLY).then().statusCode(200).extract().jsonPath();
+        String uniqueId = applied.getString("publicKeyInfo.uniqueId");
+        String body = "{\"uniqueId\":\"" + uniqueId + "\",\"ciphertext\":\"" + clientEncrypt(applied, "s3cret") + "\"}";
+        as(other).contentType(ContentType.JSON).body(body).post(DECRYPT).then().statusCode(404).body("code", equalTo("ONE_TIME_KEY_NOT_FOUND"));
+        assertThat(state(uniqueId)).isEqualTo("ISSUED"); // another tenant's attempt does not burn it
+        as(tenant).contentType(ContentType.JSON).body(body).post(DECRYPT).then().statusCode(200).body("password", equalTo("s3cret"));
+    }
+
+    @Test
     void illegalParametersAndMalformedJsonAnswerInTheResultModel() {
         for (String body : List.of("{\"customerId\":\"12345\"}", "{\"customerId\":\"21abc\"}", "{\"customerId\":2188}",
                 "{\"customerId\":\"\"}", "{\"customerId\":", "not json", "[1,2]", "\"21\"")) {
-            Response response = given().contentType(ContentType.JSON).body(body).post(APPLY);
+            Response response = admin().contentType(ContentType.JSON).body(body).post(APPLY);
             response.then().statusCode(200).contentType(ContentType.JSON)
                     .body("result.resultStatus", equalTo("F"))
                     .body("result.resultCode", equalTo("PARAM_ILLEGAL"))
@@ -145,7 +156,7 @@ class OneTimeKeyIT {
             assertThat(response.asString()).doesNotContain("\"status\"").doesNotContain("Exception");
         }
         // the same PARAM_ILLEGAL when the caller forgot the content type
-        given().body("{oops").post(APPLY).then().statusCode(200).body("result.resultCode", equalTo("PARAM_ILLEGAL"));
+        admin().body("{oops").post(APPLY).then().statusCode(200).body("result.resultCode", equalTo("PARAM_ILLEGAL"));
         // customerId is optional; 21 + digits is fine
         assertThat(apply("{\"customerId\":null}").getString("result.resultCode")).isEqualTo("SUCCESS");
         assertThat(apply("{\"customerId\":\"21\"}").getString("result.resultCode")).isEqualTo("SUCCESS");
@@ -181,12 +192,12 @@ class OneTimeKeyIT {
     }
 
     private static JsonPath apply(String body) {
-        return given().contentType(ContentType.JSON).body(body).post(APPLY)
+        return admin().contentType(ContentType.JSON).body(body).post(APPLY)
                 .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
     }
 
     private Response decrypt(String uniqueId, String ciphertext) {
-        return given().header(InternalToken.HEADER, internalToken).contentType(ContentType.JSON)
+        return admin().contentType(ContentType.JSON)
                 .body("{\"uniqueId\":\"" + uniqueId + "\",\"ciphertext\":\"" + ciphertext + "\"}").post(DECRYPT);
     }
 

@@ -1,6 +1,8 @@
 package io.keyfleet.keys.secret;
 
-import io.keyfleet.keys.support.InternalToken;
+import static io.keyfleet.keys.support.Tenancy.admin;
+import static io.keyfleet.keys.support.Tenancy.as;
+import static io.keyfleet.keys.support.Tenancy.newTenant;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -184,12 +186,14 @@ class LocalSecretStoreIT extends SecretStoreContract {
     }
 
     @Test
-    void rewrapEndpointNeedsTheInternalToken() {
+    void rewrapIsForSystemAdministratorsOnly() {
         given().post("/internal/v1/secrets/rewrap").then().statusCode(401)
-                .contentType("application/problem+json").body("code", equalTo("INTERNAL_TOKEN_REQUIRED"));
-        given().header(InternalToken.HEADER, "wrong-token").post("/internal/v1/secrets/rewrap").then().statusCode(401)
-                .contentType("application/problem+json");
-        given().header(InternalToken.HEADER, "test-internal-token").post("/internal/v1/secrets/rewrap").then().statusCode(200)
+                .contentType("application/problem+json").body("code", equalTo("MISSING"));
+        given().header("Authorization", "Bearer wrong-token").post("/internal/v1/secrets/rewrap").then().statusCode(401)
+                .contentType("application/problem+json").body("code", equalTo("NOT_FOUND"));
+        // acting for a tenant changes nothing: the credential holds secrets:admin, so the system administrator may
+        as(newTenant()).post("/internal/v1/secrets/rewrap").then().statusCode(200);
+        admin().post("/internal/v1/secrets/rewrap").then().statusCode(200)
                 .body("activeMasterKeyVersion", equalTo(local().masterKeys().activeVersion()))
                 .body("failed", equalTo(0));
     }

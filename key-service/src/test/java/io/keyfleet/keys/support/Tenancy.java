@@ -7,21 +7,44 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.UUID;
 
-/** Tenants for tests: a fresh one per test keeps tests independent in the shared database. */
+/**
+ * Callers for tests. The administrator's API key is fixed by the test profile (keyfleet.credentials.admin-api-key);
+ * it acts for a tenant through the X-Keyfleet-Tenant header. A fresh tenant per test keeps tests independent in the
+ * shared database.
+ */
 public final class Tenancy {
+
+    public static final String ADMIN_API_KEY = "kf_test_TestAdminKeyForKeyServiceTestsOnly0000013zaMH7";
 
     private Tenancy() {
     }
 
     public static String newTenant() {
         String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body("{\"id\":\"" + id + "\",\"name\":\"Tenant " + id + "\"}")
+        admin().contentType(ContentType.JSON).body("{\"id\":\"" + id + "\",\"name\":\"Tenant " + id + "\"}")
                 .post("/v1/tenants").then().statusCode(201);
         return id;
     }
 
-    /** A request acting for the tenant. */
+    /** The administrator, acting for the system tenant. */
+    public static RequestSpecification admin() {
+        return withKey(ADMIN_API_KEY);
+    }
+
+    /** The administrator acting for the tenant. */
     public static RequestSpecification as(String tenantId) {
-        return given().header(Caller.TENANT_HEADER, tenantId);
+        return admin().header(Caller.TENANT_HEADER, tenantId);
+    }
+
+    /** A caller presenting this API key. */
+    public static RequestSpecification withKey(String apiKey) {
+        return given().header("Authorization", "Bearer " + apiKey);
+    }
+
+    /** A new API key of the tenant holding exactly these scopes. */
+    public static String apiKey(String tenantId, String... scopes) {
+        String list = String.join("\",\"", scopes);
+        return as(tenantId).contentType(ContentType.JSON).body("{\"kind\":\"API_KEY\",\"scopes\":[\"" + list + "\"]}")
+                .post("/v1/credentials").then().statusCode(201).extract().path("apiKey");
     }
 }

@@ -1,15 +1,16 @@
 package io.keyfleet.kit.caller;
 
+import io.keyfleet.auth.Scopes;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
+import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Who is calling, for the current request: the tenant every query is scoped to.
- *
- * <p>Today the tenant is taken from the {@value #TENANT_HEADER} header by {@link CallerFilter}; the credential
- * system (API keys and signed requests issued by key-service) will set it from the verified credential instead,
- * without changing the code that asks for it.
+ * Who is calling, for the current request, as {@link io.keyfleet.kit.auth.AuthFilter} established it: the verified
+ * credential, its tenant, and the tenant the request acts for — the same, except that a system credential holding
+ * tenants:admin may act for any tenant named in the {@value #TENANT_HEADER} header.
  */
 @RequestScoped
 public class Caller {
@@ -17,22 +18,68 @@ public class Caller {
     public static final String TENANT_HEADER = "X-Keyfleet-Tenant";
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
 
-    private String tenantId;
+    private UUID credentialId;
+    private String ownTenant;
+    private String actingTenant;
+    private List<String> scopes = List.of();
+    private boolean system;
+    private String sourceIp;
 
-    void identify(String presentedTenant) {
-        this.tenantId = presentedTenant;
+    /** Called once per request by the authentication filter. */
+    public void authenticated(UUID credentialId, String ownTenant, String actingTenant, List<String> scopes, boolean system,
+                              String sourceIp) {
+        this.credentialId = credentialId;
+        this.ownTenant = ownTenant;
+        this.actingTenant = actingTenant;
+        this.scopes = List.copyOf(scopes);
+        this.system = system;
+        this.sourceIp = sourceIp;
     }
 
-    /** The caller's tenant, or a 401 problem saying how to identify. */
+    /** Authentication switched off (single-service tests): the tenant is whatever the header says. */
+    public void unauthenticated(String presentedTenant, String sourceIp) {
+        this.actingTenant = presentedTenant;
+        this.sourceIp = sourceIp;
+    }
+
+    /** The tenant this request acts for, or a problem saying how to name it. */
     public String tenantId() {
-        if (tenantId == null || tenantId.isBlank()) {
+        if (actingTenant == null || actingTenant.isBlank()) {
             throw new ProblemException(401, "TENANT_MISSING", "Unauthenticated",
                     "Say which tenant you act for in the " + TENANT_HEADER + " header.");
         }
-        if (!TENANT_ID.matcher(tenantId).matches()) {
+        if (!TENANT_ID.matcher(actingTenant).matches()) {
             throw new ProblemException(400, "TENANT_INVALID", "Bad request",
                     "The " + TENANT_HEADER + " header must be 2-63 lower-case letters, digits or dashes.");
         }
-        return tenantId;
+        return actingTenant;
+    }
+
+    /** The verified credential, or null when authentication is switched off. */
+    public UUID credentialId() {
+        return credentialId;
+    }
+
+    /** The tenant the credential itself belongs to. */
+    public String ownTenant() {
+        return ownTenant;
+    }
+
+    /** A system credential reaches across tenants where its scopes allow. */
+    public boolean isSystem() {
+        return system;
+    }
+
+    public boolean hasScope(String scope) {
+        return Scopes.covers(scopes, scope);
+    }
+
+    /** Who did it, for audit records: the credential, never its secret. */
+    public String actor() {
+        return credentialId == null ? "unauthenticated" : "credential:" + credentialId;
+    }
+
+    public String sourceIp() {
+        return sourceIp;
     }
 }

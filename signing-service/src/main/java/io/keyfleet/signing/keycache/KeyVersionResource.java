@@ -1,5 +1,7 @@
 package io.keyfleet.signing.keycache;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
@@ -11,6 +13,7 @@ import java.util.List;
 
 /** What signing-service knows of a key: the versions it has heard of from key-service, public parts only. */
 @Path("/v1/keys/{keyId}/versions")
+@RequiresScope(Scopes.KEYS_READ)
 public class KeyVersionResource {
 
     public record KnownVersionView(int version, String state, String fingerprint, String environment, Instant validUntil) {

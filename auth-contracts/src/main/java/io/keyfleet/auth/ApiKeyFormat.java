@@ -1,4 +1,4 @@
-package io.keyfleet.keys.credential;
+package io.keyfleet.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -77,7 +77,7 @@ public final class ApiKeyFormat {
         return new String(out);
     }
 
-    static String randomBase62(int length) {
+    public static String randomBase62(int length) {
         StringBuilder out = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             out.append(BASE62.charAt(RANDOM.nextInt(62)));

@@ -1,4 +1,4 @@
-package io.keyfleet.keys.credential;
+package io.keyfleet.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -35,6 +35,20 @@ public final class RequestSignature {
                 bodySha256Hex.toLowerCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * The four headers of {@link SignedRequestHeaders} for a request signed now with a fresh random nonce: what a
+     * client attaches. {@code query} is the raw query string without '?', or null.
+     */
+    public static java.util.Map<String, String> headers(String secretId, String secretKey, String method, String path, String query,
+                                                        byte[] body) {
+        String timestamp = Long.toString(java.time.Instant.now().getEpochSecond());
+        String nonce = ApiKeyFormat.randomBase62(24);
+        String canonical = canonical(method, path, query, timestamp, nonce, sha256Hex(body));
+        return java.util.Map.of(SignedRequestHeaders.SECRET_ID, secretId, SignedRequestHeaders.TIMESTAMP, timestamp,
+                SignedRequestHeaders.NONCE, nonce,
+                SignedRequestHeaders.SIGNATURE, sign(secretKey.getBytes(StandardCharsets.UTF_8), canonical));
+    }
+
     public static String sign(byte[] secretKey, String canonical) {
         return Base64.getEncoder().encodeToString(hmac(secretKey, canonical));
     }
@@ -54,7 +68,7 @@ public final class RequestSignature {
         return HexFormat.of().formatHex(sha256(body == null ? new byte[0] : body));
     }
 
-    static byte[] sha256(byte[] bytes) {
+    public static byte[] sha256(byte[] bytes) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (GeneralSecurityException e) {

@@ -1,4 +1,4 @@
-package io.keyfleet.keys.credential;
+package io.keyfleet.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,5 +22,19 @@ class ScopesTest {
         assertThat(Scopes.covers(List.of("keys:write"), "keys:read")).isFalse();
         assertThat(Scopes.covers(List.of("keys:read"), "keys:read")).isTrue();
         assertThat(Scopes.covers(List.of("keys:read"), null)).isTrue();
+    }
+
+    @Test
+    void anAreaWildcardMustNameAnExistingArea() {
+        assertThat(Scopes.check(List.of("sync:*"))).containsExactly("sync:*");
+        assertThatThrownBy(() -> Scopes.check(List.of("nothing:*"))).hasMessageContaining("'nothing:*'");
+        assertThatThrownBy(() -> Scopes.check(List.of("*"))).hasMessageContaining("'*'");
+    }
+
+    @Test
+    void crossTenantScopesAreRecognisedAlsoThroughWildcards() {
+        assertThat(Scopes.firstSystemOnly(List.of("keys:read", "tenants:admin"))).isEqualTo("tenants:admin");
+        assertThat(Scopes.firstSystemOnly(List.of("keys:*"))).isEqualTo("keys:*");
+        assertThat(Scopes.firstSystemOnly(List.of("keys:read", "keys:write", "tokens:*"))).isNull();
     }
 }

@@ -1,4 +1,4 @@
-package io.keyfleet.keys.credential;
+package io.keyfleet.auth;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -42,7 +42,7 @@ public final class IpWhitelist {
 
     /** A refused whitelist; the message names the offending entry. */
     public static class InvalidWhitelistException extends IllegalArgumentException {
-        InvalidWhitelistException(String message) {
+        public InvalidWhitelistException(String message) {
             super(message);
         }
     }
