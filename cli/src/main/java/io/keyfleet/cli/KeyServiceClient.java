@@ -88,12 +88,17 @@ final class KeyServiceClient {
 
     private final URI baseUrl;
     private final String tenant;
+    private final String apiKey;
     private final HttpClient http;
 
-    /** {@code tenant} may be null for calls that act for no tenant ({@link #createTenant}). */
-    KeyServiceClient(URI baseUrl, String tenant) {
+    /**
+     * {@code tenant} may be null for calls that act for no tenant ({@link #createTenant}); {@code apiKey} null sends no
+     * credential (key-service then says so).
+     */
+    KeyServiceClient(URI baseUrl, String tenant, String apiKey) {
         this.baseUrl = baseUrl;
         this.tenant = tenant;
+        this.apiKey = apiKey;
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
@@ -217,11 +222,11 @@ final class KeyServiceClient {
         throw refusal(method, pathAndQuery, response);
     }
 
-    /**
-     * How a request says whom it acts for: today the {@value #TENANT_HEADER} header. The only place that does; the
-     * credential system (API keys, signed requests) replaces this method, nothing else.
-     */
+    /** Who calls (the API key) and for whom (the {@value #TENANT_HEADER} header, honoured for administrators). */
     private void identifyCaller(HttpRequest.Builder request) {
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
         if (tenant != null) {
             request.header(TENANT_HEADER, tenant);
         }

@@ -38,6 +38,22 @@ final class KeyServiceLocation {
         }
     }
 
+    /**
+     * The API key management commands present: {@code KEYFLEET_API_KEY}, else the admin key key-service wrote into
+     * this checkout's {@code .keyfleet/secrets} on its first start.
+     */
+    static Optional<String> apiKey(java.util.Map<String, String> environment) {
+        String configured = environment.get("KEYFLEET_API_KEY");
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(configured.strip());
+        }
+        try {
+            return LocalSecrets.adminApiKey(ProjectLayout.locate().stateDirectory());
+        } catch (IllegalStateException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
     static Optional<Integer> portIn(ProjectLayout layout) {
         try {
             return RunFile.read(layout.runFile()).flatMap(run -> run.components().stream()

@@ -49,7 +49,7 @@ public final class Keyfleet {
 
     /**
      * {@code environment} stands in for the process environment ({@code KEYFLEET_TENANT},
-     * {@code KEYFLEET_KEY_SERVICE_URL}); {@code portOfRunningUp} tells key-service's port when a {@code ./keyfleet up}
+     * {@code KEYFLEET_KEY_SERVICE_URL}, {@code KEYFLEET_API_KEY}); {@code portOfRunningUp} tells key-service's port when a {@code ./keyfleet up}
      * runs.
      */
     static int run(PrintStream out, PrintStream err, Map<String, String> environment,
@@ -72,7 +72,7 @@ public final class Keyfleet {
                 return 0;
             }
             if (command instanceof Command.Manage manage) {
-                return new ManagementCommands(out, err, portOfRunningUp).run(manage);
+                return new ManagementCommands(out, err, portOfRunningUp, () -> KeyServiceLocation.apiKey(environment)).run(manage);
             }
             ProjectLayout layout = ProjectLayout.locate();
             if (command instanceof Command.Up up) {

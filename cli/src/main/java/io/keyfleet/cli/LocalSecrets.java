@@ -1,5 +1,6 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.auth.ApiKeyFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,21 +10,32 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The secrets a local suite needs, kept under {@code <data dir>/secrets} and made on first start: key-service's
- * master key (which wraps every stored private key), the internal service token the services call each other with,
- * and the key that HMACs identifiers in the audit log. Deployments bring their own instead (Vault, Kubernetes Secrets).
+ * master key (which wraps every stored private key), the key that HMACs identifiers in the audit log, and the API
+ * keys the services call each other with. key-service itself writes the admin API key it makes on first start to
+ * {@value #ADMIN_KEY_FILE} here. Deployments bring their own instead (Vault, Kubernetes Secrets).
  */
 final class LocalSecrets {
 
     static final String MASTER_KEY_FILE = "master.key";
-    static final String INTERNAL_TOKEN_FILE = "internal-token";
     static final String AUDIT_KEY_FILE = "audit-hmac-key";
+    static final String SERVICE_KEYS_FILE = "service-keys";
+    static final String ADMIN_KEY_FILE = "admin-api-key";
+    /** The services that call other services and therefore hold an API key of their own. */
+    static final List<KeyfleetService> CALLING_SERVICES = List.of(KeyfleetService.SIGNING_SERVICE, KeyfleetService.TOKEN_SERVICE,
+            KeyfleetService.SYNC_SERVICE);
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What the services are given; serviceKeys maps each calling service's module name to its API key. */
+    record Values(Path masterKeyFile, String auditKey, Path adminKeyFile, Map<String, String> serviceKeys) {
+    }
 
     private final Path directory;
 
@@ -31,8 +43,8 @@ final class LocalSecrets {
         this.directory = dataDirectory.resolve("secrets");
     }
 
-    /** Makes the missing secrets, telling {@code notice} about each new one, and returns the services' environment. */
-    Map<String, String> ensure(Consumer<String> notice) {
+    /** Makes the missing secrets, telling {@code notice} about each new one that needs a person's attention. */
+    Values ensure(Consumer<String> notice) {
         try {
             Files.createDirectories(directory);
             Path masterKey = directory.resolve(MASTER_KEY_FILE);
@@ -42,21 +54,39 @@ final class LocalSecrets {
                 notice.accept("Made a new master key in " + masterKey + ": it protects every private key Keyfleet stores. "
                         + "Back it up; without it they cannot be read. Use Vault or a managed secret outside local runs.");
             }
-            Path token = directory.resolve(INTERNAL_TOKEN_FILE);
-            if (!Files.exists(token)) {
-                write(token, randomBase64(32));
-            }
             Path auditKey = directory.resolve(AUDIT_KEY_FILE);
             if (!Files.exists(auditKey)) {
                 write(auditKey, randomBase64(32));
             }
-            Map<String, String> environment = new LinkedHashMap<>();
-            environment.put("KEYFLEET_MASTER_KEY_FILE", masterKey.toAbsolutePath().toString());
-            environment.put("KEYFLEET_INTERNAL_TOKEN", Files.readString(token).strip());
-            environment.put("KEYFLEET_AUDIT_HMAC_KEY", Files.readString(auditKey).strip());
-            return environment;
+            Path serviceKeysFile = directory.resolve(SERVICE_KEYS_FILE);
+            if (!Files.exists(serviceKeysFile)) {
+                StringBuilder lines = new StringBuilder();
+                for (KeyfleetService service : CALLING_SERVICES) {
+                    lines.append(service.moduleName()).append(':').append(ApiKeyFormat.generate(false)).append('\n');
+                }
+                write(serviceKeysFile, lines.toString());
+            }
+            Map<String, String> serviceKeys = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(serviceKeysFile)) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    serviceKeys.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                }
+            }
+            return new Values(masterKey.toAbsolutePath(), Files.readString(auditKey).strip(),
+                    directory.resolve(ADMIN_KEY_FILE).toAbsolutePath(), serviceKeys);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the local secrets in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The admin API key key-service wrote on first start into this data directory, if it did. */
+    static Optional<String> adminApiKey(Path dataDirectory) {
+        Path file = dataDirectory.resolve("secrets").resolve(ADMIN_KEY_FILE);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

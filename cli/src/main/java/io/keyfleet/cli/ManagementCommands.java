@@ -21,17 +21,20 @@ final class ManagementCommands {
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Optional<Integer>> portOfRunningUp;
+    private final Supplier<Optional<String>> apiKey;
 
-    ManagementCommands(PrintStream out, PrintStream err, Supplier<Optional<Integer>> portOfRunningUp) {
+    ManagementCommands(PrintStream out, PrintStream err, Supplier<Optional<Integer>> portOfRunningUp,
+                       Supplier<Optional<String>> apiKey) {
         this.out = out;
         this.err = err;
         this.portOfRunningUp = portOfRunningUp;
+        this.apiKey = apiKey;
     }
 
     int run(Command.Manage command) {
         URI url = KeyServiceLocation.resolve(command.target().url(), portOfRunningUp);
         String tenant = command.target().tenant().orElse(null);
-        KeyServiceClient client = new KeyServiceClient(url, tenant);
+        KeyServiceClient client = new KeyServiceClient(url, tenant, apiKey.get().orElse(null));
         try {
             out.print(execute(client, tenant, command.action()));
             out.flush();
@@ -40,6 +43,10 @@ final class ManagementCommands {
             err.println("keyfleet: " + e.getMessage());
             if (e.code().filter("TENANT_NOT_FOUND"::equals).isPresent() && tenant != null) {
                 err.println("Create it with: ./keyfleet tenants create " + tenant + " --name NAME");
+            }
+            if (e.code().filter(code -> code.equals("MISSING") || code.equals("NOT_FOUND") || code.equals("REVOKED")).isPresent()) {
+                err.println("Give an API key in KEYFLEET_API_KEY; a local ./keyfleet up keeps the admin key in .keyfleet/secrets/"
+                        + LocalSecrets.ADMIN_KEY_FILE + ".");
             }
             return 1;
         } catch (CommandFailure e) {

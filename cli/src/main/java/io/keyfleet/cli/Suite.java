@@ -108,7 +108,8 @@ public final class Suite {
         }
         createDirectory(logDirectory);
 
-        Map<String, String> secrets = new LocalSecrets(dataDirectory).ensure(listener::notice);
+        LocalSecrets.Values secrets = new LocalSecrets(dataDirectory).ensure(listener::notice);
+        boolean adminKeyExisted = Files.exists(secrets.adminKeyFile());
         RunningSuite suite = new RunningSuite(services, servicePortsFrom(ports), stopGracePeriod, listener);
         try {
             startPostgres(suite, ports.get(POSTGRES), startNanos);
@@ -121,6 +122,10 @@ public final class Suite {
                 listener.processStarted(service.moduleName(), process.pid(), process.port());
             }
             awaitReadiness(suite, startNanos);
+            if (!adminKeyExisted && services.contains(KeyfleetService.KEY_SERVICE)) {
+                LocalSecrets.adminApiKey(dataDirectory).ifPresent(key -> listener.notice("key-service made the admin credential. "
+                        + "Its API key, shown this once (kept for ./keyfleet commands in " + secrets.adminKeyFile() + "):\n      " + key));
+            }
             return suite;
         } catch (RuntimeException e) {
             SuiteStartException failure = asStartFailure(e);
@@ -235,10 +240,17 @@ public final class Suite {
                 message.substring(lineEnd + 1).stripTrailing());
     }
 
-    private Map<String, String> environmentOf(KeyfleetService service, RunningSuite suite, Map<String, String> secrets) {
-        Map<String, String> environment = new LinkedHashMap<>(secrets);
-        if (service != KeyfleetService.KEY_SERVICE) {
-            environment.remove("KEYFLEET_MASTER_KEY_FILE"); // only key-service touches secret material
+    private Map<String, String> environmentOf(KeyfleetService service, RunningSuite suite, LocalSecrets.Values secrets) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (service == KeyfleetService.KEY_SERVICE) {
+            // only key-service touches secret material and knows every service's key
+            environment.put("KEYFLEET_MASTER_KEY_FILE", secrets.masterKeyFile().toString());
+            environment.put("KEYFLEET_AUDIT_HMAC_KEY", secrets.auditKey());
+            environment.put("KEYFLEET_ADMIN_KEY_FILE", secrets.adminKeyFile().toString());
+            environment.put("KEYFLEET_SERVICE_KEYS", secrets.serviceKeys().entrySet().stream()
+                    .map(entry -> entry.getKey() + ":" + entry.getValue()).collect(Collectors.joining(",")));
+        } else if (secrets.serviceKeys().containsKey(service.moduleName())) {
+            environment.put("KEYFLEET_SERVICE_API_KEY", secrets.serviceKeys().get(service.moduleName()));
         }
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(suite.port(service)));
         environment.put("KEYFLEET_DB_URL", suite.jdbcUrl(service));
@@ -336,6 +348,11 @@ public final class Suite {
 
     public Path dataDirectory() {
         return dataDirectory;
+    }
+
+    /** The admin API key key-service made on the first start with this data directory, once it has. */
+    public Optional<String> adminApiKey() {
+        return LocalSecrets.adminApiKey(dataDirectory);
     }
 
     public Path logDirectory() {

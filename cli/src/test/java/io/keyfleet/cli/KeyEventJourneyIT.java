@@ -23,16 +23,18 @@ class KeyEventJourneyIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private String adminApiKey;
 
     @Test
     void aRotatedKeyTravelsFromKeyServiceToSigningService(@TempDir Path dataDirectory) throws Exception {
-        try (RunningSuite suite = Suite.builder(ProjectLayout.locate().root())
+        Suite definition = Suite.builder(ProjectLayout.locate().root())
                 .services(KeyfleetService.KEY_SERVICE, KeyfleetService.SIGNING_SERVICE)
                 .anyFreePorts()
                 .dataDirectory(dataDirectory)
                 .readinessTimeout(Duration.ofSeconds(180))
-                .build()
-                .start()) {
+                .build();
+        try (RunningSuite suite = definition.start()) {
+            adminApiKey = definition.adminApiKey().orElseThrow();
             URI keys = suite.baseUrl(KeyfleetService.KEY_SERVICE);
             URI signing = suite.baseUrl(KeyfleetService.SIGNING_SERVICE);
             String tenant = "journey-" + UUID.randomUUID().toString().substring(0, 8);
@@ -47,7 +49,8 @@ class KeyEventJourneyIT {
             JsonNode known = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(versions).header("X-Keyfleet-Tenant", tenant).GET().build(),
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(versions)
+                        .header("Authorization", "Bearer " + adminApiKey).header("X-Keyfleet-Tenant", tenant).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     known = JSON.readTree(response.body());
@@ -68,6 +71,7 @@ class KeyEventJourneyIT {
     private JsonNode send(URI uri, String tenant, String body, int expectedStatus) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + adminApiKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (tenant != null) {
             request.header("X-Keyfleet-Tenant", tenant);

@@ -28,7 +28,7 @@ class KeyServiceClientTest {
     @BeforeEach
     void startStub() throws Exception {
         stub = new KeyServiceStub();
-        client = new KeyServiceClient(stub.url(), "acme");
+        client = new KeyServiceClient(stub.url(), "acme", "kf_test_key");
     }
 
     @AfterEach
@@ -115,7 +115,7 @@ class KeyServiceClientTest {
     @Test
     void creatingATenantActsForNoTenant() throws Exception {
         stub.answer("POST", "/v1/tenants", 201, "{\"id\":\"acme\",\"name\":\"Acme\",\"createdAt\":\"2026-05-03T10:00:00Z\"}");
-        new KeyServiceClient(stub.url(), null).createTenant("acme", "Acme");
+        new KeyServiceClient(stub.url(), null, null).createTenant("acme", "Acme");
         assertNull(onlyRequest().tenantHeader());
         assertEquals("{\"id\":\"acme\",\"name\":\"Acme\"}", onlyRequest().body());
     }
@@ -154,14 +154,14 @@ class KeyServiceClientTest {
         }
         URI url = URI.create("http://localhost:" + port);
         KeyServiceException e = assertThrows(KeyServiceException.class,
-                () -> new KeyServiceClient(url, "acme").key(KEY));
+                () -> new KeyServiceClient(url, "acme", "kf_test_key").key(KEY));
         assertEquals("key-service is not reachable at " + url + "; start it with ./keyfleet up", e.getMessage());
     }
 
     @Test
     void aBaseUrlWithAPathPrefixKeepsIt() throws Exception {
         stub.answer("GET", "/prefix/v1/keys/" + KEY_ID, 200, KeyServiceJson.rotatedKey());
-        new KeyServiceClient(URI.create(stub.url() + "/prefix/"), "acme").key(KEY);
+        new KeyServiceClient(URI.create(stub.url() + "/prefix/"), "acme", "kf_test_key").key(KEY);
         assertEquals("/prefix/v1/keys/" + KEY_ID, onlyRequest().pathAndQuery());
     }
 }

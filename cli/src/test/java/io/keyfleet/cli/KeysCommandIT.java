@@ -42,17 +42,19 @@ class KeysCommandIT {
 
     private static RunningSuite suite;
     private static String url;
+    private static String adminApiKey;
 
     @BeforeAll
     static void startKeyService() {
-        suite = Suite.builder(ProjectLayout.locate().root())
+        Suite definition = Suite.builder(ProjectLayout.locate().root())
                 .services(KeyfleetService.KEY_SERVICE)
                 .anyFreePorts()
                 .dataDirectory(dataDirectory)
                 .readinessTimeout(Duration.ofSeconds(180))
-                .build()
-                .start();
+                .build();
+        suite = definition.start();
         url = suite.baseUrl(KeyfleetService.KEY_SERVICE).toString();
+        adminApiKey = definition.adminApiKey().orElseThrow();
     }
 
     @AfterAll
@@ -66,7 +68,7 @@ class KeysCommandIT {
     private record Result(int exitCode, String out, String err) {
     }
 
-    /** Runs {@code ./keyfleet ARGUMENTS --url <key-service>} with an environment that sets nothing. */
+    /** Runs {@code ./keyfleet ARGUMENTS --url <key-service>} with only the admin's API key in the environment. */
     private static Result keyfleet(String... arguments) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -74,7 +76,7 @@ class KeysCommandIT {
         withUrl.add("--url");
         withUrl.add(url);
         int exitCode = Keyfleet.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), Optional::empty,
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("KEYFLEET_API_KEY", adminApiKey), Optional::empty,
                 withUrl.toArray(String[]::new));
         return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -21,13 +21,15 @@ final class KeyServiceClient {
     private final HttpClient http;
     private final URI baseUrl;
     private final String tenant;
+    private final String apiKey;
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
 
-    KeyServiceClient(HttpClient http, URI baseUrl, String tenant, Duration timeout) {
+    KeyServiceClient(HttpClient http, URI baseUrl, String tenant, String apiKey, Duration timeout) {
         this.http = http;
         this.baseUrl = baseUrl;
         this.tenant = tenant;
+        this.apiKey = apiKey;
         this.timeout = timeout;
     }
 
@@ -91,7 +93,7 @@ final class KeyServiceClient {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request.timeout(timeout).header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static double lastNumber(String line) {

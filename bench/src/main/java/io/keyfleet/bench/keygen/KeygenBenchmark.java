@@ -49,6 +49,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class KeygenBenchmark implements Benchmark {
 
+    /** The administrator of this run's key-service, acting for the benchmark tenant. */
+    private static final String ADMIN_API_KEY = io.keyfleet.auth.ApiKeyFormat.generate(false);
+
     /** key-service's database on this run's PostgreSQL server (created by BenchMain, see Benchmarks). */
     public static final String DATABASE = "key_service";
     private static final String TENANT = "bench";
@@ -236,7 +239,7 @@ public class KeygenBenchmark implements Benchmark {
             for (Side side : List.of(noPool, pool)) {
                 side.service.awaitReady(config.startTimeout(), http);
                 side.readySeconds = (System.nanoTime() - launched) / 1e9;
-                side.client = new KeyServiceClient(http, side.service.baseUrl(), TENANT, config.requestTimeout());
+                side.client = new KeyServiceClient(http, side.service.baseUrl(), TENANT, ADMIN_API_KEY, config.requestTimeout());
                 LocalStack.log("key-service, %s (pid %d), ready on %s %.1f s after launch", side.label, side.service.pid(),
                         side.service.baseUrl(), side.readySeconds);
             }
@@ -417,7 +420,7 @@ public class KeygenBenchmark implements Benchmark {
         environment.put("KEYFLEET_DB_PASSWORD", dbPassword);
         environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         environment.put("KEYFLEET_MASTER_KEY_FILE", masterKey.toString());
-        environment.put("KEYFLEET_INTERNAL_TOKEN", randomBase64(32));
+        environment.put("KEYFLEET_ADMIN_API_KEY", ADMIN_API_KEY);
         environment.put("KEYFLEET_AUDIT_HMAC_KEY", randomBase64(32));
         return environment;
     }

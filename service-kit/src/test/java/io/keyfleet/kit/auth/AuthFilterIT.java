@@ -1,0 +1,161 @@
+package io.keyfleet.kit.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.keyfleet.auth.RequestSignature;
+import io.keyfleet.auth.SignedRequestHeaders;
+import io.keyfleet.events.CredentialUpdated;
+import io.keyfleet.events.EventCodec;
+import io.keyfleet.events.EventEnvelope;
+import io.keyfleet.testkit.KafkaClients;
+import io.keyfleet.testkit.KafkaTestResource;
+import io.keyfleet.testkit.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The authentication filter over real HTTP, with key-service's answers from {@link StubCredentialCheck} (key-service
+ * is out of reach of service-kit's tests) and cache invalidation through a real Kafka event.
+ */
+@QuarkusTest
+@TestProfile(AuthFilterIT.AuthOn.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "service_kit"))
+@QuarkusTestResource(KafkaTestResource.class)
+class AuthFilterIT {
+
+    public static class AuthOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("keyfleet.auth.enabled", "true", "keyfleet.auth.trusted-proxies", "127.0.0.1/32,10.9.0.0/16");
+        }
+    }
+
+    @Inject
+    StubCredentialCheck check;
+
+    @Inject
+    VerificationCache cache;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @BeforeEach
+    void forgetEverything() {
+        check.evictAllForTests(cache);
+        check.calls.set(0);
+        check.presented.clear();
+    }
+
+    @Test
+    void aValidKeyIsLetInAsItsTenant() {
+        bearer(StubCredentialCheck.TENANT_KEY).get("/test/whoami").then().statusCode(200)
+                .body("tenant", equalTo("acme")).body("credential", equalTo(StubCredentialCheck.TENANT_CREDENTIAL.toString()))
+                .body("system", equalTo(false));
+        assertThat(check.presented.peek().requiredScope()).isEqualTo("keys:read");
+    }
+
+    @Test
+    void refusalsAreProblemsWithTheVerificationCode() {
+        given().get("/test/whoami").then().statusCode(401).contentType("application/problem+json").body("code", equalTo("MISSING"));
+        bearer("kf_test_nobody").get("/test/whoami").then().statusCode(401).body("code", equalTo("NOT_FOUND"));
+        bearer(StubCredentialCheck.TENANT_KEY).contentType(ContentType.TEXT).body("x").post("/test/whoami/write")
+                .then().statusCode(403).body("code", equalTo("INSUFFICIENT_SCOPE"));
+        bearer(StubCredentialCheck.OFFICE_ONLY_KEY).get("/test/whoami").then().statusCode(401).body("code", equalTo("FORBIDDEN_IP"));
+    }
+
+    @Test
+    void anEndpointWithoutDeclaredScopeIsClosedToEveryone() {
+        bearer(StubCredentialCheck.SYSTEM_KEY).contentType(ContentType.JSON).body("{\"name\":\"a\",\"count\":1}").post("/test/echo")
+                .then().statusCode(403).body("code", equalTo("ENDPOINT_NOT_OPEN"));
+        assertThat(check.calls.get()).isZero();
+    }
+
+    @Test
+    void onlyASystemAdministratorActsForAnotherTenant() {
+        bearer(StubCredentialCheck.SYSTEM_KEY).header("X-Keyfleet-Tenant", "globex").get("/test/whoami").then().statusCode(200)
+                .body("tenant", equalTo("globex")).body("system", equalTo(true));
+        bearer(StubCredentialCheck.TENANT_KEY).header("X-Keyfleet-Tenant", "globex").get("/test/whoami").then().statusCode(403)
+                .body("code", equalTo("TENANT_NOT_ALLOWED"));
+        bearer(StubCredentialCheck.TENANT_KEY).header("X-Keyfleet-Tenant", "acme").get("/test/whoami").then().statusCode(200);
+    }
+
+    @Test
+    void forwardedForIsBelievedOnlyFromTrustedProxies() {
+        // the test client connects from 127.0.0.1, a trusted proxy: the right-most untrusted hop is the caller
+        bearer(StubCredentialCheck.OFFICE_ONLY_KEY).header("X-Forwarded-For", "198.51.100.1, 203.0.113.9, 10.9.1.1")
+                .get("/test/whoami").then().statusCode(200).body("sourceIp", equalTo("203.0.113.9"));
+        // a client spoofing the left part gains nothing
+        bearer(StubCredentialCheck.OFFICE_ONLY_KEY).header("X-Forwarded-For", "203.0.113.9, 198.51.100.1")
+                .get("/test/whoami").then().statusCode(401).body("code", equalTo("FORBIDDEN_IP"));
+    }
+
+    @Test
+    void untrustedPeersForwardedForIsIgnored() {
+        SourceAddress noProxies = new SourceAddress(io.keyfleet.auth.IpWhitelist.parse(java.util.List.of()));
+        assertThat(noProxies.of("198.51.100.7", "203.0.113.9")).isEqualTo("198.51.100.7");
+        SourceAddress proxies = new SourceAddress(io.keyfleet.auth.IpWhitelist.parse("10.0.0.0/8"));
+        assertThat(proxies.of("198.51.100.7", "203.0.113.9")).isEqualTo("198.51.100.7");
+        assertThat(proxies.of("10.1.1.1", "not-an-address")).isEqualTo("10.1.1.1");
+        assertThat(proxies.of("10.1.1.1", "10.2.2.2")).isEqualTo("10.1.1.1");
+    }
+
+    @Test
+    void aSignedRequestIsPassedOnWithTheHashOfItsBody() {
+        Map<String, String> headers = RequestSignature.headers("kfid_x", "secret", "POST", "/test/whoami/write", "a=1",
+                "hello".getBytes(StandardCharsets.UTF_8));
+        given().headers(headers).contentType(ContentType.TEXT).body("hello").post("/test/whoami/write?a=1")
+                .then().statusCode(401).body("code", equalTo("NOT_FOUND"));
+        PresentedCredential presented = check.presented.peek();
+        assertThat(presented.signed().secretId()).isEqualTo("kfid_x");
+        assertThat(presented.signed().method()).isEqualTo("POST");
+        assertThat(presented.signed().path()).isEqualTo("/test/whoami/write");
+        assertThat(presented.signed().query()).isEqualTo("a=1");
+        assertThat(presented.signed().bodySha256()).isEqualTo(RequestSignature.sha256Hex("hello".getBytes(StandardCharsets.UTF_8)));
+        assertThat(presented.signed().signature()).isEqualTo(headers.get(SignedRequestHeaders.SIGNATURE));
+    }
+
+    @Test
+    void aValidKeyIsVerifiedOnceThenServedFromCacheUntilAnEventSaysItChanged() {
+        for (int i = 0; i < 5; i++) {
+            bearer(StubCredentialCheck.TENANT_KEY).get("/test/whoami").then().statusCode(200);
+        }
+        assertThat(check.calls.get()).isEqualTo(1);
+        // refusals are never cached
+        given().get("/test/whoami").then().statusCode(401);
+        given().get("/test/whoami").then().statusCode(401);
+        assertThat(check.calls.get()).isEqualTo(3);
+
+        EventEnvelope disabled = EventEnvelope.wrap("acme",
+                new CredentialUpdated(StubCredentialCheck.TENANT_CREDENTIAL.toString(), false), Instant.now());
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapServers)) {
+            // sent again until heard: the listener starts at the end of a topic that may only now be created
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                producer.send(new ProducerRecord<>(disabled.topic(), disabled.aggregateId(), EventCodec.encode(disabled))).get();
+                return cache.size() == 0;
+            });
+        }
+        bearer(StubCredentialCheck.TENANT_KEY).get("/test/whoami").then().statusCode(200);
+        assertThat(check.calls.get()).isEqualTo(4);
+    }
+
+    private static io.restassured.specification.RequestSpecification bearer(String key) {
+        return given().header("Authorization", "Bearer " + key);
+    }
+}
