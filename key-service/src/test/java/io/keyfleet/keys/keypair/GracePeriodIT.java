@@ -68,13 +68,14 @@ class GracePeriodIT {
     void theMaterialApiIsForServicesOnlyRefusesPendingAndIsAudited() {
         String tenant = newTenant();
         String keyId = AppKeyResourceIT.generate(tenant, "material-app", "PRODUCTION");
+        String tenantsOwnKey = apiKey(tenant, "keys:read", "keys:write");
         long auditBefore = Database.count(entityManager, "audit_record");
 
         given().get("/internal/v1/keys/{k}/versions/1/material", keyId).then().statusCode(401).body("code", equalTo("MISSING"));
         given().header("Authorization", "Bearer wrong").get("/internal/v1/keys/{k}/versions/1/material", keyId)
                 .then().statusCode(401).body("code", equalTo("NOT_FOUND"));
         // a tenant's own credentials never read private keys: keys:material is for the suite's services
-        withKey(apiKey(tenant, "keys:read", "keys:write")).get("/internal/v1/keys/{k}/versions/1/material", keyId)
+        withKey(tenantsOwnKey).get("/internal/v1/keys/{k}/versions/1/material", keyId)
                 .then().statusCode(403).body("code", equalTo("INSUFFICIENT_SCOPE"));
         as(tenant).contentType(ContentType.JSON).body("{\"kind\":\"API_KEY\",\"scopes\":[\"keys:material\"]}").post("/v1/credentials")
                 .then().statusCode(400).body("code", equalTo("SCOPE_INVALID"));
