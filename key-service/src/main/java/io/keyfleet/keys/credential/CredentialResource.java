@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.keyfleet.kit.auth.AuthConfig;
 import io.keyfleet.kit.auth.PresentedCredential;
 import io.keyfleet.kit.auth.Verification;
+import io.keyfleet.kit.auth.VerificationCache;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.auth.IpWhitelist;
 import io.keyfleet.kit.problem.ProblemException;
@@ -78,6 +79,9 @@ public class CredentialResource {
         }
     }
 
+    public record WhoAmI(UUID credentialId, String tenantId, String actingForTenant, boolean system, String sourceIp) {
+    }
+
     public record CredentialPage(List<CredentialView> items, int page, int size, long total) {
     }
 
@@ -119,6 +123,9 @@ public class CredentialResource {
 
     @Inject
     AuthConfig authConfig;
+
+    @Inject
+    VerificationCache verificationCache;
 
     @POST
     @Operation(summary = "Create a credential", description = "kind API_KEY (bearer key kf_live_/kf_test_…) or SECRET_PAIR "
@@ -192,7 +199,23 @@ public class CredentialResource {
                 request.query(), request.bodySha256());
         // the suite's own services verify any tenant's credentials; a tenant only its own
         String onlyTenant = caller.isSystem() ? null : caller.ownTenant();
-        return verifier.verify(new PresentedCredential(request.apiKey(), signed, request.sourceIp(), request.requiredScope()), onlyTenant);
+        PresentedCredential presented = new PresentedCredential(request.apiKey(), signed, request.sourceIp(), request.requiredScope());
+        Verification cached = verificationCache.get(presented);
+        if (cached != null) {
+            return onlyTenant == null || onlyTenant.equals(cached.tenantId()) ? cached : CredentialVerifier.keyNotFound();
+        }
+        Verification verification = verifier.verify(presented, onlyTenant);
+        verificationCache.put(presented, verification);
+        return verification;
+    }
+
+    @GET
+    @Path("/whoami")
+    @RequiresScope("")
+    @Operation(summary = "The calling credential", description = "Which credential, tenant and scopes this request was "
+            + "authenticated as; any valid credential may ask.")
+    public WhoAmI whoAmI() {
+        return new WhoAmI(caller.credentialId(), caller.ownTenant(), caller.tenantId(), caller.isSystem(), caller.sourceIp());
     }
 
     private Credentials.Spec spec(CreateCredentialRequest request) {

@@ -188,7 +188,7 @@ public class CredentialVerifier {
                 earliest(credential.expiresAt, secret.validUntil));
     }
 
-    private static Verification keyNotFound() {
+    static Verification keyNotFound() {
         return Verification.refused(VerificationCode.NOT_FOUND, "No credential matches this API key; check that it was "
                 + "copied completely, or create a new key under Credentials and update the integration.");
     }
