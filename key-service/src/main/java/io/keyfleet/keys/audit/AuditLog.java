@@ -54,6 +54,19 @@ public class AuditLog {
         record(action, tenantId, target, "REFUSED", detail);
     }
 
+    /** A burst of failed verifications from one address ({@link FailedVerifications}); in a transaction of its own. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void recordBurst(String sourceIp, String detail) {
+        AuditRecord record = new AuditRecord();
+        record.occurredAt = Instant.now();
+        record.actor = "unauthenticated";
+        record.action = "credential.verify.failures";
+        record.sourceIp = sourceIp;
+        record.outcome = "REFUSED";
+        record.detail = detail.length() > 500 ? detail.substring(0, 500) : detail;
+        record.persist();
+    }
+
     /** The HMAC under which an identifier appears in the audit log. */
     public String hmac(String identifier) {
         try {

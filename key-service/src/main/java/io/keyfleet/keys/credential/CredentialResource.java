@@ -157,6 +157,16 @@ public class CredentialResource {
         return CredentialView.of(credentials.require(caller.tenantId(), id));
     }
 
+    @GET
+    @Path("/{id}/health")
+    @RequiresScope(Scopes.CREDENTIALS_READ)
+    @Operation(summary = "Credential health", description = "OK, EXPIRING (within 30 days), IN_GRACE (rotated, old secret "
+            + "still valid), DISABLED, EXPIRED or REVOKED, with what to do — for integrations to show \"add or replace your key\" "
+            + "before calls fail. The same warnings go out as CredentialExpiring events 30 and 7 days ahead.")
+    public CredentialHealth health(@PathParam("id") UUID id) {
+        return CredentialHealth.of(credentials.require(caller.tenantId(), id), Instant.now());
+    }
+
     @POST
     @Path("/{id}/rotate")
     @Operation(summary = "Rotate the secret", description = "A new secret, current at once; the old one keeps working for "

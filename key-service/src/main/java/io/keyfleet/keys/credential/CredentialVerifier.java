@@ -4,6 +4,7 @@ import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.auth.RequestSignature;
 import io.keyfleet.auth.Scopes;
 import io.keyfleet.auth.VerificationCode;
+import io.keyfleet.keys.audit.FailedVerifications;
 import io.keyfleet.keys.secret.SecretNotFoundException;
 import io.keyfleet.kit.auth.PresentedCredential;
 import io.keyfleet.kit.auth.Verification;
@@ -52,12 +53,23 @@ public class CredentialVerifier {
     @Inject
     CredentialsConfig config;
 
+    @Inject
+    FailedVerifications failedVerifications;
+
     /**
      * Verifies against every credential of every tenant, or only those of {@code onlyTenant} when it is not null: a
      * credential of another tenant is then NOT_FOUND, as if it did not exist.
      */
-    @Transactional
     public Verification verify(PresentedCredential presented, String onlyTenant) {
+        Verification verification = verifyInTransaction(presented, onlyTenant);
+        if (!verification.valid()) {
+            failedVerifications.failed(presented == null ? null : presented.sourceIp(), verification.code());
+        }
+        return verification;
+    }
+
+    @Transactional
+    Verification verifyInTransaction(PresentedCredential presented, String onlyTenant) {
         boolean hasKey = presented != null && presented.hasApiKey();
         boolean hasSignature = presented != null && presented.hasSignature();
         if (!hasKey && !hasSignature) {

@@ -10,6 +10,7 @@ import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.keys.support.KeysConfig;
 import io.keyfleet.keys.support.TenantQuery;
 import io.keyfleet.keys.tenant.Tenants;
+import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import io.quarkus.panache.common.Page;
@@ -46,6 +47,9 @@ public class AppKeys {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    AuditLog auditLog;
 
     @Inject
     KeysConfig config;
@@ -105,6 +109,7 @@ public class AppKeys {
         version.promotedAt = now;
         outbox.record(tenantId, new KeyCreated(key.id.toString(), key.provider, key.appId, key.environment.name(), 1,
                 material.algorithm().name(), material.fingerprint(), material.publicKeyBase64(), material.canSign()));
+        auditLog.record("key.create", tenantId, key.id.toString(), "OK", origin.name() + " " + material.algorithm().name());
         return new NewVersion(key, version, material);
     }
 
@@ -128,6 +133,7 @@ public class AppKeys {
         refuseSharingAcrossEnvironments(tenantId, key.environment, material);
         AppKeyVersion version = addVersion(key, nextVersion(key), material, KeyState.PENDING, now());
         key.updatedAt = now();
+        auditLog.record("key.stage", tenantId, key.id.toString(), "OK", "version " + version.version);
         return new NewVersion(key, version, material);
     }
 
@@ -158,6 +164,7 @@ public class AppKeys {
         key.updatedAt = now;
         outbox.record(key.tenantId, new KeyRotated(key.id.toString(), key.provider, key.appId, key.environment.name(),
                 current.version, pending.version, pending.algorithm.name(), pending.fingerprint, pending.publicKey, graceEnd));
+        auditLog.record("key.rotate", key.tenantId, key.id.toString(), "OK", "version " + pending.version + " current");
     }
 
     /** Ends one PENDING or PREVIOUS version now. The CURRENT version can only go by rotating or revoking the key. */
@@ -189,6 +196,7 @@ public class AppKeys {
         key.revokedAt = now;
         key.updatedAt = now;
         outbox.record(tenantId, new KeyRevoked(key.id.toString(), KeyRevoked.ALL_VERSIONS, reason));
+        auditLog.record("key.revoke", tenantId, key.id.toString(), "OK", "all versions");
         return key;
     }
 
@@ -197,6 +205,7 @@ public class AppKeys {
         AppKey key = lockForChange(tenantId, keyId);
         applyPolicy(key, policy);
         key.updatedAt = now();
+        auditLog.record("key.policy", tenantId, key.id.toString(), "OK", null);
         return key;
     }
 
@@ -205,6 +214,7 @@ public class AppKeys {
         retireQuietly(version, now());
         key.updatedAt = now();
         outbox.record(key.tenantId, new KeyRevoked(key.id.toString(), version.version, reason));
+        auditLog.record("key.revoke", key.tenantId, key.id.toString(), "OK", "version " + version.version);
     }
 
     private void retireQuietly(AppKeyVersion version, Instant now) {

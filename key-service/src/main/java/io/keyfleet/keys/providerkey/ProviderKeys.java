@@ -8,6 +8,7 @@ import io.keyfleet.keys.material.KeyMaterial;
 import io.keyfleet.keys.support.KeysConfig;
 import io.keyfleet.keys.support.TenantQuery;
 import io.keyfleet.keys.tenant.Tenants;
+import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import io.quarkus.scheduler.Scheduled;
@@ -31,6 +32,9 @@ public class ProviderKeys {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    AuditLog auditLog;
 
     @Inject
     KeysConfig config;
@@ -62,6 +66,7 @@ public class ProviderKeys {
             addVersion(key, 1, material, now);
             outbox.record(tenantId, new ProviderKeyUpdated(key.id.toString(), provider, environment.name(), 1,
                     material.fingerprint(), material.publicKeyBase64(), null, null));
+            auditLog.record("provider-key.set", tenantId, key.id.toString(), "OK", provider + " " + environment);
             return key;
         }
         ProviderKeyVersion current = ProviderKeyVersion.findById(new ProviderKeyVersion.VersionId(key.id, key.currentVersion));
@@ -81,6 +86,7 @@ public class ProviderKeys {
         key.updatedAt = now;
         outbox.record(tenantId, new ProviderKeyUpdated(key.id.toString(), provider, environment.name(), next,
                 material.fingerprint(), material.publicKeyBase64(), current.version, graceEnd));
+        auditLog.record("provider-key.replace", tenantId, key.id.toString(), "OK", "version " + next);
         return key;
     }
 

@@ -2,11 +2,16 @@ package io.keyfleet.keys.tenant;
 
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.keyfleet.keys.audit.AuditLog;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 
 @ApplicationScoped
 public class Tenants {
+
+    @Inject
+    AuditLog auditLog;
 
     @Transactional
     public Tenant create(String id, String name) {
@@ -18,6 +23,7 @@ public class Tenants {
         tenant.name = name;
         tenant.createdAt = Instant.now();
         tenant.persist();
+        auditLog.record("tenant.create", id, id, "OK", null);
         return tenant;
     }
 
