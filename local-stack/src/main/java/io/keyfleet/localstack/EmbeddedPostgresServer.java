@@ -42,7 +42,8 @@ public final class EmbeddedPostgresServer {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(15);
     /** A line in the log that means the server will not come up, so waiting for it is pointless. */
-    private static final Pattern STARTUP_FAILURE = Pattern.compile(" FATAL: |^pg_ctl: could not");
+    // "the database system is starting up" is what an early connection attempt hears while start-up runs: not a failure
+    private static final Pattern STARTUP_FAILURE = Pattern.compile(" FATAL: (?!the database system is starting up)|^pg_ctl: could not");
 
     private final EmbeddedPostgres postgres;
     private final Path baseDirectory;
