@@ -17,6 +17,14 @@ public interface CredentialsConfig {
     @WithDefault("PT5M")
     Duration signatureWindow();
 
+    /** How often nonces are forgotten, ended secrets destroyed and expiry warnings published (see CredentialJobs). */
+    @WithDefault("60s")
+    Duration jobsInterval();
+
+    /** How long a SecretKey past its grace (unusable already) is kept before it is destroyed; revocation destroys at once. */
+    @WithDefault("PT1H")
+    Duration endedSecretRetention();
+
     /** Whether callback URLs may use plain http (dev and test only). */
     @WithDefault("false")
     boolean allowHttpCallback();

@@ -47,6 +47,9 @@ class CredentialVerificationIT {
     EntityManager entityManager;
 
     @Inject
+    io.keyfleet.kit.auth.VerificationCache verificationCache;
+
+    @Inject
     CredentialVerifier verifier;
 
     @Test
@@ -114,6 +117,8 @@ class CredentialVerificationIT {
         QuarkusTransaction.requiringNew().run(() -> entityManager
                 .createNativeQuery("update api_credential set expires_at = '2026-10-01T12:00:00Z' where id = cast(?1 as uuid)")
                 .setParameter(1, id).executeUpdate());
+        // changed behind the service's back: its cache of valid verifications has to be told
+        verificationCache.evict(java.util.UUID.fromString(id));
         verifyKey(apiKey, null, null).then().body("code", equalTo("EXPIRED"))
                 .body("message", equalTo("The key expired on 2026-10-01; create a new key under Credentials and update the integration."));
 
