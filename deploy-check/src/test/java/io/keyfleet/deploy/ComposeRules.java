@@ -70,7 +70,7 @@ final class ComposeRules {
     /** Variables given to a Keyfleet service (environment, and exported by its entrypoint) must be ones it reads. */
     static List<String> environment(Compose compose) {
         List<String> violations = new ArrayList<>();
-        for (ServiceCatalog.Service service : ServiceCatalog.ALL) {
+        for (ServiceCatalog.Service service : present(compose)) {
             Set<String> reads = ServiceCatalog.environment(service);
             List<String> given = new ArrayList<>(compose.environment(service.name()).keySet());
             Matcher exported = EXPORTED.matcher(String.join(" ", compose.list(service.name(), "entrypoint")));
@@ -85,7 +85,7 @@ final class ComposeRules {
     /** Published ports, health checks and URLs of the Keyfleet services use each one's quarkus.http.port. */
     static List<String> ports(Compose compose) {
         List<String> violations = new ArrayList<>();
-        for (ServiceCatalog.Service service : ServiceCatalog.ALL) {
+        for (ServiceCatalog.Service service : present(compose)) {
             int port = service.httpPort();
             List<String> published = compose.list(service.name(), "ports");
             if (published.isEmpty()) {
@@ -116,6 +116,10 @@ final class ComposeRules {
             }
         }
         return violations;
+    }
+
+    private static List<ServiceCatalog.Service> present(Compose compose) {
+        return ServiceCatalog.ALL.stream().filter(s -> compose.services.containsKey(s.name())).toList();
     }
 
     /** Every image pinned (the ${VAR:-default} defaults included); every built image says which image it makes. */
