@@ -136,6 +136,14 @@ class CheckersSelfTest {
     }
 
     @Test
+    void apiKeyShape() {
+        String good = "kf_test_ComposeDemoKeySigningServiceNotForProd003mdodI";
+        assertThat(ApiKeys.isWellFormed(good)).isTrue();
+        assertThat(List.of(good.replace("Demo", "Dem0"), good.substring(0, good.length() - 1) + "J", "signing-service-key",
+                good.replace("kf_test_", "kf_prod_"))).noneMatch(ApiKeys::isWellFormed);
+    }
+
+    @Test
     void imagePinning() {
         assertThat(List.of("keyfleet/key-service:0.1.0", "registry:5000/team/app:1.2.3", "postgres:17.6",
                 "ghcr.io/x/y@sha256:" + "a".repeat(64))).allMatch(ManifestRules::isPinned);

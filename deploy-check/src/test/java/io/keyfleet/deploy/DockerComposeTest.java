@@ -96,6 +96,16 @@ class DockerComposeTest {
     }
 
     @Test
+    void serviceApiKeysAreWellFormedAndTheSameOnBothSides() {
+        Map<String, String> pairs = ApiKeys.servicePairs(compose.environment("key-service").get("KEYFLEET_SERVICE_KEYS"));
+        assertThat(pairs.keySet()).containsExactlyInAnyOrder("signing-service", "token-service", "sync-service");
+        pairs.forEach((service, expression) -> {
+            assertThat(compose.environment(service).get("KEYFLEET_SERVICE_API_KEY")).as(service).isEqualTo(expression);
+            assertThat(ApiKeys.isWellFormed(Compose.withDefaults(expression))).as(service + " default key well-formed").isTrue();
+        });
+    }
+
+    @Test
     void vaultIsARealServerWithFileStorageNotDevMode() {
         assertThat(compose.list("vault", "command")).isNotEmpty().noneMatch(part -> part.contains("-dev"));
         assertThat(compose.list("vault", "entrypoint")).noneMatch(part -> part.contains("-dev"));

@@ -278,12 +278,10 @@ class KubernetesManifestsTest {
 
     @Test
     void devServiceKeysPairWithEachServicesApiKey() {
-        String serviceKeys = decode(dev.find(Secret.class, "key-service-secrets").orElseThrow(), "service-keys");
-        Map<String, String> pairs = new TreeMap<>();
-        for (String pair : serviceKeys.split(",")) {
-            pairs.put(pair.substring(0, pair.indexOf(':')), pair.substring(pair.indexOf(':') + 1));
-        }
-        for (String service : List.of("signing-service", "token-service", "sync-service")) {
+        Map<String, String> pairs = ApiKeys.servicePairs(decode(dev.find(Secret.class, "key-service-secrets").orElseThrow(), "service-keys"));
+        assertThat(pairs.keySet()).containsExactlyInAnyOrder("signing-service", "token-service", "sync-service");
+        for (String service : pairs.keySet()) {
+            assertThat(ApiKeys.isWellFormed(pairs.get(service))).as(service + " key well-formed").isTrue();
             assertThat(pairs).containsEntry(service, decode(dev.find(Secret.class, service + "-api-key").orElseThrow(), "api-key"));
         }
     }
