@@ -59,7 +59,8 @@ public class TokenCalls {
         } else {
             result = new Result(scenario, null, GrantError.GRANT_TYPE_INVALID);
         }
-        String outcome = scenario.map(s -> "SCENARIO_" + s.kind()).orElse(result.issue() != null ? "SUCCESS" : result.error().subCode());
+        String outcome = scenario.map(s -> "SCENARIO_" + s.kind())
+                .orElseGet(() -> result.issue() != null ? "SUCCESS" : result.error().subCode());
         log(app.appId(), grantType == null || grantType.length() > 24 ? "unknown" : grantType, outcome);
         if (result.issue() != null) {
             LOG.debugf("app %s grant %d: issued generation %d", app.appId(), result.issue().grantId(), result.issue().generation());
