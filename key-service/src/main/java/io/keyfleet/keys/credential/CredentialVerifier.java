@@ -2,6 +2,7 @@ package io.keyfleet.keys.credential;
 
 import io.keyfleet.keys.secret.SecretNotFoundException;
 import io.keyfleet.keys.secret.SecretStore;
+import io.keyfleet.kit.auth.RequestSignature;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -6,6 +6,7 @@ import io.keyfleet.events.CredentialRotated;
 import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.keys.tenant.Tenants;
+import io.keyfleet.kit.auth.RequestSignature;
 import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import io.quarkus.panache.common.Page;

@@ -3,6 +3,7 @@ package io.keyfleet.keys.credential;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.restassured.RestAssured.given;
 
+import io.keyfleet.kit.auth.RequestSignature;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;

@@ -1,4 +1,4 @@
-package io.keyfleet.keys.credential;
+package io.keyfleet.kit.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

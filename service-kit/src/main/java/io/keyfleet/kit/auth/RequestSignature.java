@@ -1,4 +1,4 @@
-package io.keyfleet.keys.credential;
+package io.keyfleet.kit.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -54,7 +54,7 @@ public final class RequestSignature {
         return HexFormat.of().formatHex(sha256(body == null ? new byte[0] : body));
     }
 
-    static byte[] sha256(byte[] bytes) {
+    public static byte[] sha256(byte[] bytes) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (GeneralSecurityException e) {
