@@ -3,6 +3,7 @@ package io.keyfleet.signing.signature;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.keyfleet.events.EventCodec;
@@ -11,6 +12,7 @@ import io.keyfleet.events.KeyCreated;
 import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.KeyRotated;
 import io.keyfleet.events.ProviderKeyUpdated;
+import io.keyfleet.kit.crypto.CryptoProviders;
 import io.keyfleet.signing.scheme.AlipayRsa2Scheme;
 import io.keyfleet.testkit.KafkaClients;
 import io.keyfleet.testkit.KafkaTestResource;
@@ -172,6 +174,15 @@ class SignatureApiIT {
                 .post("/v1/sign/batch").then().statusCode(200)
                 .body("results[0].result.keyVersion", equalTo(1)).body("results[0].error", equalTo(null))
                 .body("results[1].error.status", equalTo(404)).body("results[1].error.code", equalTo("KEY_NOT_FOUND"));
+    }
+
+    @Test
+    void livenessAndMetricsNameTheProviderThatSigns() {
+        String expected = CryptoProviders.accp().isPresent() ? "AmazonCorrettoCryptoProvider" : "SunRsaSign";
+        given().get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'crypto-provider' }.data.provider", equalTo(expected));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("keyfleet_signing_crypto_provider{"), containsString("provider=\"" + expected + "\""));
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
