@@ -2,6 +2,7 @@ package io.keyfleet.bench;
 
 import io.keyfleet.bench.keygen.KeygenBenchmark;
 import io.keyfleet.bench.outbox.OutboxBenchmark;
+import io.keyfleet.bench.sign.SignBenchmark;
 import io.keyfleet.bench.support.Benchmark;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,10 @@ public final class Benchmarks {
                     List.of(KeygenBenchmark.DATABASE),
                     // key-service's own KeyCreated events go to keyfleet.keys.v1; the outbox benchmark's consumer,
                     // part of this app, must not pick them up
-                    Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
+                    Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
+            new Entry("sign", "RSA-2048 over HTTP: POST /v1/sign and /v1/verify (single and batch) of two real signing-service"
+                    + " processes, ACCP and JDK provider, against openssl speed -multi <cores> rsa2048 (~3 min)", SignBenchmark.class,
+                    List.of(SignBenchmark.DATABASE), Map.of()));
 
     private Benchmarks() {
     }

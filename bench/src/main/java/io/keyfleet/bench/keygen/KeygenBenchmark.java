@@ -6,6 +6,7 @@ import io.keyfleet.bench.support.Joins;
 import io.keyfleet.bench.support.Latencies;
 import io.keyfleet.bench.support.LocalStack;
 import io.keyfleet.bench.support.Report;
+import io.keyfleet.bench.support.ServiceProcess;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,6 +57,9 @@ public class KeygenBenchmark implements Benchmark {
     public static final String DATABASE = "key_service";
     private static final String TENANT = "bench";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** key-service's start-up line about its RSA provider and pool. */
+    private static final java.util.regex.Pattern PROVIDER_LINE =
+            java.util.regex.Pattern.compile("RSA key generation uses ([^;\"]+); RSA-2048 pool size (\\d+)");
 
     @Inject
     KeygenBenchConfig config;
@@ -189,7 +193,7 @@ public class KeygenBenchmark implements Benchmark {
         final int poolSize;
         final String label;
         final String prefix;
-        final KeyServiceProcess service;
+        final ServiceProcess service;
         KeyServiceClient client;
         double readySeconds;
         Scenario getPaced;
@@ -200,7 +204,7 @@ public class KeygenBenchmark implements Benchmark {
         Scenario steady;
         Scenario flatOut;
 
-        Side(int poolSize, KeyServiceProcess service) {
+        Side(int poolSize, ServiceProcess service) {
             this.poolSize = poolSize;
             this.label = poolSize == 0 ? "no pool" : "pool " + poolSize;
             this.prefix = "p" + poolSize + "-";
@@ -216,7 +220,7 @@ public class KeygenBenchmark implements Benchmark {
         }
 
         ServiceRun run() {
-            return new ServiceRun(poolSize, service.providerLine().orElse("unknown (no start-up line in its log)"), readySeconds,
+            return new ServiceRun(poolSize, service.logMatch(PROVIDER_LINE).map(m -> m.group(1) + ", pool " + m.group(2)).orElse("unknown (no start-up line in its log)"), readySeconds,
                     getPaced, getFlatOut, bursts, makespans, refillPerSecond, steady, flatOut);
         }
     }
@@ -227,12 +231,12 @@ public class KeygenBenchmark implements Benchmark {
      * idles (its pool is full, its relay has nothing to send).
      */
     private Side[] services(Path jar, Map<String, String> baseEnvironment, Path workDirectory, HttpClient http) throws Exception {
-        List<String> jvmOptions = KeyServiceProcess.splitOptions(config.keyServiceJvmOptions());
+        List<String> jvmOptions = ServiceProcess.splitOptions(config.keyServiceJvmOptions());
         LocalStack.log("2. starting key-service twice: without the pool and with a pool of %d", config.poolSize());
         long launched = System.nanoTime();
-        try (KeyServiceProcess noPoolProcess = KeyServiceProcess.launch(jar, jvmOptions, poolEnvironment(baseEnvironment, 0),
+        try (ServiceProcess noPoolProcess = ServiceProcess.launch("key-service", jar, jvmOptions, poolEnvironment(baseEnvironment, 0),
                 workDirectory.resolve("key-service-no-pool.log"));
-             KeyServiceProcess poolProcess = KeyServiceProcess.launch(jar, jvmOptions, poolEnvironment(baseEnvironment, config.poolSize()),
+             ServiceProcess poolProcess = ServiceProcess.launch("key-service", jar, jvmOptions, poolEnvironment(baseEnvironment, config.poolSize()),
                      workDirectory.resolve("key-service-pool.log"))) {
             Side noPool = new Side(0, noPoolProcess);
             Side pool = new Side(config.poolSize(), poolProcess);
@@ -330,7 +334,7 @@ public class KeygenBenchmark implements Benchmark {
      * from a full pool and watches the pool's gauge every 100 ms to see when it first runs dry.
      */
     private Scenario scenario(Side side, LoadRun load) throws Exception {
-        KeyServiceProcess service = side.service;
+        ServiceProcess service = side.service;
         KeyServiceClient client = side.client;
         boolean pooled = side.pooled();
         KeyServiceClient.Pool before = awaitPoolFull(client, side.poolSize);

@@ -1,6 +1,6 @@
 package io.keyfleet.keys.material;
 
-import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import io.keyfleet.kit.crypto.CryptoProviders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +52,7 @@ public class KeyPairFactory implements AutoCloseable {
         if (poolSize < 0) {
             throw new IllegalArgumentException("keyfleet.keys.pool.size must be 0 or more, was " + poolSize);
         }
-        this.rsaProvider = accpEnabled ? Accp.PROVIDER : null;
+        this.rsaProvider = accpEnabled ? CryptoProviders.accp().orElse(null) : null;
         this.rsaProviderName = rsaProvider != null ? rsaProvider.getName() : jdkProviderName("RSA");
         this.pool = poolSize == 0 ? null : new ArrayBlockingQueue<>(poolSize);
         this.hits = Counter.builder("keyfleet.keys.pool.hits")
@@ -193,25 +193,6 @@ public class KeyPairFactory implements AutoCloseable {
             return KeyPairGenerator.getInstance(algorithm).getProvider().getName();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Loaded once per JVM; the native library may be missing on other platforms. */
-    private static final class Accp {
-        static final Provider PROVIDER = load();
-
-        private static Provider load() {
-            try {
-                AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
-                Throwable error = accp.getLoadingError();
-                if (error == null) {
-                    return accp;
-                }
-                LOG.infof("Amazon Corretto Crypto Provider did not load (%s); RSA keys come from the JDK", error);
-            } catch (LinkageError | RuntimeException e) {
-                LOG.infof("Amazon Corretto Crypto Provider did not load (%s); RSA keys come from the JDK", e);
-            }
-            return null;
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.keyfleet.kit.auth;
 
 import io.keyfleet.auth.RequestSignature;
-import io.keyfleet.auth.Scopes;
 import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.auth.VerificationCode;
 import io.keyfleet.kit.caller.Caller;
@@ -86,7 +85,8 @@ public class Authenticator {
         if (tenantHeader == null || tenantHeader.isBlank() || tenantHeader.equals(verification.tenantId())) {
             return verification.tenantId();
         }
-        if (system && Scopes.covers(verification.scopes(), Scopes.TENANTS_ADMIN)) {
+        if (system) {
+            // the suite's own credentials act for the tenant they serve; their scopes still limit what they may do
             return tenantHeader;
         }
         throw new ProblemException(403, "TENANT_NOT_ALLOWED", "Forbidden", "Credential " + verification.credentialId()

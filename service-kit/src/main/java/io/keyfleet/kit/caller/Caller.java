@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * Who is calling, for the current request, as {@link io.keyfleet.kit.auth.AuthFilter} established it: the verified
- * credential, its tenant, and the tenant the request acts for — the same, except that a system credential holding
- * tenants:admin may act for any tenant named in the {@value #TENANT_HEADER} header.
+ * credential, its tenant, and the tenant the request acts for — the same, except that a credential of the system
+ * tenant (the administrator, the suite's own services) acts for the tenant named in the {@value #TENANT_HEADER}
+ * header; its scopes still decide what it may do there.
  */
 @RequestScoped
 public class Caller {

@@ -5,6 +5,7 @@ import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.events.KeyCreated;
 import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.KeyRotated;
+import io.keyfleet.events.ProviderKeyUpdated;
 import io.keyfleet.kit.inbox.EventInbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,10 @@ import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** Keeps the key-version table in step with key-service: each key event is applied exactly once. */
+/**
+ * Keeps the key-version tables (app keys and provider keys) in step with key-service: each key event is applied
+ * exactly once, by one replica. The in-memory cache of every replica follows the same events in {@link KeyCacheEvents}.
+ */
 @ApplicationScoped
 public class KeyEventsConsumer {
 
@@ -35,6 +39,7 @@ public class KeyEventsConsumer {
             case "KeyCreated" -> created(envelope.tenantId(), EventCodec.payload(envelope, KeyCreated.class));
             case "KeyRotated" -> rotated(envelope.tenantId(), EventCodec.payload(envelope, KeyRotated.class));
             case "KeyRevoked" -> revoked(envelope.tenantId(), EventCodec.payload(envelope, KeyRevoked.class));
+            case "ProviderKeyUpdated" -> providerKeyUpdated(envelope.tenantId(), EventCodec.payload(envelope, ProviderKeyUpdated.class));
             default -> LOG.debugf("Ignoring %s: not relevant for signing", envelope.type());
         }
     }
@@ -62,6 +67,33 @@ public class KeyEventsConsumer {
             version.state = KnownKeyVersion.REVOKED;
             version.updatedAt = Instant.now();
         });
+    }
+
+    private void providerKeyUpdated(String tenantId, ProviderKeyUpdated event) {
+        if (event.previousVersion() != null) {
+            KnownProviderKeyVersion previous = KnownProviderKeyVersion.findById(
+                    new KnownProviderKeyVersion.VersionId(event.providerKeyId(), event.previousVersion()));
+            if (previous != null) {
+                previous.state = KnownKeyVersion.PREVIOUS;
+                previous.validUntil = event.previousValidUntil();
+                previous.updatedAt = Instant.now();
+            }
+        }
+        KnownProviderKeyVersion version = KnownProviderKeyVersion.findById(new KnownProviderKeyVersion.VersionId(event.providerKeyId(), event.version()));
+        if (version == null) {
+            version = new KnownProviderKeyVersion();
+            version.providerKeyId = event.providerKeyId();
+            version.version = event.version();
+        }
+        version.tenantId = tenantId;
+        version.provider = event.provider();
+        version.environment = event.environment();
+        version.fingerprint = event.fingerprint();
+        version.publicKey = event.publicKey();
+        version.state = KnownKeyVersion.CURRENT;
+        version.validUntil = null;
+        version.updatedAt = Instant.now();
+        version.persist();
     }
 
     private static void upsert(String tenantId, String keyId, int number, String provider, String appId, String environment,

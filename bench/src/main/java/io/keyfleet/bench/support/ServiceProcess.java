@@ -1,4 +1,4 @@
-package io.keyfleet.bench.keygen;
+package io.keyfleet.bench.support;
 
 import io.keyfleet.localstack.LocalPorts;
 import java.io.File;
@@ -22,37 +22,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * key-service as {@code java -jar key-service/target/quarkus-app/quarkus-run.jar} (prod profile) in a child process
+ * A Keyfleet service as {@code java -jar <module>/target/quarkus-app/quarkus-run.jar} (prod profile) in a child process
  * on a free loopback port, with the environment a deployment gives it (as {@code ./keyfleet up} does, see the cli's
- * {@code Suite}): the run's PostgreSQL and Kafka, a master-key file, the internal token, the audit HMAC key and the key
- * pool size. Output goes to a log file in the run's temporary directory.
+ * {@code Suite}), e.g. the run's PostgreSQL and Kafka and the service's secrets. Output goes to a log file in the run's
+ * temporary directory.
  */
-final class KeyServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
-    private static final Pattern PROVIDER_LINE = Pattern.compile("RSA key generation uses ([^;\"]+); RSA-2048 pool size (\\d+)");
-
+    private final String name;
     private final Process process;
     private final URI baseUrl;
     private final Path logFile;
     private final Thread killOnExit;
 
-    private KeyServiceProcess(Process process, URI baseUrl, Path logFile) {
+    private ServiceProcess(String name, Process process, URI baseUrl, Path logFile) {
+        this.name = name;
         this.process = process;
         this.baseUrl = baseUrl;
         this.logFile = logFile;
         // if this JVM ends without close() (Ctrl-C), the service must not outlive it
-        this.killOnExit = new Thread(process::destroyForcibly, "key-service-kill-on-exit");
+        this.killOnExit = new Thread(process::destroyForcibly, name + "-kill-on-exit");
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /**
      * Launches the service; returns at once (see {@link #awaitReady}).
      *
-     * @param environment added to this JVM's environment (database, Kafka, secrets, pool size)
+     * @param name        the service, e.g. key-service, for messages
+     * @param environment added to this JVM's environment (database, Kafka, secrets, …)
      */
-    static KeyServiceProcess launch(Path jar, List<String> jvmOptions, Map<String, String> environment, Path logFile) {
+    public static ServiceProcess launch(String name, Path jar, List<String> jvmOptions, Map<String, String> environment, Path logFile) {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -o -q install -DskipTests -pl key-service -am"
+            throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -o -q package -DskipTests -pl " + name + " -am"
                     + " (bench/run builds it when it is missing)");
         }
         int port = LocalPorts.findFree();
@@ -70,19 +71,19 @@ final class KeyServiceProcess implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1"); // loopback only
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         try {
-            return new KeyServiceProcess(builder.start(), URI.create("http://127.0.0.1:" + port), logFile);
+            return new ServiceProcess(name, builder.start(), URI.create("http://127.0.0.1:" + port), logFile);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start key-service: " + String.join(" ", command), e);
+            throw new UncheckedIOException("Could not start " + name + ": " + String.join(" ", command), e);
         }
     }
 
     /** Returns once the service answers ready on /q/health/ready; throws if it exits or is not ready within {@code timeout}. */
-    void awaitReady(Duration timeout, HttpClient http) {
+    public void awaitReady(Duration timeout, HttpClient http) {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest ready = HttpRequest.newBuilder(baseUrl.resolve("/q/health/ready")).timeout(Duration.ofSeconds(5)).GET().build();
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("key-service exited with code " + process.exitValue() + " during start-up; "
+                throw new IllegalStateException(name + " exited with code " + process.exitValue() + " during start-up; "
                         + logTail());
             }
             try {
@@ -93,44 +94,44 @@ final class KeyServiceProcess implements AutoCloseable {
                 // not listening yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for key-service");
+                throw new IllegalStateException("interrupted while waiting for " + name);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("key-service was not ready within " + timeout.toSeconds() + " s; " + logTail());
+                throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s; " + logTail());
             }
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for key-service");
+                throw new IllegalStateException("interrupted while waiting for " + name);
             }
         }
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return baseUrl;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** CPU time of the whole service process so far (all its threads: requests, pool refill, relay, GC, JIT). */
-    long cpuNanos() {
+    public long cpuNanos() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
     }
 
-    /** What key-service logged at start-up about its RSA provider and pool, e.g. "AmazonCorrettoCryptoProvider, pool 16". */
-    Optional<String> providerLine() {
+    /** The first match of {@code pattern} in what the service logged so far. */
+    public Optional<Matcher> logMatch(Pattern pattern) {
         try {
-            Matcher matcher = PROVIDER_LINE.matcher(Files.readString(logFile, StandardCharsets.UTF_8));
-            return matcher.find() ? Optional.of(matcher.group(1) + ", pool " + matcher.group(2)) : Optional.empty();
+            Matcher matcher = pattern.matcher(Files.readString(logFile, StandardCharsets.UTF_8));
+            return matcher.find() ? Optional.of(matcher) : Optional.empty();
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
             return "last lines of " + logFile + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
@@ -164,7 +165,7 @@ final class KeyServiceProcess implements AutoCloseable {
         }
     }
 
-    static List<String> splitOptions(String options) {
+    public static List<String> splitOptions(String options) {
         return Arrays.stream(options.trim().split("\\s+")).filter(option -> !option.isEmpty()).toList();
     }
 }

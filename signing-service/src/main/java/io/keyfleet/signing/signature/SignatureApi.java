@@ -1,0 +1,93 @@
+package io.keyfleet.signing.signature;
+
+import io.keyfleet.signing.scheme.MessageKind;
+import io.keyfleet.signing.scheme.MessageParts;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON of /v1/sign and /v1/verify. Sizes are bounded so that a huge message is a 400, not a memory problem. */
+public final class SignatureApi {
+
+    private SignatureApi() {
+    }
+
+    /**
+     * Which key: the caller's tenant's key of this app at this provider in this environment. For provider responses
+     * and notifications the provider's public key of that environment verifies, and {@code appId} may be left out.
+     */
+    public record KeyRef(
+            @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,39}", message = "must be 1-40 lower-case letters, digits or dashes, e.g. alipay") String provider,
+            @Size(min = 1, max = 64) String appId,
+            @NotNull @Pattern(regexp = "(?i)sandbox|production", message = "must be SANDBOX or PRODUCTION") String environment) {
+    }
+
+    /** The parts of the message; see {@link MessageParts} for what each scheme reads. */
+    public record Parts(
+            @Size(max = 16) String method,
+            @Size(max = 2048) String path,
+            @Size(max = 8192) String query,
+            @Size(max = 1_000_000) String body,
+            @Size(max = 100) Map<@Size(max = 128) String, @Size(max = 65_536) String> params,
+            @Size(max = 50) Map<@Size(max = 128) String, @Size(max = 8192) String> headers,
+            @Size(max = 64) String appId,
+            @Size(max = 128) String clientId,
+            @Size(max = 128) String nonce,
+            @Size(max = 64) String timestamp,
+            @Size(max = 512) String appAuthToken,
+            @Size(max = 128) String apiMethod,
+            @Size(max = 128) String notificationId) {
+
+        MessageParts toMessage(String defaultAppId) {
+            return new MessageParts(method, path, query, body, params, headers, appId != null ? appId : defaultAppId, clientId,
+                    nonce, timestamp, appAuthToken, apiMethod, notificationId);
+        }
+    }
+
+    public record SignRequest(@NotNull @Valid KeyRef key, @NotNull @Size(max = 32) String scheme, @NotNull @Valid Parts request) {
+    }
+
+    /** What to attach to the request, and which key version signed. */
+    public record SignResult(String scheme, String keyId, int keyVersion, Map<String, String> headers, Map<String, String> params) {
+    }
+
+    public record VerifyRequest(@NotNull @Valid KeyRef key, @NotNull @Size(max = 32) String scheme, @NotNull MessageKind kind,
+                                @NotNull @Valid Parts message) {
+    }
+
+    /**
+     * @param reason null when valid; else BAD_SIGNATURE, UNKNOWN_KEY_VERSION, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED or
+     *               MALFORMED (batch items only: a single malformed message is a 400)
+     */
+    public record VerifyResult(boolean valid, Integer keyVersion, String reason, String detail) {
+        static VerifyResult ok(int keyVersion) {
+            return new VerifyResult(true, keyVersion, null, null);
+        }
+
+        static VerifyResult invalid(Integer keyVersion, String reason, String detail) {
+            return new VerifyResult(false, keyVersion, reason, detail);
+        }
+    }
+
+    public record SignBatch(@NotNull @Size(min = 1, max = 1000) List<@NotNull @Valid SignRequest> items) {
+    }
+
+    public record VerifyBatch(@NotNull @Size(min = 1, max = 1000) List<@NotNull @Valid VerifyRequest> items) {
+    }
+
+    /** One batch item's failure, as a problem's status, code and detail. */
+    public record ItemError(int status, String code, String detail) {
+    }
+
+    public record SignBatchItem(SignResult result, ItemError error) {
+    }
+
+    public record SignBatchResult(List<SignBatchItem> results) {
+    }
+
+    public record VerifyBatchResult(List<VerifyResult> results) {
+    }
+}

@@ -1,0 +1,110 @@
+package io.keyfleet.signing.signature;
+
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
+import io.keyfleet.kit.caller.Caller;
+import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.signing.scheme.MalformedMessageException;
+import io.keyfleet.signing.signature.SignatureApi.ItemError;
+import io.keyfleet.signing.signature.SignatureApi.SignBatch;
+import io.keyfleet.signing.signature.SignatureApi.SignBatchItem;
+import io.keyfleet.signing.signature.SignatureApi.SignBatchResult;
+import io.keyfleet.signing.signature.SignatureApi.SignRequest;
+import io.keyfleet.signing.signature.SignatureApi.SignResult;
+import io.keyfleet.signing.signature.SignatureApi.VerifyBatch;
+import io.keyfleet.signing.signature.SignatureApi.VerifyBatchResult;
+import io.keyfleet.signing.signature.SignatureApi.VerifyRequest;
+import io.keyfleet.signing.signature.SignatureApi.VerifyResult;
+import io.keyfleet.signing.support.SigningConfig;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1")
+@Tag(name = "Signatures", description = "Sign outgoing provider requests; verify provider responses and notifications")
+public class SignatureResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Signing signing;
+
+    @Inject
+    Verification verification;
+
+    @Inject
+    SigningConfig config;
+
+    @POST
+    @Path("/sign")
+    @RequiresScope(Scopes.SIGNING_SIGN)
+    @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-v3, antom. Returns the headers and/or "
+            + "parameters to attach, and the key version that signed.")
+    public SignResult sign(@Valid @NotNull SignRequest request) {
+        return signing.sign(caller.tenantId(), request);
+    }
+
+    @POST
+    @Path("/verify")
+    @RequiresScope(Scopes.SIGNING_VERIFY)
+    @Operation(summary = "Verify a response, notification or request", description = "valid, the key version and a reason: "
+            + "BAD_SIGNATURE, UNKNOWN_KEY_VERSION, KEY_RETIRED, STALE_TIMESTAMP or REPLAYED. A malformed message is a 400 MALFORMED.")
+    public VerifyResult verify(@Valid @NotNull VerifyRequest request) {
+        try {
+            return verification.verify(caller.tenantId(), request);
+        } catch (MalformedMessageException e) {
+            throw ProblemException.badRequest("MALFORMED", e.getMessage());
+        }
+    }
+
+    @POST
+    @Path("/sign/batch")
+    @RequiresScope(Scopes.SIGNING_SIGN)
+    @Operation(summary = "Sign many requests", description = "One result per item, in order: the result or the item's error.")
+    public SignBatchResult signBatch(@Valid @NotNull SignBatch batch) {
+        String tenantId = caller.tenantId();
+        requireBatchSize(batch.items().size());
+        List<SignBatchItem> results = new ArrayList<>(batch.items().size());
+        for (SignRequest item : batch.items()) {
+            try {
+                results.add(new SignBatchItem(signing.sign(tenantId, item), null));
+            } catch (ProblemException e) {
+                results.add(new SignBatchItem(null, new ItemError(e.problem().status(), e.problem().code(), e.problem().detail())));
+            }
+        }
+        return new SignBatchResult(results);
+    }
+
+    @POST
+    @Path("/verify/batch")
+    @RequiresScope(Scopes.SIGNING_VERIFY)
+    @Operation(summary = "Verify many messages", description = "One result per item, in order; a malformed item is reason MALFORMED.")
+    public VerifyBatchResult verifyBatch(@Valid @NotNull VerifyBatch batch) {
+        String tenantId = caller.tenantId();
+        requireBatchSize(batch.items().size());
+        List<VerifyResult> results = new ArrayList<>(batch.items().size());
+        for (VerifyRequest item : batch.items()) {
+            try {
+                results.add(verification.verify(tenantId, item));
+            } catch (MalformedMessageException e) {
+                results.add(VerifyResult.invalid(null, "MALFORMED", e.getMessage()));
+            } catch (ProblemException e) {
+                results.add(VerifyResult.invalid(null, e.problem().code(), e.problem().detail()));
+            }
+        }
+        return new VerifyBatchResult(results);
+    }
+
+    private void requireBatchSize(int size) {
+        if (size > config.maxBatch()) {
+            throw ProblemException.badRequest("BATCH_TOO_LARGE", "At most " + config.maxBatch() + " items per batch, not " + size + ".");
+        }
+    }
+}

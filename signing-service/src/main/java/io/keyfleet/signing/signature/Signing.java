@@ -1,0 +1,47 @@
+package io.keyfleet.signing.signature;
+
+import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.signing.keycache.KeyCache;
+import io.keyfleet.signing.scheme.Attachments;
+import io.keyfleet.signing.scheme.MalformedMessageException;
+import io.keyfleet.signing.scheme.SignatureScheme;
+import io.keyfleet.signing.scheme.SignatureSchemes;
+import io.keyfleet.signing.signature.SignatureApi.SignRequest;
+import io.keyfleet.signing.signature.SignatureApi.SignResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Locale;
+
+/** Signs the parts of an outgoing request with the app's current key version. */
+@ApplicationScoped
+public class Signing {
+
+    @Inject
+    KeyCache keys;
+
+    public SignResult sign(String tenantId, SignRequest request) {
+        SignatureScheme scheme = scheme(request.scheme());
+        if (scheme.algorithm().startsWith("Hmac")) {
+            throw ProblemException.unprocessable("SCHEME_NOT_SERVED", "'" + scheme.name() + "' signs with a credential's SecretKey,"
+                    + " which key-service does not hand to signing-service yet; sign it where the SecretKey is held.");
+        }
+        if (request.key().appId() == null) {
+            throw ProblemException.badRequest("MALFORMED", "key.appId is required to sign.");
+        }
+        KeyCache.AppKeyRef ref = new KeyCache.AppKeyRef(tenantId, request.key().provider(), request.key().appId(),
+                request.key().environment().toUpperCase(Locale.ROOT));
+        KeyCache.SigningKey key = keys.signingKey(ref);
+        Attachments attachments;
+        try {
+            attachments = scheme.sign(request.request().toMessage(ref.appId()), key.signer());
+        } catch (MalformedMessageException e) {
+            throw ProblemException.badRequest("MALFORMED", e.getMessage());
+        }
+        return new SignResult(scheme.name(), key.keyId(), key.version(), attachments.headers(), attachments.params());
+    }
+
+    static SignatureScheme scheme(String name) {
+        return SignatureSchemes.byName(name).orElseThrow(() -> ProblemException.badRequest("UNKNOWN_SCHEME",
+                "Unknown scheme '" + name + "'; known: " + String.join(", ", SignatureSchemes.names()) + "."));
+    }
+}

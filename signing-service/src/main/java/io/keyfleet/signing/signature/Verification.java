@@ -1,0 +1,125 @@
+package io.keyfleet.signing.signature;
+
+import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.signing.crypto.RsaProvider;
+import io.keyfleet.signing.keycache.CachedKey;
+import io.keyfleet.signing.keycache.KeyCache;
+import io.keyfleet.signing.scheme.MalformedMessageException;
+import io.keyfleet.signing.scheme.MessageKind;
+import io.keyfleet.signing.scheme.SignatureScheme;
+import io.keyfleet.signing.scheme.SignedMessage;
+import io.keyfleet.signing.signature.SignatureApi.VerifyRequest;
+import io.keyfleet.signing.signature.SignatureApi.VerifyResult;
+import io.keyfleet.signing.support.SigningConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Checks a received message: requests with the app's own public key, responses and notifications with the
+ * provider's. Order: the parts are read (MALFORMED), the key version is chosen (UNKNOWN_KEY_VERSION, KEY_RETIRED),
+ * the signature is checked (BAD_SIGNATURE), then, for notifications, the time (STALE_TIMESTAMP) and the id
+ * (REPLAYED) — an id is remembered only once its signature was good, so forgeries cannot burn real ids.
+ */
+@ApplicationScoped
+public class Verification {
+
+    @Inject
+    KeyCache keys;
+
+    @Inject
+    RsaProvider rsa;
+
+    @Inject
+    SigningConfig config;
+
+    @Inject
+    NotificationReplays replays;
+
+    /** A malformed message is a {@link MalformedMessageException}; everything else is a result. */
+    public VerifyResult verify(String tenantId, VerifyRequest request) {
+        SignatureScheme scheme = Signing.scheme(request.scheme());
+        if (scheme.algorithm().startsWith("Hmac")) {
+            throw ProblemException.unprocessable("SCHEME_NOT_SERVED", "'" + scheme.name() + "' is verified by key-service"
+                    + " (POST /v1/credentials/verify), which holds the SecretKeys.");
+        }
+        String environment = request.key().environment().toUpperCase(Locale.ROOT);
+        SignedMessage message = scheme.parse(request.kind(), request.message().toMessage(request.key().appId()));
+
+        CachedKey key;
+        if (request.kind() == MessageKind.REQUEST) {
+            if (request.key().appId() == null) {
+                throw new MalformedMessageException("key.appId is required to check a request signed with an app key");
+            }
+            key = keys.appKey(new KeyCache.AppKeyRef(tenantId, request.key().provider(), request.key().appId(), environment));
+        } else {
+            key = keys.providerKey(new KeyCache.ProviderKeyRef(tenantId, request.key().provider(), environment));
+        }
+
+        VerifyResult signature = checkSignature(key, message);
+        if (!signature.valid() || request.kind() != MessageKind.NOTIFICATION) {
+            return signature;
+        }
+        SigningConfig.Notifications rules = config.notifications();
+        if (rules.refuseStale() && message.timestamp() != null) {
+            Duration age = Duration.between(message.timestamp(), Instant.now());
+            if (age.abs().compareTo(rules.maxAge()) > 0) {
+                return VerifyResult.invalid(signature.keyVersion(), "STALE_TIMESTAMP", "The notification was signed at "
+                        + message.timestamp() + ", more than " + rules.maxAge() + " from now.");
+            }
+        }
+        if (rules.refuseReplays()) {
+            String id = message.notificationId() != null ? message.notificationId() : "sig:" + sha256(message.signature());
+            if (!replays.firstTime(tenantId, scheme.name(), id)) {
+                return VerifyResult.invalid(signature.keyVersion(), "REPLAYED", "Notification '" + id + "' was already accepted.");
+            }
+        }
+        return signature;
+    }
+
+    private VerifyResult checkSignature(CachedKey key, SignedMessage message) {
+        Instant now = Instant.now();
+        if (message.keyVersion() != null) {
+            CachedKey.Version named = key.version(message.keyVersion());
+            if (named == null) {
+                return VerifyResult.invalid(message.keyVersion(), "UNKNOWN_KEY_VERSION", "Key version " + message.keyVersion() + " is not known.");
+            }
+            if (!named.usable(now)) {
+                return VerifyResult.invalid(named.number, "KEY_RETIRED", "Key version " + named.number + " is " + named.state().toLowerCase(Locale.ROOT)
+                        + " or past its grace period.");
+            }
+            return named.verifier(rsa.provider()).verify(message.content(), message.signature()) ? VerifyResult.ok(named.number)
+                    : VerifyResult.invalid(named.number, "BAD_SIGNATURE", "The signature does not match the message.");
+        }
+        Integer retiredMatch = null;
+        for (CachedKey.Version version : key.newestFirst()) {
+            boolean usable = version.usable(now);
+            if (!usable && retiredMatch != null) {
+                continue;
+            }
+            if (version.verifier(rsa.provider()).verify(message.content(), message.signature())) {
+                if (usable) {
+                    return VerifyResult.ok(version.number);
+                }
+                retiredMatch = version.number;
+            }
+        }
+        if (retiredMatch != null) {
+            return VerifyResult.invalid(retiredMatch, "KEY_RETIRED", "The message was signed with key version " + retiredMatch
+                    + ", which is revoked or past its grace period.");
+        }
+        return VerifyResult.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable key version.");
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.keyfleet.signing.support;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "keyfleet.signing")
+public interface SigningConfig {
+
+    /** key-service's base URL ({@code KEYFLEET_KEY_SERVICE_URL}). */
+    @WithDefault("http://localhost:8081")
+    String keyServiceUrl();
+
+    @WithDefault("PT3S")
+    Duration keyServiceTimeout();
+
+    /** Use Amazon Corretto Crypto Provider for RSA when it loads; false forces the JDK's provider (for comparisons). */
+    @WithDefault("true")
+    boolean accp();
+
+    /** How often cached keys are brought up to what the key-version tables say (a safety net for missed events). */
+    @WithDefault("30s")
+    String keyCacheRefresh();
+
+    /** At most this many items in one batch request. */
+    @WithDefault("100")
+    int maxBatch();
+
+    Notifications notifications();
+
+    interface Notifications {
+        /** Refuse notifications whose timestamp is further than {@link #maxAge()} from now (STALE_TIMESTAMP). */
+        @WithDefault("true")
+        boolean refuseStale();
+
+        @WithDefault("PT15M")
+        Duration maxAge();
+
+        /** Refuse a second notification with the same id (REPLAYED) for {@link #dedupeFor()}. */
+        @WithDefault("true")
+        boolean refuseReplays();
+
+        /** Providers retry notifications for about a day. */
+        @WithDefault("P1D")
+        Duration dedupeFor();
+    }
+}

@@ -1,0 +1,171 @@
+package io.keyfleet.signing.signature;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stands in for key-service: a small real HTTP server (the JDK's) serving key-service's key-material API
+ * ({@code GET /internal/v1/keys/{id}/versions/{v}/material}), its key lookup and its provider-key list in their wire
+ * format, so the key cache is tested over real HTTP without starting key-service itself. Requests without both the
+ * bearer service key is refused, as key-service does. The test can stop and restart it.
+ */
+public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
+
+    public static final String SERVICE_KEY = "kf_test_signing-service-key";
+
+    /** One key version key-service holds. */
+    public record StubVersion(String keyId, String tenantId, String provider, String appId, String environment, int version,
+                              String state, KeyPair pair, Instant validUntil) {
+        String publicKey() {
+            return Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        }
+    }
+
+    static final Map<String, StubVersion> VERSIONS = new ConcurrentHashMap<>();
+    static final AtomicInteger MATERIAL_READS = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static HttpServer server;
+    private static int port;
+
+    @Override
+    public Map<String, String> start() {
+        startServer(0);
+        return Map.of("keyfleet.signing.key-service-url", "http://127.0.0.1:" + port,
+                "keyfleet.auth.service-api-key", SERVICE_KEY);
+    }
+
+    @Override
+    public void stop() {
+        stopServer();
+    }
+
+    static synchronized void stopServer() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    static synchronized void startServer(int onPort) {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        port = server.getAddress().getPort();
+        server.createContext("/", KeyServiceStub::handle);
+        server.start();
+    }
+
+    static synchronized void restartServer() {
+        startServer(port);
+    }
+
+    static StubVersion add(String keyId, String tenantId, String provider, String appId, String environment, int version, KeyPair pair) {
+        StubVersion v = new StubVersion(keyId, tenantId, provider, appId, environment, version, "CURRENT", pair, null);
+        VERSIONS.put(keyId + "/" + version, v);
+        return v;
+    }
+
+    static KeyPair rsa() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (!("Bearer " + SERVICE_KEY).equals(auth)) {
+                send(exchange, 401, Map.of("code", "UNAUTHENTICATED"));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            String[] segments = path.split("/");
+            if (path.matches("/internal/v1/keys/[^/]+/versions/\\d+/material")) {
+                StubVersion v = VERSIONS.get(segments[4] + "/" + segments[6]);
+                if (v == null) {
+                    send(exchange, 404, Map.of("code", "VERSION_NOT_FOUND"));
+                    return;
+                }
+                if (!v.state().equals("CURRENT") && !v.state().equals("PREVIOUS")) {
+                    send(exchange, 409, Map.of("code", "VERSION_NOT_USABLE"));
+                    return;
+                }
+                MATERIAL_READS.incrementAndGet();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("keyId", v.keyId());
+                body.put("tenantId", v.tenantId());
+                body.put("provider", v.provider());
+                body.put("appId", v.appId());
+                body.put("environment", v.environment());
+                body.put("version", v.version());
+                body.put("state", v.state());
+                body.put("algorithm", "RSA_2048");
+                body.put("fingerprint", "f".repeat(64));
+                body.put("publicKey", v.publicKey());
+                body.put("privateKeyPkcs8", Base64.getEncoder().encodeToString(v.pair().getPrivate().getEncoded()));
+                body.put("validUntil", v.validUntil());
+                send(exchange, 200, body);
+            } else if (path.equals("/internal/v1/keys")) {
+                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                List<StubVersion> matching = VERSIONS.values().stream().filter(v -> v.tenantId().equals(query.get("tenantId"))
+                        && v.provider().equals(query.get("provider")) && v.appId().equals(query.get("appId"))
+                        && v.environment().equals(query.get("environment"))).toList();
+                if (matching.isEmpty()) {
+                    send(exchange, 404, Map.of("code", "KEY_NOT_FOUND"));
+                    return;
+                }
+                StubVersion any = matching.get(0);
+                send(exchange, 200, Map.of("keyId", any.keyId(), "tenantId", any.tenantId(), "provider", any.provider(),
+                        "appId", any.appId(), "environment", any.environment(),
+                        "currentVersion", matching.stream().filter(v -> v.state().equals("CURRENT")).mapToInt(StubVersion::version).max().orElse(0),
+                        "versions", matching.stream().map(v -> Map.of("version", v.version(), "state", v.state(),
+                                "publicKey", v.publicKey(), "canSign", true, "fingerprint", "f".repeat(64))).toList()));
+            } else if (path.equals("/v1/provider-keys")) {
+                send(exchange, 200, List.of());
+            } else {
+                send(exchange, 404, Map.of("code", "NOT_FOUND"));
+            }
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            query.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return query;
+    }
+
+    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}
