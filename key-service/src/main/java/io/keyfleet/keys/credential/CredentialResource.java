@@ -53,7 +53,7 @@ public class CredentialResource {
     public record CreateCredentialRequest(
             @NotNull CredentialKind kind,
             Boolean live,
-            @NotNull @Size(min = 1, max = 10) List<String> scopes,
+            @NotNull @Size(min = 1, max = 20) List<String> scopes,
             JsonNode ipWhitelist,
             Instant expiresAt,
             @Size(max = 2000) String callbackUrl,
