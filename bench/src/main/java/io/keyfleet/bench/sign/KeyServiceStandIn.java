@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stands in for key-service's key-material and provider-key APIs (in key-service's wire format) with one app key and one
- * provider key, inside the benchmark's JVM. signing-service asks it once per key version and then signs from memory, so
+ * Stands in for key-service's key-material, provider-key and credential-verification APIs (in key-service's wire
+ * format) with one app key, one provider key and one caller credential, inside the benchmark's JVM. signing-service
+ * verifies the benchmark's API key here once and then from its verification cache, as it does with key-service. signing-service asks it once per key version and then signs from memory, so
  * the benchmark measures signing-service, not key-service; a real key-service would add nothing to the figures.
  */
 final class KeyServiceStandIn implements AutoCloseable {
@@ -21,6 +22,9 @@ final class KeyServiceStandIn implements AutoCloseable {
     static final String KEY_ID = "6f1c2d3e-0000-4000-8000-00000000be01";
     static final String PROVIDER_KEY_ID = "6f1c2d3e-0000-4000-8000-00000000be02";
     static final String SERVICE_KEY = "kf_test_bench-signing-service";
+    /** The API key the benchmark's clients call signing-service with. */
+    static final String CALLER_KEY = "kf_test_bench-caller";
+    private static final String CALLER_CREDENTIAL_ID = "6f1c2d3e-0000-4000-8000-00000000be03";
 
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
@@ -56,6 +60,12 @@ final class KeyServiceStandIn implements AutoCloseable {
                     send(exchange, 200, material);
                 } else if (path.equals("/v1/provider-keys")) {
                     send(exchange, 200, providerKeys);
+                } else if (path.equals("/v1/credentials/verify")) {
+                    boolean caller = CALLER_KEY.equals(json.readTree(exchange.getRequestBody()).path("apiKey").asText());
+                    send(exchange, 200, caller
+                            ? Map.of("valid", true, "code", "VALID", "message", "The credential is valid.", "credentialId",
+                                    CALLER_CREDENTIAL_ID, "tenantId", tenant, "scopes", List.of("signing:sign", "signing:verify"))
+                            : Map.of("valid", false, "code", "NOT_FOUND", "message", "No credential matches this API key."));
                 } else {
                     send(exchange, 404, Map.of("code", "NOT_FOUND"));
                 }

@@ -144,7 +144,7 @@ public class SignBenchmark implements Benchmark {
     private Scenario scenario(String name, ServiceProcess service, HttpClient http, String path, byte[] body, int items,
                               Duration duration) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(service.baseUrl().resolve(path)).timeout(config.requestTimeout())
-                .header("Content-Type", "application/json").header("X-Keyfleet-Tenant", TENANT)
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KeyServiceStandIn.CALLER_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         int clients = config.clients();
         List<List<Long>> nanos = new ArrayList<>();
