@@ -1,4 +1,4 @@
-package io.keyfleet.bench.keygen;
+package io.keyfleet.bench.support;
 
 import io.keyfleet.localstack.LocalPorts;
 import java.io.File;
@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * {@code Suite}): the run's PostgreSQL and Kafka, a master-key file, the internal token, the audit HMAC key and the key
  * pool size. Output goes to a log file in the run's temporary directory.
  */
-final class KeyServiceProcess implements AutoCloseable {
+public final class KeyServiceProcess implements AutoCloseable {
 
     private static final Pattern PROVIDER_LINE = Pattern.compile("RSA key generation uses ([^;\"]+); RSA-2048 pool size (\\d+)");
 
@@ -50,7 +50,7 @@ final class KeyServiceProcess implements AutoCloseable {
      *
      * @param environment added to this JVM's environment (database, Kafka, secrets, pool size)
      */
-    static KeyServiceProcess launch(Path jar, List<String> jvmOptions, Map<String, String> environment, Path logFile) {
+    public static KeyServiceProcess launch(Path jar, List<String> jvmOptions, Map<String, String> environment, Path logFile) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -o -q install -DskipTests -pl key-service -am"
                     + " (bench/run builds it when it is missing)");
@@ -77,7 +77,7 @@ final class KeyServiceProcess implements AutoCloseable {
     }
 
     /** Returns once the service answers ready on /q/health/ready; throws if it exits or is not ready within {@code timeout}. */
-    void awaitReady(Duration timeout, HttpClient http) {
+    public void awaitReady(Duration timeout, HttpClient http) {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest ready = HttpRequest.newBuilder(baseUrl.resolve("/q/health/ready")).timeout(Duration.ofSeconds(5)).GET().build();
         while (true) {
@@ -107,21 +107,21 @@ final class KeyServiceProcess implements AutoCloseable {
         }
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return baseUrl;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** CPU time of the whole service process so far (all its threads: requests, pool refill, relay, GC, JIT). */
-    long cpuNanos() {
+    public long cpuNanos() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
     }
 
     /** What key-service logged at start-up about its RSA provider and pool, e.g. "AmazonCorrettoCryptoProvider, pool 16". */
-    Optional<String> providerLine() {
+    public Optional<String> providerLine() {
         try {
             Matcher matcher = PROVIDER_LINE.matcher(Files.readString(logFile, StandardCharsets.UTF_8));
             return matcher.find() ? Optional.of(matcher.group(1) + ", pool " + matcher.group(2)) : Optional.empty();
@@ -130,7 +130,7 @@ final class KeyServiceProcess implements AutoCloseable {
         }
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
             return "last lines of " + logFile + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
@@ -164,7 +164,7 @@ final class KeyServiceProcess implements AutoCloseable {
         }
     }
 
-    static List<String> splitOptions(String options) {
+    public static List<String> splitOptions(String options) {
         return Arrays.stream(options.trim().split("\\s+")).filter(option -> !option.isEmpty()).toList();
     }
 }
