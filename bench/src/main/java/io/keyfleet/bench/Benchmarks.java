@@ -40,7 +40,7 @@ public final class Benchmarks {
                     // part of this app, must not pick them up
                     Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
             new Entry("verify", "POST /v1/credentials/verify of a real key-service with 10,000 credentials stored, against its"
-                    + " empty endpoint (GET /v1/credentials/whoami) in the same run; cache on and off; signed requests (~4 min)",
+                    + " empty endpoint (GET /v1/credentials/whoami) in the same run; cache on and off; signed requests (~6 min)",
                     VerifyBenchmark.class, List.of(KeyServiceLauncher.DATABASE),
                     Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
             new Entry("applykey", "applyPublicKey open loop at 200 requests/s with key-service's key pool, and below the"

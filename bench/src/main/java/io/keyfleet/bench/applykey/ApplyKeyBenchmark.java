@@ -152,7 +152,7 @@ public class ApplyKeyBenchmark implements Benchmark {
 
         boolean held = atRate.result().rateHeld(config.rate());
         report.target("applyP99", "applyPublicKey p99 under 20 ms at " + trim(config.rate()) + " requests/s", held && applyFromDue.p99Ms() < 20,
-                String.format(Locale.ROOT, "%s from the scheduled time (%s service time); rate held: %s (%s of %s/s)",
+                String.format(Locale.ROOT, "%s from the scheduled time (%s service time); rate held: %s (%s of %s)",
                         ms(applyFromDue.p99Ms()), ms(apply.p99Ms()), held ? "yes" : "NO", perSecond(achieved), perSecond(config.rate())));
 
         if (machineWasShared) {

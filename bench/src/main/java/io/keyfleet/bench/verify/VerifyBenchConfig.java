@@ -19,7 +19,7 @@ public interface VerifyBenchConfig {
     int pairs();
 
     /** Threads creating the credentials through POST /v1/credentials. */
-    @WithDefault("4")
+    @WithDefault("8")
     int createThreads();
 
     /** Concurrent keep-alive connections of the closed-loop runs (each a thread sending its next request when answered). */
@@ -30,20 +30,25 @@ public interface VerifyBenchConfig {
     @WithDefault("8s")
     Duration warmUp();
 
-    /** Closed loop: whoami and verify each run this long in all... */
-    @WithDefault("20s")
+    /**
+     * Closed loop: verify runs this long without a break, with whoami for half of it before and half after (so a drift
+     * of the machine's load hits both alike). The default is the verification cache's lifetime (keyfleet.auth.cache-ttl,
+     * 30 s): with the cache on, the cached answers of all the keys, made during the warm-up, expire once within it, as
+     * they do once every 30 s in steady use.
+     */
+    @WithDefault("30s")
     Duration measure();
 
-    /** ...in this many alternating slices, so a change in the machine's load hits both alike. */
-    @WithDefault("4")
-    int rounds();
-
-    /** Open loop: whoami and verify each paced at this rate (well below saturation) for {@link #pacedDuration()}. */
+    /** Open loop: whoami, verify and signed verify each paced well below saturation for {@link #pacedDuration()}. */
     @WithDefault("1000")
     double pacedRate();
 
     @WithDefault("10s")
     Duration pacedDuration();
+
+    /** Paced verify with the cache on runs this long instead: one cache lifetime, see {@link #measure()}. */
+    @WithDefault("30s")
+    Duration pacedCachedVerifyDuration();
 
     /** Threads sharing the paced schedule. */
     @WithDefault("16")
