@@ -1,9 +1,12 @@
 package io.keyfleet.bench;
 
+import io.keyfleet.bench.applykey.ApplyKeyBenchmark;
 import io.keyfleet.bench.keygen.KeygenBenchmark;
 import io.keyfleet.bench.outbox.OutboxBenchmark;
 import io.keyfleet.bench.sign.SignBenchmark;
 import io.keyfleet.bench.support.Benchmark;
+import io.keyfleet.bench.support.KeyServiceLauncher;
+import io.keyfleet.bench.verify.VerifyBenchmark;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,13 +36,20 @@ public final class Benchmarks {
                     + " and max commit throughput, against raw Kafka and plain commits (~2 min)", OutboxBenchmark.class),
             new Entry("keygen", "RSA key generation: JDK provider vs ACCP in-process, and POST /v1/keys of a real key-service"
                     + " with and without its key pool, against GET /v1/keys/{id} (~2.5 min)", KeygenBenchmark.class,
-                    List.of(KeygenBenchmark.DATABASE),
+                    List.of(KeyServiceLauncher.DATABASE),
                     // key-service's own KeyCreated events go to keyfleet.keys.v1; the outbox benchmark's consumer,
                     // part of this app, must not pick them up
                     Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
             new Entry("sign", "RSA-2048 over HTTP: POST /v1/sign and /v1/verify (single and batch) of two real signing-service"
                     + " processes, ACCP and JDK provider, against openssl speed -multi <cores> rsa2048 (~3 min)", SignBenchmark.class,
-                    List.of(SignBenchmark.DATABASE), Map.of()));
+                    List.of(SignBenchmark.DATABASE), Map.of()),
+            new Entry("verify", "POST /v1/credentials/verify of a real key-service with 10,000 credentials stored, against its"
+                    + " empty endpoint (GET /v1/credentials/whoami) in the same run; cache on and off; signed requests (~6 min)",
+                    VerifyBenchmark.class, List.of(KeyServiceLauncher.DATABASE),
+                    Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
+            new Entry("applykey", "applyPublicKey open loop at 200 requests/s with key-service's key pool, and below the"
+                    + " refill rate, against the empty endpoint at the same rate (~2.5 min)", ApplyKeyBenchmark.class,
+                    List.of(KeyServiceLauncher.DATABASE), Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
 
     private Benchmarks() {
     }

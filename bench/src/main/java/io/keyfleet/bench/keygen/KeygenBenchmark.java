@@ -3,30 +3,29 @@ package io.keyfleet.bench.keygen;
 import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.CpuMonitor;
 import io.keyfleet.bench.support.Joins;
+import io.keyfleet.bench.support.KeyServiceClient;
+import io.keyfleet.bench.support.KeyServiceLauncher;
+import io.keyfleet.bench.support.ServiceProcess;
+import io.keyfleet.bench.support.Load;
 import io.keyfleet.bench.support.Latencies;
 import io.keyfleet.bench.support.LocalStack;
+import io.keyfleet.bench.support.RunEnvironment;
+import io.keyfleet.bench.support.ServiceScenario;
 import io.keyfleet.bench.support.Report;
-import io.keyfleet.bench.support.ServiceProcess;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Provider;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +34,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -53,13 +51,7 @@ public class KeygenBenchmark implements Benchmark {
     /** The administrator of this run's key-service, acting for the benchmark tenant. */
     private static final String ADMIN_API_KEY = io.keyfleet.auth.ApiKeyFormat.generate(false);
 
-    /** key-service's database on this run's PostgreSQL server (created by BenchMain, see Benchmarks). */
-    public static final String DATABASE = "key_service";
     private static final String TENANT = "bench";
-    private static final SecureRandom RANDOM = new SecureRandom();
-    /** key-service's start-up line about its RSA provider and pool. */
-    private static final java.util.regex.Pattern PROVIDER_LINE =
-            java.util.regex.Pattern.compile("RSA key generation uses ([^;\"]+); RSA-2048 pool size (\\d+)");
 
     @Inject
     KeygenBenchConfig config;
@@ -67,24 +59,11 @@ public class KeygenBenchmark implements Benchmark {
     @Inject
     DataSource dataSource;
 
-    /** Set by BenchMain when it runs this benchmark (Optional: every benchmark bean is built whichever one runs). */
-    @ConfigProperty(name = "bench.database." + DATABASE + ".jdbc-url")
-    Optional<String> keyServiceDbUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String dbUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "")
-    String dbPassword;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KeyServiceLauncher launcher;
 
     @ConfigProperty(name = "bench.postgres.port", defaultValue = "0")
     int postgresPort;
-
-    @ConfigProperty(name = "bench.project-root", defaultValue = ".")
-    Path projectRoot;
 
     private final AtomicLong appIds = new AtomicLong();
 
@@ -96,14 +75,13 @@ public class KeygenBenchmark implements Benchmark {
 
         Local local = local();
 
-        Path jar = config.keyServiceJar().orElse(projectRoot.resolve("key-service/target/quarkus-app/quarkus-run.jar"))
-                .toAbsolutePath().normalize();
+        Path jar = launcher.jar(config.keyServiceJar());
         report.environment("key-service", jar + " (prod profile), JVM " + config.keyServiceJvmOptions()
-                + "; this run's PostgreSQL (database " + DATABASE + ") and Kafka; loopback HTTP/1.1, JDK HttpClient with keep-alive");
-        Path workDirectory = Files.createTempDirectory("keyfleet-bench-keygen-");
+                + "; this run's PostgreSQL (database " + KeyServiceLauncher.DATABASE + ") and Kafka; loopback HTTP/1.1, JDK HttpClient with keep-alive");
+        Path workDirectory = KeyServiceLauncher.temporaryDirectory("keygen");
         boolean keepLogs = true;
         try {
-            Map<String, String> environment = environment(workDirectory);
+            Map<String, String> environment = launcher.environment(workDirectory, ADMIN_API_KEY);
             HttpClient http = KeyServiceClient.newHttpClient();
             Side[] sides = services(jar, environment, workDirectory, http);
             ServiceRun noPool = sides[0].run();
@@ -118,7 +96,7 @@ public class KeygenBenchmark implements Benchmark {
             if (keepLogs) {
                 LocalStack.log("key-service logs kept in %s", workDirectory);
             } else {
-                deleteRecursively(workDirectory);
+                KeyServiceLauncher.deleteRecursively(workDirectory);
             }
         }
     }
@@ -160,32 +138,13 @@ public class KeygenBenchmark implements Benchmark {
     // ---------------------------------------------------------------- 2. over HTTP
 
     /**
-     * @param cpuMsPerRequest  the key-service process's CPU time during the scenario ÷ requests answered (for the pooled
-     *                         service this includes the refill thread's work while the scenario ran)
-     * @param poolBefore       pool figures before and after (zeros without a pool)
-     * @param dryAfterSeconds  flat out with the pool: when its gauge first showed 0 ready pairs, from the start (NaN: never)
-     * @param afterDry         latencies of the requests sent after that moment
-     */
-    record Scenario(Load.Result result, double cpuMsPerRequest, KeyServiceClient.Pool poolBefore,
-                    KeyServiceClient.Pool poolAfter, double dryAfterSeconds, Latencies afterDry) {
-
-        long hits() {
-            return Math.round(poolAfter.hits() - poolBefore.hits());
-        }
-
-        long misses() {
-            return Math.round(poolAfter.misses() - poolBefore.misses());
-        }
-    }
-
-    /**
      * @param bursts         every burst's calls together
      * @param burstMakespans per burst: from the release until the last answer, ms
      * @param refillPerSecond with the pool: pairs per second the refill thread added after the first burst, nothing else
      *                        running (NaN without a pool)
      */
-    record ServiceRun(int poolSize, String provider, double readySeconds, Scenario getPaced, Scenario getFlatOut,
-                      Scenario bursts, double[] burstMakespans, double refillPerSecond, Scenario steady, Scenario flatOut) {
+    record ServiceRun(int poolSize, String provider, double readySeconds, ServiceScenario getPaced, ServiceScenario getFlatOut,
+                      ServiceScenario bursts, double[] burstMakespans, double refillPerSecond, ServiceScenario steady, ServiceScenario flatOut) {
     }
 
     /** One key-service process and what was measured on it. */
@@ -196,13 +155,13 @@ public class KeygenBenchmark implements Benchmark {
         final ServiceProcess service;
         KeyServiceClient client;
         double readySeconds;
-        Scenario getPaced;
-        Scenario getFlatOut;
-        Scenario bursts;
+        ServiceScenario getPaced;
+        ServiceScenario getFlatOut;
+        ServiceScenario bursts;
         double[] makespans;
         double refillPerSecond = Double.NaN;
-        Scenario steady;
-        Scenario flatOut;
+        ServiceScenario steady;
+        ServiceScenario flatOut;
 
         Side(int poolSize, ServiceProcess service) {
             this.poolSize = poolSize;
@@ -220,7 +179,7 @@ public class KeygenBenchmark implements Benchmark {
         }
 
         ServiceRun run() {
-            return new ServiceRun(poolSize, service.logMatch(PROVIDER_LINE).map(m -> m.group(1) + ", pool " + m.group(2)).orElse("unknown (no start-up line in its log)"), readySeconds,
+            return new ServiceRun(poolSize, KeyServiceLauncher.providerLine(service).orElse("unknown (no start-up line in its log)"), readySeconds,
                     getPaced, getFlatOut, bursts, makespans, refillPerSecond, steady, flatOut);
         }
     }
@@ -321,76 +280,18 @@ public class KeygenBenchmark implements Benchmark {
                 side.refillPerSecond = refillRate(side.client, side.poolSize);
             }
         }
-        side.bursts = new Scenario(Load.merge(bursts), (side.service.cpuNanos() - cpuBefore) / 1e6 / (bursts.size() * (double) size),
+        side.bursts = new ServiceScenario(Load.merge(bursts), (side.service.cpuNanos() - cpuBefore) / 1e6 / (bursts.size() * (double) size),
                 before, side.client.pool(), Double.NaN, Latencies.NONE);
     }
 
-    private interface LoadRun {
-        Load.Result run() throws Exception;
-    }
-
-    /**
-     * Runs a scenario and measures the service's CPU time and pool counters around it. With {@code pooled}, it starts
-     * from a full pool and watches the pool's gauge every 100 ms to see when it first runs dry.
-     */
-    private Scenario scenario(Side side, LoadRun load) throws Exception {
-        ServiceProcess service = side.service;
-        KeyServiceClient client = side.client;
-        boolean pooled = side.pooled();
-        KeyServiceClient.Pool before = awaitPoolFull(client, side.poolSize);
-        long cpuBefore = service.cpuNanos();
-        long start = System.nanoTime();
-        long[] dryAt = {Long.MIN_VALUE};
-        Thread watch = null;
-        if (pooled) {
-            watch = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted() && dryAt[0] == Long.MIN_VALUE) {
-                    try {
-                        if (client.pool().ready() < 1) {
-                            dryAt[0] = System.nanoTime();
-                        }
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (IOException e) {
-                        // the next poll will do
-                    }
-                }
-            }, "keygen-pool-watch");
-            watch.setDaemon(true);
-            watch.start();
-        }
-        Load.Result result = load.run();
-        long cpuAfter = service.cpuNanos();
-        if (watch != null) {
-            watch.interrupt();
-            Joins.all(List.of(watch), Duration.ofSeconds(10));
-        }
-        KeyServiceClient.Pool after = client.pool();
-        boolean dry = dryAt[0] != Long.MIN_VALUE;
-        return new Scenario(result, (cpuAfter - cpuBefore) / 1e6 / Math.max(1, result.ok()), before, after,
-                dry ? (dryAt[0] - start) / 1e9 : Double.NaN, dry ? result.latencyFrom(dryAt[0]) : Latencies.NONE);
+    /** Runs a scenario on the side's service: CPU time, pool counters; with the pool, from a full pool, watching it run dry. */
+    private ServiceScenario scenario(Side side, ServiceScenario.LoadRun load) throws Exception {
+        return ServiceScenario.run(side.service, side.client, side.poolSize, config.refillTimeout(), load);
     }
 
     /** Waits until the pool holds {@code poolSize} pairs (at most refill-timeout); returns its figures then. */
     private KeyServiceClient.Pool awaitPoolFull(KeyServiceClient client, int poolSize) throws Exception {
-        if (poolSize == 0) {
-            return client.pool();
-        }
-        KeyServiceClient.Pool[] last = {null};
-        boolean full = Joins.until(() -> {
-            try {
-                last[0] = client.pool();
-                return last[0].ready() >= poolSize;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        }, config.refillTimeout(), Duration.ofMillis(50));
-        if (!full) {
-            throw new IllegalStateException("the key pool did not refill to " + poolSize + " within " + config.refillTimeout().toSeconds()
-                    + " s (last seen: " + last[0] + ")");
-        }
-        return last[0];
+        return client.awaitPoolFull(poolSize, config.refillTimeout());
     }
 
     /** Right after a burst: pairs per second the refill thread adds until the pool is full, nothing else running. */
@@ -407,40 +308,7 @@ public class KeygenBenchmark implements Benchmark {
     }
 
     private static void requireNoFailure(String what, Load.Result result) {
-        if (result.failed() > 0) {
-            throw new IllegalStateException(what + ": " + result.failed() + " requests failed; " + result.failure(), result.firstFailure());
-        }
-    }
-
-    /** What ./keyfleet up gives key-service (cli's LocalSecrets), in this run's temporary directory. */
-    private Map<String, String> environment(Path directory) throws IOException {
-        Path masterKey = directory.resolve("master.key");
-        Files.writeString(masterKey, "1:" + randomBase64(32) + "\n", StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(masterKey, PosixFilePermissions.fromString("rw-------"));
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("KEYFLEET_DB_URL", keyServiceDbUrl.orElseThrow(() -> new IllegalStateException(
-                "bench.database." + DATABASE + ".jdbc-url is not set: BenchMain creates the database for keygen (see Benchmarks)")));
-        environment.put("KEYFLEET_DB_USER", dbUser);
-        environment.put("KEYFLEET_DB_PASSWORD", dbPassword);
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        environment.put("KEYFLEET_MASTER_KEY_FILE", masterKey.toString());
-        environment.put("KEYFLEET_ADMIN_API_KEY", ADMIN_API_KEY);
-        environment.put("KEYFLEET_AUDIT_HMAC_KEY", randomBase64(32));
-        return environment;
-    }
-
-    private static String randomBase64(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return Base64.getEncoder().encodeToString(random);
-    }
-
-    private static void deleteRecursively(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a temporary directory: the OS cleans up
-        }
+        ServiceScenario.requireNoFailure(what, result);
     }
 
     // ---------------------------------------------------------------- report
@@ -462,8 +330,8 @@ public class KeygenBenchmark implements Benchmark {
 
         Report.Section ref = report.section("reference", String.format(Locale.ROOT,
                 "Reference: GET /v1/keys/{id} of the same service (no pool run): reads the key and its versions, no key generation"));
-        Scenario getPaced = noPool.getPaced();
-        Scenario getMax = noPool.getFlatOut();
+        ServiceScenario getPaced = noPool.getPaced();
+        ServiceScenario getMax = noPool.getFlatOut();
         ref.perSecond("pacedRate", String.format(Locale.ROOT, "paced at %d/s for %d s: rate achieved", config.referenceRate(),
                 config.referenceDuration().toSeconds()), getPaced.result().perSecond(), 1);
         ref.millis("pacedScheduleLagP99Ms", "paced: schedule lag p99", getPaced.result().paced().lag().p99Ms());
@@ -571,7 +439,7 @@ public class KeygenBenchmark implements Benchmark {
             s.perSecond("refillPerSecond", "pool refill rate after a burst (nothing else running)", run.refillPerSecond(), 1);
         }
         int burstSize = config.burstSize().orElse(config.poolSize());
-        Scenario bursts = run.bursts();
+        ServiceScenario bursts = run.bursts();
         s.latencies("burstLatency", String.format(Locale.ROOT, "burst: %d × %d requests at once: latency", config.bursts(), burstSize),
                 bursts.result().latency());
         s.millis("burstLastAnswerMs", "burst: last answer after (mean of the bursts)",
@@ -581,7 +449,7 @@ public class KeygenBenchmark implements Benchmark {
                     String.format(Locale.ROOT, "%d hits, %d misses", bursts.hits(), bursts.misses()));
         }
 
-        Scenario steady = run.steady();
+        ServiceScenario steady = run.steady();
         s.perSecond("steadyRate", String.format(Locale.ROOT, "steady %s/s for %d s: rate achieved", trim(config.steadyRate()),
                 config.steadyDuration().toSeconds()), steady.result().perSecond(), 1);
         s.millis("steadyScheduleLagP99Ms", "steady: schedule lag p99", steady.result().paced().lag().p99Ms());
@@ -592,7 +460,7 @@ public class KeygenBenchmark implements Benchmark {
                     String.format(Locale.ROOT, "%d hits, %d misses", steady.hits(), steady.misses()));
         }
 
-        Scenario max = run.flatOut();
+        ServiceScenario max = run.flatOut();
         s.perSecond("flatOutPerSecond", String.format(Locale.ROOT, "%d clients flat out for %d s: keys/s", config.clients(),
                 config.flatOutDuration().toSeconds()), max.result().perSecond(), 1);
         s.latencies("flatOutLatency", "flat out: latency", max.result().latency());
@@ -620,23 +488,10 @@ public class KeygenBenchmark implements Benchmark {
     }
 
     private void describeEnvironment(Report report) throws Exception {
-        String postgres;
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("show server_version")) {
-            row.next();
-            postgres = row.getString(1);
-        }
+        RunEnvironment.describe(report, dataSource);
         Provider accp = LocalKeygen.accp();
-        report.environment("git", System.getProperty("bench.git", "unknown"));
-        report.environment("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
-                + " " + System.getProperty("os.arch") + "; everything below shares them");
-        report.environment("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                + ", heap max " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB (this JVM; key-service's below)");
-        report.environment("quarkus", Objects.requireNonNullElse(Quarkus.class.getPackage().getImplementationVersion(), "unknown"));
         report.environment("providers", "JDK " + LocalKeygen.jdkProviderName() + "; "
                 + (accp != null ? "Amazon Corretto Crypto Provider " + accp.getVersionStr() : "ACCP not available: " + LocalKeygen.accpProblem()));
-        report.environment("postgresql", postgres + " (local-stack, loopback)");
-        report.environment("kafka", AppInfoParser.getVersion() + ", 1 KRaft broker (local-stack child JVM, loopback)");
     }
 
     private static String ms(double value) {

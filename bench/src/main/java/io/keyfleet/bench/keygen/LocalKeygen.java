@@ -1,6 +1,7 @@
 package io.keyfleet.bench.keygen;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import io.keyfleet.bench.support.Load;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;

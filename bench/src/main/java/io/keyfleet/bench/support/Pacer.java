@@ -23,6 +23,12 @@ public final class Pacer {
         void run(long index) throws Exception;
     }
 
+    /** A task that also wants to know when it was due ({@link System#nanoTime()}). */
+    @FunctionalInterface
+    public interface ScheduledTask {
+        void run(long index, long dueNs) throws Exception;
+    }
+
     /**
      * @param scheduled  operations the schedule had
      * @param executed   operations that ran (less than scheduled only if the overrun limit cut the backlog)
@@ -41,6 +47,10 @@ public final class Pacer {
     }
 
     public static Result run(String name, double perSecond, Duration duration, int threads, Task task) {
+        return run(name, perSecond, duration, threads, (ScheduledTask) (index, dueNs) -> task.run(index));
+    }
+
+    public static Result run(String name, double perSecond, Duration duration, int threads, ScheduledTask task) {
         if (perSecond <= 0 || threads < 1) {
             throw new IllegalArgumentException("rate and threads must be positive");
         }
@@ -70,7 +80,7 @@ public final class Pacer {
                     }
                     lags[worker][n++] = now - due;
                     try {
-                        task.run(i);
+                        task.run(i, due);
                         executed.incrementAndGet();
                     } catch (Exception | Error e) {
                         failed.incrementAndGet();

@@ -49,6 +49,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CredentialResource {
 
     private static final Duration MAX_GRACE = Duration.ofDays(90);
+    private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T00:00:00Z");
 
     public record CreateCredentialRequest(
             @NotNull CredentialKind kind,
@@ -249,11 +250,21 @@ public class CredentialResource {
         if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
             throw ProblemException.badRequest("EXPIRY_INVALID", "expiresAt " + request.expiresAt() + " is not in the future.");
         }
+        if (request.expiresAt() != null && !request.expiresAt().isBefore(LATEST_EXPIRY)) {
+            // far beyond any use, and past what the database can store
+            throw ProblemException.badRequest("EXPIRY_INVALID", "expiresAt " + request.expiresAt() + " is too far away; give a "
+                    + "date before " + LATEST_EXPIRY + ", or leave it out for a credential that does not expire.");
+        }
         Duration grace = request.gracePeriod();
         if (grace != null && (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0)) {
             throw ProblemException.badRequest("GRACE_PERIOD_INVALID", "gracePeriod must be between PT0S and P90D.");
         }
         String remark = request.remark() == null || request.remark().isBlank() ? null : request.remark().trim();
+        if (remark != null && remark.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')) {
+            // PostgreSQL cannot store U+0000 at all; other control characters have no place in a label either
+            throw ProblemException.badRequest("REMARK_INVALID", "remark contains a control character; use plain text, "
+                    + "tabs and line breaks only.");
+        }
         return new Credentials.Spec(request.kind(), request.live() == null || request.live(), scopes, whitelist,
                 request.expiresAt(), callbackUrl(request.callbackUrl()), remark, request.enabled() == null || request.enabled(), grace);
     }

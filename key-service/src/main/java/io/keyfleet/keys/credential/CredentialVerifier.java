@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class CredentialVerifier {
 
+    private static final Pattern SECRET_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
@@ -110,7 +111,10 @@ public class CredentialVerifier {
 
     private Verification verifySigned(PresentedCredential presented, String onlyTenant) {
         PresentedCredential.Signed signed = presented.signed();
-        ApiCredential credential = ApiCredential.find("secretId", signed.secretId().trim()).firstResult();
+        String secretId = signed.secretId().trim();
+        // only SecretIds of the issued shape reach the database: a NUL character would fail the query itself
+        ApiCredential credential = SECRET_ID.matcher(secretId).matches()
+                ? ApiCredential.find("secretId", secretId).firstResult() : null;
         if (credential == null || (onlyTenant != null && !onlyTenant.equals(credential.tenantId))) {
             return Verification.refused(VerificationCode.NOT_FOUND, "No credential has SecretId '" + printable(signed.secretId())
                     + "'; check the SecretId your integration sends, or create a new pair under Credentials.");

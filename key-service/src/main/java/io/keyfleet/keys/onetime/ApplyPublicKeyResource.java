@@ -60,9 +60,12 @@ public class ApplyPublicKeyResource {
         } catch (IllegalArgumentException e) {
             return ApplyPublicKeyResult.failure(Code.PARAM_ILLEGAL, e.getMessage());
         }
+        // outside the try below: a malformed X-Keyfleet-Tenant header is the caller's mistake, answered like an
+        // authentication failure (problem+json 400), not logged as an unexpected failure of this endpoint
+        String tenantId = caller.tenantId();
         OneTimeKeys.Issued issued;
         try {
-            issued = oneTimeKeys.issue(caller.tenantId(), customerId);
+            issued = oneTimeKeys.issue(tenantId, customerId);
         } catch (io.keyfleet.keys.secret.SecretStoreException e) {
             LOG.error("applyPublicKey: the one-time key could not be stored", e);
             return ApplyPublicKeyResult.failure(Code.PROCESS_FAIL, null);

@@ -6,6 +6,7 @@ import io.keyfleet.keys.keypair.Environment;
 import io.keyfleet.keys.keypair.KeyState;
 import io.keyfleet.keys.material.KeyImport;
 import io.keyfleet.kit.caller.Caller;
+import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -27,6 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequiresScope(Scopes.KEYS_WRITE)
 @Tag(name = "Provider public keys", description = "The providers' own public keys, to verify their responses and notifications")
 public class ProviderKeyResource {
+
+    private static final Duration MAX_GRACE = Duration.ofDays(90);
 
     public record PutProviderKeyRequest(
             @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,39}", message = "must be 1-40 lower-case letters, digits or dashes, e.g. alipay") String provider,
@@ -59,6 +62,11 @@ public class ProviderKeyResource {
     @Operation(summary = "Set or replace a provider's public key", description = "PEM or the bare base64 the provider's console shows. "
             + "A replaced key keeps verifying for the grace period (default 24 h).")
     public ProviderKeyView put(@Valid @NotNull PutProviderKeyRequest request) {
+        Duration grace = request.gracePeriod();
+        if (grace != null && (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0)) {
+            // unchecked, a huge grace overflowed the grace end of the replaced key (a 500) on the next replacement
+            throw ProblemException.badRequest("GRACE_PERIOD_INVALID", "gracePeriod must be between PT0S and P90D.");
+        }
         return ProviderKeyView.of(providerKeys.put(caller.tenantId(), request.provider(), request.environment(),
                 KeyImport.importPublicKey(request.publicKey()), request.gracePeriod()));
     }

@@ -124,6 +124,22 @@ class CredentialResourceIT {
     }
 
     @Test
+    void aNulCharacterOrAnExpiryBeyondWhatTheDatabaseStoresIsABadRequest() {
+        String tenant = newTenant();
+        as(tenant).contentType(ContentType.JSON).body("{\"kind\":\"API_KEY\",\"scopes\":[\"keys:read\"],\"remark\":\"a\\u0000b\"}")
+                .post("/v1/credentials").then().statusCode(400).body("code", equalTo("REMARK_INVALID"));
+        as(tenant).contentType(ContentType.JSON).body("{\"kind\":\"API_KEY\",\"scopes\":[\"keys:read\"],\"expiresAt\":\"+300000-01-01T00:00:00Z\"}")
+                .post("/v1/credentials").then().statusCode(400).body("code", equalTo("EXPIRY_INVALID"));
+        java.util.Map<String, Object> signed = new java.util.HashMap<>();
+        signed.put("secretId", "kfid_a\u0000b");
+        signed.put("timestamp", "1");
+        signed.put("nonce", "n");
+        signed.put("signature", "c2ln");
+        CredentialTesting.verify(signed).then().statusCode(200).body("code", equalTo("NOT_FOUND"));
+        as(tenant).get("/v1/credentials").then().body("total", equalTo(0));
+    }
+
+    @Test
     void anInvalidWhitelistEntryIsNamed() {
         String tenant = newTenant();
         as(tenant).contentType(ContentType.JSON).body("{\"kind\":\"API_KEY\",\"scopes\":[\"keys:read\"],\"ipWhitelist\":\"10.0.0.1, 10.0.0.300/8\"}")

@@ -47,10 +47,10 @@ class CredentialVerificationIT {
     EntityManager entityManager;
 
     @Inject
-    io.keyfleet.kit.auth.VerificationCache verificationCache;
+    CredentialVerifier verifier;
 
     @Inject
-    CredentialVerifier verifier;
+    io.keyfleet.kit.auth.VerificationCache verificationCache;
 
     @Test
     void aValidApiKeyIsValidAndNamesItsTenant() {
@@ -117,8 +117,8 @@ class CredentialVerificationIT {
         QuarkusTransaction.requiringNew().run(() -> entityManager
                 .createNativeQuery("update api_credential set expires_at = '2026-10-01T12:00:00Z' where id = cast(?1 as uuid)")
                 .setParameter(1, id).executeUpdate());
-        // changed behind the service's back: its cache of valid verifications has to be told
-        verificationCache.evict(java.util.UUID.fromString(id));
+        // a change behind the service's back publishes no event: drop the cached VALID answer as the event would
+        verificationCache.evict(UUID.fromString(id));
         verifyKey(apiKey, null, null).then().body("code", equalTo("EXPIRED"))
                 .body("message", equalTo("The key expired on 2026-10-01; create a new key under Credentials and update the integration."));
 

@@ -45,6 +45,16 @@ class ProviderKeyResourceIT {
     }
 
     @Test
+    void aGracePeriodOutsideZeroToNinetyDaysIsRefused() throws Exception {
+        String tenant = newTenant();
+        for (String grace : new String[] {"PT-1H", "P91D", "PT2562047788015215H"}) {
+            as(tenant).contentType(ContentType.JSON).body(body(newPublicKey(), grace)).put("/v1/provider-keys")
+                    .then().statusCode(400).body("code", equalTo("GRACE_PERIOD_INVALID"));
+        }
+        as(tenant).get("/v1/provider-keys").then().body("size()", equalTo(0));
+    }
+
+    @Test
     void aPrivateKeyOrACertificateIsRefusedWithoutEchoingIt() throws Exception {
         String tenant = newTenant();
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

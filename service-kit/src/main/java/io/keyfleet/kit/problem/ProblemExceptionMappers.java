@@ -71,6 +71,12 @@ public class ProblemExceptionMappers {
                     "Another request changed the same thing at the same moment and nothing was changed by this one; "
                             + "read the resource again and retry if still needed."), request);
         }
+        if (isUnstorableText(e)) {
+            // a last line of defence: inputs should be checked before they reach the database
+            return ProblemResponses.of(Problem.of(400, "INVALID_CHARACTER", "Invalid character",
+                    "A text field contains a character that cannot be stored (such as U+0000); remove it and send the "
+                            + "request again."), request);
+        }
         LOG.errorf(e, "Unexpected failure on %s %s", request == null ? "?" : request.method(), request == null ? "?" : request.path());
         Problem problem = Problem.of(500, "INTERNAL_ERROR", "Internal error",
                 "An unexpected error occurred and nothing was changed by it; if it persists, report the request id.");
@@ -79,9 +85,17 @@ public class ProblemExceptionMappers {
 
     /** PostgreSQL's unique_violation and lock_not_available, anywhere in the cause chain. */
     static boolean isConcurrentChange(Throwable e) {
+        return hasSqlState(e, "23505", "55P03");
+    }
+
+    /** PostgreSQL's character_not_in_repertoire (a NUL character in text) and untranslatable_character. */
+    static boolean isUnstorableText(Throwable e) {
+        return hasSqlState(e, "22021", "22P05");
+    }
+
+    private static boolean hasSqlState(Throwable e, String... states) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLException sql
-                    && ("23505".equals(sql.getSQLState()) || "55P03".equals(sql.getSQLState()))) {
+            if (cause instanceof java.sql.SQLException sql && java.util.List.of(states).contains(sql.getSQLState())) {
                 return true;
             }
             if (cause.getCause() == cause) {

@@ -36,6 +36,13 @@ public class EchoResource {
     }
 
     @POST
+    @Path("/unstorable")
+    public EchoRequest unstorable(EchoRequest request) {
+        throw new jakarta.persistence.PersistenceException("could not execute statement",
+                new java.sql.SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
+    }
+
+    @POST
     @Path("/boom")
     public EchoRequest boom(EchoRequest request) {
         throw new IllegalStateException("internal detail that must not leak: password=hunter2");

@@ -87,6 +87,14 @@ class ProblemMappingIT {
     }
 
     @Test
+    void textTheDatabaseCannotStoreIsABadRequestNotAnError() {
+        given().contentType(ContentType.JSON).body("{\"name\": \"a\", \"count\": 1}").post("/test/echo/unstorable")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("INVALID_CHARACTER"))
+                .body(not(containsString("UTF8")));
+    }
+
+    @Test
     void anUnexpectedFailureShowsNoInternals() {
         given().contentType(ContentType.JSON).body("{\"name\": \"a\", \"count\": 1}").post("/test/echo/boom")
                 .then().statusCode(500).contentType("application/problem+json")

@@ -1,9 +1,5 @@
-package io.keyfleet.bench.keygen;
+package io.keyfleet.bench.support;
 
-import io.keyfleet.bench.support.FlatOut;
-import io.keyfleet.bench.support.Joins;
-import io.keyfleet.bench.support.Latencies;
-import io.keyfleet.bench.support.Pacer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,41 +12,58 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs an operation paced, flat out or as a burst, and keeps how long each call took (from just before the call to
  * just after it returned; a late start counts in the pacer's schedule lag, not in the latency).
  */
-final class Load {
+public final class Load {
 
     @FunctionalInterface
-    interface Op {
+    public interface Op {
         void call(long index) throws Exception;
     }
 
-    /** One successful call: when it started and how long it took ({@link System#nanoTime()}). */
-    record Sample(long startNs, long latencyNs) {
+    /**
+     * One successful call: when it started and how long it took ({@link System#nanoTime()}); for a paced call also when
+     * the schedule said it should start ({@code dueNs}; otherwise the same as {@code startNs}).
+     */
+    public record Sample(long startNs, long latencyNs, long dueNs) {
     }
 
     /**
      * @param elapsedNs from the first start to the last call's end
      * @param paced     the schedule's figures (lag), for paced runs only
      */
-    record Result(List<Sample> samples, long failed, long elapsedNs, Pacer.Result paced, Throwable firstFailure) {
+    public record Result(List<Sample> samples, long failed, long elapsedNs, Pacer.Result paced, Throwable firstFailure) {
 
-        long ok() {
+        public long ok() {
             return samples.size();
         }
 
-        double perSecond() {
+        public double perSecond() {
             return samples.size() / (elapsedNs / 1e9);
         }
 
-        Latencies latency() {
+        public Latencies latency() {
             return Latencies.ofNanos(samples.stream().mapToLong(Sample::latencyNs).toArray());
         }
 
+        /**
+         * For paced runs: from when each call was due until its answer, so the time a call waited for a late start
+         * counts too (what a caller arriving on schedule would see; the same as {@link #latency()} when the schedule
+         * was held).
+         */
+        public Latencies latencyFromDue() {
+            return Latencies.ofNanos(samples.stream().mapToLong(s -> s.startNs() + s.latencyNs() - s.dueNs()).toArray());
+        }
+
+        /** For paced runs: whether the rate was held (every scheduled call ran, at 98 % of {@code rate} or more). */
+        public boolean rateHeld(double rate) {
+            return paced != null && paced.executed() == paced.scheduled() && paced.achievedPerSecond() >= 0.98 * rate;
+        }
+
         /** Latencies of the calls that started at or after {@code fromNs}. */
-        Latencies latencyFrom(long fromNs) {
+        public Latencies latencyFrom(long fromNs) {
             return Latencies.ofNanos(samples.stream().filter(s -> s.startNs() - fromNs >= 0).mapToLong(Sample::latencyNs).toArray());
         }
 
-        String failure() {
+        public String failure() {
             return firstFailure == null ? "" : "first failure: " + firstFailure;
         }
     }
@@ -58,21 +71,21 @@ final class Load {
     private Load() {
     }
 
-    static Result paced(String name, double perSecond, Duration duration, int threads, Op op) {
+    public static Result paced(String name, double perSecond, Duration duration, int threads, Op op) {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
-        Pacer.Result paced = Pacer.run(name, perSecond, duration, threads, i -> timed(op, i, samples));
+        Pacer.Result paced = Pacer.run(name, perSecond, duration, threads, (i, dueNs) -> timed(op, i, dueNs, samples));
         return new Result(List.copyOf(samples), paced.failed(), paced.elapsedNs(), paced, paced.firstFailure());
     }
 
-    static Result flatOut(String name, int threads, Duration duration, Op op) {
+    public static Result flatOut(String name, int threads, Duration duration, Op op) {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         AtomicLong index = new AtomicLong();
-        FlatOut.Result result = FlatOut.run(name, threads, duration, (thread, n) -> timed(op, index.getAndIncrement(), samples));
+        FlatOut.Result result = FlatOut.run(name, threads, duration, (thread, n) -> timed(op, index.getAndIncrement(), null, samples));
         return new Result(List.copyOf(samples), result.failed(), result.elapsedNs(), null, result.firstFailure());
     }
 
     /** {@code size} calls released at the same moment, one thread each; waits at most {@code limit} for them. */
-    static Result burst(String name, int size, Duration limit, Op op) {
+    public static Result burst(String name, int size, Duration limit, Op op) {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         AtomicLong failed = new AtomicLong();
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -85,7 +98,7 @@ final class Load {
                 ready.countDown();
                 try {
                     go.await();
-                    timed(op, index, samples);
+                    timed(op, index, null, samples);
                 } catch (Exception | Error e) {
                     failed.incrementAndGet();
                     firstFailure.compareAndSet(null, e);
@@ -108,7 +121,7 @@ final class Load {
     }
 
     /** Several runs of the same kind as one: their calls together, their times added up. */
-    static Result merge(List<Result> results) {
+    public static Result merge(List<Result> results) {
         List<Sample> samples = new ArrayList<>();
         long failed = 0;
         long elapsed = 0;
@@ -122,9 +135,9 @@ final class Load {
         return new Result(List.copyOf(samples), failed, elapsed, null, firstFailure);
     }
 
-    private static void timed(Op op, long index, ConcurrentLinkedQueue<Sample> samples) throws Exception {
+    private static void timed(Op op, long index, Long dueNs, ConcurrentLinkedQueue<Sample> samples) throws Exception {
         long start = System.nanoTime();
         op.call(index);
-        samples.add(new Sample(start, System.nanoTime() - start));
+        samples.add(new Sample(start, System.nanoTime() - start, dueNs == null ? start : dueNs));
     }
 }
