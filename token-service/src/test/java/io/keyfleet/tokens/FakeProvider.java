@@ -35,6 +35,7 @@ public class FakeProvider implements TokenGateway {
     private final Map<String, Lineage> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> usesOfRefreshToken = new ConcurrentHashMap<>();
     private final AtomicLong refreshCalls = new AtomicLong();
+    private final Map<String, AtomicLong> refreshCallsByApp = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.NORMAL;
     private volatile Long accessLifetimeSeconds = 3600L;
     private volatile long refreshLifetimeSeconds = 86_400L;
@@ -58,6 +59,12 @@ public class FakeProvider implements TokenGateway {
         return refreshCalls.get();
     }
 
+    /** Refresh calls for one app (the scheduler also refreshes grants other test classes left in the database). */
+    public long refreshCalls(String appId) {
+        AtomicLong calls = refreshCallsByApp.get(appId);
+        return calls == null ? 0 : calls.get();
+    }
+
     /** Refresh tokens that were used more than once: each is a grant refreshed twice in one cycle. */
     public long refreshTokensUsedTwice() {
         return usesOfRefreshToken.values().stream().filter(n -> n.get() > 1).count();
@@ -68,6 +75,7 @@ public class FakeProvider implements TokenGateway {
         refreshTokens.clear();
         usesOfRefreshToken.clear();
         refreshCalls.set(0);
+        refreshCallsByApp.clear();
         mode = Mode.NORMAL;
         accessLifetimeSeconds = 3600L;
         refreshLifetimeSeconds = 86_400L;
@@ -85,6 +93,7 @@ public class FakeProvider implements TokenGateway {
     @Override
     public IssuedTokens refresh(AppRef app, String refreshToken) {
         refreshCalls.incrementAndGet();
+        refreshCallsByApp.computeIfAbsent(app.appId(), a -> new AtomicLong()).incrementAndGet();
         Mode now = mode;
         if (now == Mode.FAIL_RETRYABLE) {
             throw new UpstreamFailure(Kind.RETRYABLE, "HTTP_502", "token endpoint answered HTTP 502");

@@ -160,8 +160,12 @@ public class Grants {
         if (fresh(grant, clock.instant())) {
             return token(grant);
         }
+        if (grant.failedAttempts > 0 && grant.nextRefreshAt != null && grant.nextRefreshAt.isAfter(clock.instant())) {
+            // backing off from a failing provider: readers must not turn into a retry storm
+            throw tokenExpired(grant);
+        }
         // too close to expiry: refresh now (or wait for the replica that is refreshing it), never hand out an expired token
-        if (refresher.claimOne(grant.id, scheduler.owner())) {
+        if (refresher.claimOne(grant.id, scheduler.owner(), grant.generation)) {
             refresher.refresh(grant.id, scheduler.owner());
         } else {
             refresher.awaitNewGeneration(grant.id, grant.generation, config.upstreamTimeout());
@@ -171,9 +175,14 @@ public class Grants {
         if (fresh(after, clock.instant())) {
             return token(after);
         }
-        throw ProblemException.conflict("TOKEN_EXPIRED", "The access token of grant " + grantId + " has expired and could not be "
-                + "refreshed just now" + (after.lastError == null ? "" : " (" + after.lastError + ")")
-                + ". The scheduler keeps trying; ask again later.");
+        throw tokenExpired(after);
+    }
+
+    private static ProblemException tokenExpired(Grant grant) {
+        return ProblemException.conflict("TOKEN_EXPIRED", "The access token of grant " + grant.id + " has expired and could not be "
+                + "refreshed just now" + (grant.lastError == null ? "" : " (" + grant.lastError + ")")
+                + ". The scheduler keeps trying" + (grant.nextRefreshAt == null ? "" : ", next at " + grant.nextRefreshAt)
+                + "; ask again later.");
     }
 
     private boolean fresh(Grant grant, Instant now) {
@@ -257,7 +266,7 @@ public class Grants {
     public GrantView forceRefresh(String tenantId, String grantId) {
         Grant grant = QuarkusTransaction.requiringNew().call(() -> find(tenantId, grantId));
         requireUsableStatus(grant);
-        if (!refresher.claimOne(grantId, scheduler.owner())) {
+        if (!refresher.claimOne(grantId, scheduler.owner(), null)) {
             throw ProblemException.conflict("REFRESH_IN_PROGRESS", "Grant " + grantId + " is being refreshed right now; "
                     + "read it again in a moment.");
         }

@@ -90,14 +90,22 @@ public class Refresher {
         });
     }
 
-    /** Claims one grant now (a caller is waiting); false when another replica holds it or it is not ACTIVE. */
-    public boolean claimOne(String grantId, String owner) {
+    /**
+     * Claims one grant now (a caller is waiting); false when another replica holds it, it is not ACTIVE, or — with
+     * {@code seenGeneration} — it has been refreshed since the caller looked (so two readers never refresh it twice).
+     */
+    public boolean claimOne(String grantId, String owner, Integer seenGeneration) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            return em.createNativeQuery("update token_grant set lease_owner = :owner, lease_until = :until where id = :id"
-                            + " and status = 'ACTIVE' and (lease_until is null or lease_until < :now)")
+            var update = em.createNativeQuery("update token_grant set lease_owner = :owner, lease_until = :until where id = :id"
+                            + " and status = 'ACTIVE' and (lease_until is null or lease_until < :now)"
+                            + (seenGeneration == null ? "" : " and generation = :generation"))
                     .setParameter("owner", owner).setParameter("until", now.plus(config.scheduler().lease()))
-                    .setParameter("id", grantId).setParameter("now", now).executeUpdate() == 1;
+                    .setParameter("id", grantId).setParameter("now", now);
+            if (seenGeneration != null) {
+                update.setParameter("generation", seenGeneration);
+            }
+            return update.executeUpdate() == 1;
         });
     }
 

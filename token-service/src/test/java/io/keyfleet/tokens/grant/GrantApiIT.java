@@ -155,6 +155,13 @@ class GrantApiIT {
         Response grant = as(tenant).get("/v1/grants/" + id);
         grant.then().body("status", equalTo("ACTIVE")).body("failedAttempts", equalTo(1)).body("lastError", startsWith("HTTP_502"));
         assertThat(Instant.parse(grant.path("nextRefreshAt"))).isAfter(Instant.now().minusSeconds(1));
+
+        // while backing off, reads do not call the provider again (no retry storm from readers)
+        long calls = provider.refreshCalls();
+        for (int i = 0; i < 5; i++) {
+            as(tenant).get("/v1/grants/" + id + "/token").then().statusCode(409).body("code", equalTo("TOKEN_EXPIRED"));
+        }
+        assertThat(provider.refreshCalls()).isEqualTo(calls);
     }
 
     @Test
@@ -251,7 +258,7 @@ class GrantApiIT {
 
     private String claim(String id) {
         String owner = "test-" + UUID.randomUUID();
-        assertThat(refresher.claimOne(id, owner)).isTrue();
+        assertThat(refresher.claimOne(id, owner, null)).isTrue();
         return owner;
     }
 
