@@ -40,8 +40,11 @@ public final class Scopes {
 
     public static final List<String> SYSTEM_ONLY = List.of(TENANTS_ADMIN, KEYS_MATERIAL, SECRETS_ADMIN);
 
-    /** What the suite's own services hold to call each other. */
-    public static final List<String> SERVICE = List.of(CREDENTIALS_VERIFY, KEYS_READ, KEYS_MATERIAL);
+    /**
+     * What the suite's own services hold to call each other; token-service signs its upstream token calls and checks the
+     * answers through signing-service, acting for the grant's tenant.
+     */
+    public static final List<String> SERVICE = List.of(CREDENTIALS_VERIFY, KEYS_READ, KEYS_MATERIAL, SIGNING_SIGN, SIGNING_VERIFY);
 
     private Scopes() {
     }

@@ -20,6 +20,8 @@ public final class EventTypes {
             new EventType("TokenRefreshed", 1, Topics.TOKENS, TokenRefreshed.class),
             new EventType("TokenRefreshFailed", 1, Topics.TOKENS, TokenRefreshFailed.class),
             new EventType("GrantRevoked", 1, Topics.TOKENS, GrantRevoked.class),
+            new EventType("TokenIssued", 1, Topics.TOKENS, TokenIssued.class),
+            new EventType("TokenRevoked", 1, Topics.TOKENS, TokenRevoked.class),
             new EventType("CredentialCreated", 1, Topics.CREDENTIALS, CredentialCreated.class),
             new EventType("CredentialRotated", 1, Topics.CREDENTIALS, CredentialRotated.class),
             new EventType("CredentialRevoked", 1, Topics.CREDENTIALS, CredentialRevoked.class),

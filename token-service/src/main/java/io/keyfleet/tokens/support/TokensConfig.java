@@ -3,7 +3,9 @@ package io.keyfleet.tokens.support;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "keyfleet.tokens")
 public interface TokensConfig {
@@ -14,7 +16,64 @@ public interface TokensConfig {
     /** The provider's gateway (the sandbox locally). */
     URI providerGatewayUrl();
 
-    /** Tokens are refreshed this long before they expire. */
+    /** AES-256 key (base64 of 32 bytes) the tokens are encrypted with at rest (KEYFLEET_TOKENS_KEY). */
+    Optional<String> encryptionKey();
+
+    /** Without {@link #encryptionKey()}: the file holding it, generated (owner-only) on first start. */
+    @WithDefault("token-service-encryption.key")
+    Path encryptionKeyFile();
+
+    /** Tokens are refreshed this long before they expire (at most half the token's lifetime). */
     @WithDefault("PT10M")
     Duration refreshMargin();
+
+    /** Up to this much earlier still (random, at most a tenth of the lifetime), so that a burst of expiries spreads out. */
+    @WithDefault("PT2M")
+    Duration refreshJitter();
+
+    /** Grants whose provider gives no expiry are refreshed (the token call is the liveness check) this often. */
+    @WithDefault("PT12H")
+    Duration livenessInterval();
+
+    /** GET …/token refreshes first when the access token has less than this left. */
+    @WithDefault("PT1S")
+    Duration minRemaining();
+
+    /** A failed refresh is retried after base × 2^(attempt-1), at most max, with jitter (half to all of it). */
+    @WithDefault("PT5S")
+    Duration backoffBase();
+
+    @WithDefault("PT15M")
+    Duration backoffMax();
+
+    /** After failing this long a grant goes to NEEDS_REAUTHORIZATION. */
+    @WithDefault("P3D")
+    Duration reauthorizeAfter();
+
+    /** Timeout of one upstream call. */
+    @WithDefault("PT10S")
+    Duration upstreamTimeout();
+
+    Scheduler scheduler();
+
+    interface Scheduler {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often a replica looks for due grants. */
+        @WithDefault("1s")
+        String tick();
+
+        /** Grants claimed per look. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Upstream calls one replica makes at once. */
+        @WithDefault("16")
+        int concurrency();
+
+        /** A claim is the replica's for this long; longer than an upstream call so a live claim never expires. */
+        @WithDefault("PT60S")
+        Duration lease();
+    }
 }

@@ -1,0 +1,310 @@
+package io.keyfleet.tokens.grant;
+
+import io.keyfleet.kit.outbox.Outbox;
+import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.tokens.crypto.TokenCipher;
+import io.keyfleet.tokens.grant.GrantApi.CurrentToken;
+import io.keyfleet.tokens.grant.GrantApi.ExchangeRequest;
+import io.keyfleet.tokens.grant.GrantApi.GrantPage;
+import io.keyfleet.tokens.grant.GrantApi.GrantView;
+import io.keyfleet.tokens.refresh.RefreshScheduler;
+import io.keyfleet.tokens.refresh.Refresher;
+import io.keyfleet.tokens.support.TokensConfig;
+import io.keyfleet.tokens.upstream.AppRef;
+import io.keyfleet.tokens.upstream.IssuedTokens;
+import io.keyfleet.tokens.upstream.TokenGateway;
+import io.keyfleet.tokens.upstream.UpstreamFailure;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Exchanging codes, handing out the current token, listing, revoking and forcing refreshes of a tenant's grants. */
+@ApplicationScoped
+public class Grants {
+
+    static final String REPLAYED_CODE = "the authorization code was presented twice (RFC 6749 section 4.1.2)";
+
+    @Inject
+    TokenGateway gateway;
+
+    @Inject
+    TokenCipher cipher;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Refresher refresher;
+
+    @Inject
+    RefreshScheduler scheduler;
+
+    @Inject
+    TokensConfig config;
+
+    @Inject
+    EntityManager em;
+
+    Clock clock = Clock.systemUTC();
+    private final SecureRandom random = new SecureRandom();
+
+    public GrantView exchange(String tenantId, ExchangeRequest request) {
+        AppRef app = new AppRef(tenantId, request.provider(), request.appId(), request.environment().toUpperCase(Locale.ROOT));
+        String codeHash = sha256(request.code());
+        if (!claimCode(tenantId, codeHash)) {
+            throw ProblemException.badRequest("CODE_REPLAYED", "This authorization code was already presented for exchange. "
+                    + "A code is good for one exchange; the tokens issued from it are now revoked. Ask the merchant to authorize "
+                    + "the app again for a new code.");
+        }
+        IssuedTokens tokens;
+        try {
+            tokens = gateway.exchange(app, request.code());
+        } catch (UpstreamFailure failure) {
+            if (failure.kind() != UpstreamFailure.Kind.INVALID_GRANT) {
+                // the provider did not (or may not have) used the code: let the caller try it again
+                QuarkusTransaction.requiringNew().run(() -> ExchangedCode.deleteById(codeHash));
+            }
+            throw exchangeProblem(failure);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> store(app, codeHash, tokens));
+    }
+
+    /** Records the code as presented; false when it was presented before (then its tokens are revoked). */
+    private boolean claimCode(String tenantId, String codeHash) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = clock.instant();
+            int inserted = em.createNativeQuery("insert into exchanged_code (code_hash, tenant_id, exchanged_at)"
+                            + " values (:hash, :tenant, :now) on conflict do nothing")
+                    .setParameter("hash", codeHash).setParameter("tenant", tenantId).setParameter("now", now).executeUpdate();
+            if (inserted == 1) {
+                return true;
+            }
+            ExchangedCode code = em.find(ExchangedCode.class, codeHash, LockModeType.PESSIMISTIC_WRITE);
+            if (code.replayedAt == null) {
+                code.replayedAt = now;
+            }
+            if (code.grantId != null) {
+                Grant grant = em.find(Grant.class, code.grantId, LockModeType.PESSIMISTIC_WRITE);
+                if (grant != null && codeHash.equals(grant.codeHash)) {
+                    revoke(grant, REPLAYED_CODE, now);
+                }
+            }
+            return false;
+        });
+    }
+
+    private GrantView store(AppRef app, String codeHash, IssuedTokens tokens) {
+        Instant now = clock.instant();
+        Grant grant = Grant.find("tenantId = :tenant and provider = :provider and appId = :app and environment = :env and merchantId = :merchant",
+                        Parameters.with("tenant", app.tenantId()).and("provider", app.provider()).and("app", app.appId())
+                                .and("env", app.environment()).and("merchant", tokens.merchantId()))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+        if (grant == null) {
+            grant = new Grant();
+            grant.id = "grt_" + HexFormat.of().formatHex(randomBytes(10));
+            grant.tenantId = app.tenantId();
+            grant.provider = app.provider();
+            grant.appId = app.appId();
+            grant.environment = app.environment();
+            grant.merchantId = tokens.merchantId();
+            grant.generation = 1;
+            grant.createdAt = now;
+        } else {
+            grant.generation++; // the merchant authorized again: same grant, next token version
+        }
+        grant.authAppId = tokens.authAppId();
+        grant.status = GrantStatus.ACTIVE;
+        grant.codeHash = codeHash;
+        grant.accessTokenEnc = cipher.encrypt(tokens.accessToken(), grant.id, Grant.ACCESS);
+        grant.refreshTokenEnc = cipher.encrypt(tokens.refreshToken(), grant.id, Grant.REFRESH);
+        grant.previousRefreshEnc = null;
+        grant.accessExpiresAt = tokens.accessLifetimeSeconds() == null ? null : now.plusSeconds(tokens.accessLifetimeSeconds());
+        grant.refreshExpiresAt = tokens.refreshLifetimeSeconds() == null ? null : now.plusSeconds(tokens.refreshLifetimeSeconds());
+        grant.nextRefreshAt = refresher.policy().nextRefresh(now, grant.accessExpiresAt, ThreadLocalRandom.current());
+        grant.leaseOwner = null;
+        grant.leaseUntil = null;
+        grant.failedAttempts = 0;
+        grant.failingSince = null;
+        grant.lastError = null;
+        grant.updatedAt = now;
+        grant.persist();
+        outbox.record(grant.tenantId, GrantEvents.issued(grant));
+
+        ExchangedCode code = em.find(ExchangedCode.class, codeHash, LockModeType.PESSIMISTIC_WRITE);
+        code.grantId = grant.id;
+        if (code.replayedAt != null) {
+            // replayed while this exchange was under way
+            revoke(grant, REPLAYED_CODE, now);
+        }
+        return GrantView.of(grant);
+    }
+
+    public CurrentToken currentToken(String tenantId, String grantId) {
+        Grant grant = QuarkusTransaction.requiringNew().call(() -> find(tenantId, grantId));
+        requireUsableStatus(grant);
+        if (fresh(grant, clock.instant())) {
+            return token(grant);
+        }
+        if (grant.failedAttempts > 0 && grant.nextRefreshAt != null && grant.nextRefreshAt.isAfter(clock.instant())) {
+            // backing off from a failing provider: readers must not turn into a retry storm
+            throw tokenExpired(grant);
+        }
+        // too close to expiry: refresh now (or wait for the replica that is refreshing it), never hand out an expired token
+        if (refresher.claimOne(grant.id, scheduler.owner(), grant.generation)) {
+            refresher.refresh(grant.id, scheduler.owner());
+        } else {
+            refresher.awaitNewGeneration(grant.id, grant.generation, config.upstreamTimeout());
+        }
+        Grant after = QuarkusTransaction.requiringNew().call(() -> find(tenantId, grantId));
+        requireUsableStatus(after);
+        if (fresh(after, clock.instant())) {
+            return token(after);
+        }
+        throw tokenExpired(after);
+    }
+
+    private static ProblemException tokenExpired(Grant grant) {
+        return ProblemException.conflict("TOKEN_EXPIRED", "The access token of grant " + grant.id + " has expired and could not be "
+                + "refreshed just now" + (grant.lastError == null ? "" : " (" + grant.lastError + ")")
+                + ". The scheduler keeps trying" + (grant.nextRefreshAt == null ? "" : ", next at " + grant.nextRefreshAt)
+                + "; ask again later.");
+    }
+
+    private boolean fresh(Grant grant, Instant now) {
+        return grant.accessExpiresAt == null || grant.accessExpiresAt.isAfter(now.plus(config.minRemaining()));
+    }
+
+    private CurrentToken token(Grant grant) {
+        return new CurrentToken(grant.id, cipher.decrypt(grant.accessTokenEnc, grant.id, Grant.ACCESS), grant.generation,
+                grant.accessExpiresAt);
+    }
+
+    private static void requireUsableStatus(Grant grant) {
+        if (grant.status == GrantStatus.NEEDS_REAUTHORIZATION) {
+            throw ProblemException.conflict("GRANT_NEEDS_REAUTHORIZATION", "Grant " + grant.id + " cannot be refreshed any more ("
+                    + grant.lastError + "). Merchant " + grant.merchantId + " must authorize the app again; exchange the new code "
+                    + "with POST /v1/grants/exchange.");
+        }
+        if (grant.status == GrantStatus.REVOKED) {
+            throw ProblemException.conflict("GRANT_REVOKED", "Grant " + grant.id + " is revoked; its tokens are erased.");
+        }
+    }
+
+    public GrantView get(String tenantId, String grantId) {
+        return QuarkusTransaction.requiringNew().call(() -> GrantView.of(find(tenantId, grantId)));
+    }
+
+    public GrantPage list(String tenantId, String provider, String appId, String merchantId, GrantStatus status, String after, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            StringBuilder query = new StringBuilder("tenantId = :tenant");
+            Parameters params = Parameters.with("tenant", tenantId);
+            if (provider != null) {
+                query.append(" and provider = :provider");
+                params.and("provider", provider);
+            }
+            if (appId != null) {
+                query.append(" and appId = :app");
+                params.and("app", appId);
+            }
+            if (merchantId != null) {
+                query.append(" and merchantId = :merchant");
+                params.and("merchant", merchantId);
+            }
+            if (status != null) {
+                query.append(" and status = :status");
+                params.and("status", status);
+            }
+            if (after != null) {
+                query.append(" and id > :after");
+                params.and("after", after);
+            }
+            query.append(" order by id");
+            List<Grant> grants = Grant.<Grant>find(query.toString(), params).page(0, limit + 1).list();
+            List<GrantView> items = new ArrayList<>();
+            for (int i = 0; i < Math.min(limit, grants.size()); i++) {
+                items.add(GrantView.of(grants.get(i)));
+            }
+            return new GrantPage(items, grants.size() > limit ? items.get(items.size() - 1).id() : null);
+        });
+    }
+
+    public GrantView revoke(String tenantId, String grantId, String reason) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Grant grant = find(tenantId, grantId);
+            em.lock(grant, LockModeType.PESSIMISTIC_WRITE);
+            em.refresh(grant);
+            if (grant.status != GrantStatus.REVOKED) {
+                revoke(grant, reason == null || reason.isBlank() ? "revoked through the API" : reason, clock.instant());
+            }
+            return GrantView.of(grant);
+        });
+    }
+
+    private void revoke(Grant grant, String reason, Instant now) {
+        grant.status = GrantStatus.REVOKED;
+        grant.eraseTokens();
+        grant.updatedAt = now;
+        outbox.record(grant.tenantId, GrantEvents.revoked(grant, reason));
+    }
+
+    /** Refreshes now, whatever the schedule says; 409 when another replica is refreshing it at this moment. */
+    public GrantView forceRefresh(String tenantId, String grantId) {
+        Grant grant = QuarkusTransaction.requiringNew().call(() -> find(tenantId, grantId));
+        requireUsableStatus(grant);
+        if (!refresher.claimOne(grantId, scheduler.owner(), null)) {
+            throw ProblemException.conflict("REFRESH_IN_PROGRESS", "Grant " + grantId + " is being refreshed right now; "
+                    + "read it again in a moment.");
+        }
+        refresher.refresh(grantId, scheduler.owner());
+        return get(tenantId, grantId);
+    }
+
+    private Grant find(String tenantId, String grantId) {
+        Grant grant = Grant.findById(grantId);
+        if (grant == null || !grant.tenantId.equals(tenantId)) {
+            throw ProblemException.notFound("GRANT_NOT_FOUND", "No grant '" + grantId + "' exists for this tenant.");
+        }
+        return grant;
+    }
+
+    private static ProblemException exchangeProblem(UpstreamFailure failure) {
+        return switch (failure.kind()) {
+            case INVALID_GRANT -> ProblemException.badRequest("CODE_INVALID", "The provider refused the authorization code ("
+                    + failure.code() + "): it is unknown, used or expired. Ask the merchant to authorize the app again.");
+            case CONFIGURATION -> ProblemException.unprocessable("UPSTREAM_REFUSED", "The exchange could not be made: "
+                    + failure.getMessage() + ". Check that the app's key exists in key-service and is registered with the provider.");
+            case RETRYABLE, LOST -> new ProblemException(502, "PROVIDER_UNAVAILABLE", "Bad gateway",
+                    "The provider's token endpoint failed (" + failure.code() + "). The code was not used up on our side; try again.");
+        };
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+}

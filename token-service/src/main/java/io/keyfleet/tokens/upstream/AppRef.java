@@ -1,0 +1,5 @@
+package io.keyfleet.tokens.upstream;
+
+/** Which ISV app, of which tenant, at which provider and environment an upstream call is made for. */
+public record AppRef(String tenantId, String provider, String appId, String environment) {
+}
