@@ -252,6 +252,10 @@ public final class Suite {
         } else if (secrets.serviceKeys().containsKey(service.moduleName())) {
             environment.put("KEYFLEET_SERVICE_API_KEY", secrets.serviceKeys().get(service.moduleName()));
         }
+        if (service == KeyfleetService.TOKEN_SERVICE) {
+            // token-service makes its token encryption key there on first start
+            environment.put("KEYFLEET_TOKENS_KEY_FILE", secrets.adminKeyFile().resolveSibling("token-encryption.key").toString());
+        }
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(suite.port(service)));
         environment.put("KEYFLEET_DB_URL", suite.jdbcUrl(service));
         environment.put("KEYFLEET_DB_USER", suite.databaseUser());
