@@ -26,7 +26,11 @@ public final class EventTypes {
             new EventType("CredentialRotated", 1, Topics.CREDENTIALS, CredentialRotated.class),
             new EventType("CredentialRevoked", 1, Topics.CREDENTIALS, CredentialRevoked.class),
             new EventType("CredentialUpdated", 1, Topics.CREDENTIALS, CredentialUpdated.class),
-            new EventType("CredentialExpiring", 1, Topics.CREDENTIALS, CredentialExpiring.class));
+            new EventType("CredentialExpiring", 1, Topics.CREDENTIALS, CredentialExpiring.class),
+            // resource pools (sync-service)
+            new EventType("SyncCompleted", 1, Topics.POOLS, SyncCompleted.class),
+            new EventType("PoolHealthChanged", 1, Topics.POOLS, PoolHealthChanged.class),
+            new EventType("PriceProtectionTriggered", 1, Topics.POOLS, PriceProtectionTriggered.class));
 
     private static final Map<String, EventType> BY_NAME = new HashMap<>();
     private static final Map<Class<?>, EventType> BY_CLASS = new HashMap<>();

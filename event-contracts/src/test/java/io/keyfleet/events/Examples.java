@@ -18,6 +18,7 @@ final class Examples {
     static final String GRANT_ID = "grt_c41e7a0b5f";
     static final String MERCHANT_ID = "2088102180432711";
     static final String CREDENTIAL_ID = "cred_9d2e6b71a0";
+    static final String POOL_ID = "5a7c1e93-0d42-4b86-9f31-e8b6d2a4c075";
 
     // real RSA-2048 public keys (SPKI DER, base64) and the SHA-256 hex of their DER
     static final String FINGERPRINT_V1 = "9819d31db45ab514927f443b21684c0882263e9ffafd0a3f054c8e4a04e3eb0f";
@@ -63,7 +64,18 @@ final class Examples {
                     new CredentialUpdated(CREDENTIAL_ID, false)),
             golden("CredentialExpiring", "6a1e9c47-3b52-4d08-8f6a-c2d7e0b5a913", "2026-09-01T00:00:05.120Z",
                     new CredentialExpiring(CREDENTIAL_ID, 1, Instant.parse("2026-10-01T00:00:00Z"), 30,
-                            "The key expires on 2026-10-01; create a new key under Credentials and update the integration.")));
+                            "The key expires on 2026-10-01; create a new key under Credentials and update the integration.")),
+            // resource pools (sync-service)
+            golden("SyncCompleted", "3f9a2c71-5d84-4e0b-9c16-a7e2d4b8f051", "2026-05-03T02:00:41.318Z",
+                    new SyncCompleted(POOL_ID, "7b1e4d90-2a6c-4f38-8e05-c9d3a1f6b724", "PARTIAL", List.of(
+                            new SyncCompleted.ItemCounts("zones", "SUCCEEDED", 12, 0, 0, 0),
+                            new SyncCompleted.ItemCounts("cloud-server-lines", "PARTIAL", 19800, 3, 5, 2)),
+                            "cloud-server-lines: page 7 failed after 5 attempts: The platform answered HTTP 502.")),
+            golden("PoolHealthChanged", "c2e85b13-9f47-4a6d-b0e8-1d5f7a3c9e62", "2026-05-03T01:58:12.004Z",
+                    new PoolHealthChanged(POOL_ID, "HEALTHY", "AUTH_FAILED",
+                            "The platform refused the credentials (SIGNATURE_INVALID): check the member id and API secret.")),
+            golden("PriceProtectionTriggered", "8d04f6a2-1b3e-4c97-a5d8-6e2f0b9c7a41", "2026-05-03T02:00:40.977Z",
+                    new PriceProtectionTriggered(POOL_ID, "cloud-server-lines", "cs-0000042", "51.2000", "49.9000")));
 
     private Examples() {
     }

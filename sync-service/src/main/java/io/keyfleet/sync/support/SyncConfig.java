@@ -1,11 +1,37 @@
 package io.keyfleet.sync.support;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.time.Duration;
 
 @ConfigMapping(prefix = "keyfleet.sync")
 public interface SyncConfig {
 
     /** Pool secrets live in key-service's secret backend, never in sync-service's tables. */
     URI keyServiceUrl();
+
+    /** The longest any single call to an upstream pool may take, connect to last byte; the connectivity check's bound. */
+    @WithDefault("PT5S")
+    Duration upstreamTimeout();
+
+    /** Items per upstream page, and per database batch. */
+    @WithDefault("500")
+    int pageSize();
+
+    /** Attempts per page before the item ends PARTIAL. */
+    @WithDefault("5")
+    int pageAttempts();
+
+    /** First backoff after a failed page; doubles per attempt. */
+    @WithDefault("PT0.2S")
+    Duration retryBackoff();
+
+    /** A rate limit asking to wait longer than this ends the item PARTIAL rather than blocking the job. */
+    @WithDefault("PT60S")
+    Duration maxRateLimitWait();
+
+    /** Jobs run at the same time on this replica. */
+    @WithDefault("2")
+    int workers();
 }

@@ -1,0 +1,179 @@
+package io.keyfleet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Resource pools end to end, every part real: sync-service (authentication on, its service credential) keeps the
+ * pool's API secret in key-service and syncs the catalog of provider-sandbox's resource-pool API over signed HTTP.
+ */
+class PoolSyncSuiteIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String SECRET = "suite-pool-secret-0123456789";
+
+    @TempDir
+    static Path dataDirectory;
+
+    private static RunningSuite suite;
+    private static String admin;
+
+    @BeforeAll
+    static void startTheSuite() {
+        Suite definition = Suite.builder(ProjectLayout.locate().root())
+                .services(KeyfleetService.KEY_SERVICE, KeyfleetService.SYNC_SERVICE, KeyfleetService.PROVIDER_SANDBOX)
+                .anyFreePorts()
+                .dataDirectory(dataDirectory)
+                .readinessTimeout(Duration.ofSeconds(240))
+                .build();
+        suite = definition.start();
+        admin = definition.adminApiKey().orElseThrow();
+    }
+
+    @AfterAll
+    static void stopTheSuite() {
+        if (suite != null) {
+            suite.stop();
+        }
+    }
+
+    @Test
+    void aFullSyncThenAnUpstreamChangeThenASecondSyncThatAppliesExactlyTheDifference() throws Exception {
+        String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        call("POST", keys("/v1/tenants"), tenant, "{\"id\":\"" + tenant + "\",\"name\":\"Pools " + tenant + "\"}", false).expect(201);
+        String member = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        // 12 zones + 24 OS + 5 × 2,000 lines
+        call("PUT", sandbox("/sandbox/admin/pools/" + member), null, "{\"apiSecret\":\"" + SECRET + "\",\"authorizedIps\":[\"127.0.0.1\",\"::1\"],"
+                + "\"currency\":\"USD\",\"catalogSize\":10036,\"seed\":11}", false).expect(200);
+
+        JsonNode created = call("POST", sync("/v1/pools"), tenant, "{\"providerName\":\"Sandbox cloud\",\"type\":\"cloud\",\"memberId\":\""
+                + member + "\",\"apiBaseUrl\":\"" + suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX) + "\",\"apiSecret\":\"" + SECRET
+                + "\",\"authorizedIps\":[\"127.0.0.1\"],\"exchangeRate\":\"7.2\",\"priceProtection\":true}", true).expect(201).body();
+        assertEquals("HEALTHY", created.at("/pool/health").asText(), created.toString());
+        String poolId = created.at("/pool/id").asText();
+        assertFalse(Files.readString(suite.logFile(KeyfleetService.SYNC_SERVICE)).contains(SECRET), "the secret never reaches the log");
+
+        JsonNode first = runToEnd(tenant, poolId, "{}");
+        assertEquals("SUCCEEDED", first.get("status").asText(), first.toString());
+        assertEquals(List.of(2_000, 2_000, 0, 0), counts(first, "cloud-server-lines"));
+        assertEquals(List.of(12, 12, 0, 0), counts(first, "zones"));
+
+        JsonNode unchanged = runToEnd(tenant, poolId, "{}");
+        assertEquals(List.of(2_000, 0, 0, 0), counts(unchanged, "cloud-server-lines"));
+        assertEquals(List.of(24, 0, 0, 0), counts(unchanged, "operating-systems"));
+
+        call("POST", sandbox("/sandbox/admin/pools/" + member + "/changes"), null,
+                "{\"type\":\"cloud-server-lines\",\"added\":4,\"changed\":6,\"removed\":3}", false).expect(200);
+        JsonNode second = runToEnd(tenant, poolId, "{\"items\":[\"cloud-server-lines\"]}");
+        assertEquals(List.of(2_001, 4, 6, 3), counts(second, "cloud-server-lines"));
+        JsonNode removed = call("GET", sync("/v1/pools/" + poolId + "/catalog?item=cloud-server-lines&removed=true&size=20"), tenant, null, true)
+                .expect(200).body();
+        int removedShown = 0;
+        for (JsonNode entry : removed.get("entries")) {
+            removedShown += entry.get("removed").asBoolean() ? 1 : 0;
+        }
+        assertEquals(3, removedShown, removed.toString());
+    }
+
+    @Test
+    void rateLimitsAndServerErrorsUpstreamStillEndWithTheRightCounts() throws Exception {
+        String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        call("POST", keys("/v1/tenants"), tenant, "{\"id\":\"" + tenant + "\",\"name\":\"Pools " + tenant + "\"}", false).expect(201);
+        String member = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        call("PUT", sandbox("/sandbox/admin/pools/" + member), null, "{\"apiSecret\":\"" + SECRET + "\",\"catalogSize\":2536}", false).expect(200);
+        String poolId = call("POST", sync("/v1/pools"), tenant, "{\"providerName\":\"Sandbox\",\"type\":\"cloud\",\"memberId\":\"" + member
+                + "\",\"apiBaseUrl\":\"" + suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX) + "\",\"apiSecret\":\"" + SECRET + "\"}", true)
+                .expect(201).body().at("/pool/id").asText();
+        call("POST", sandbox("/sandbox/admin/scenarios"), null, "{\"kind\":\"RATE_LIMITED\",\"appId\":\"" + member + "\",\"count\":1,\"durationSeconds\":2}", false).expect(201);
+        call("POST", sandbox("/sandbox/admin/scenarios"), null, "{\"kind\":\"SERVER_ERROR\",\"appId\":\"" + member + "\",\"count\":2}", false).expect(201);
+        call("POST", sandbox("/sandbox/admin/scenarios"), null, "{\"kind\":\"MALFORMED\",\"appId\":\"" + member + "\",\"count\":1}", false).expect(201);
+        JsonNode job = runToEnd(tenant, poolId, "{}");
+        assertEquals("SUCCEEDED", job.get("status").asText(), job.toString());
+        assertEquals(List.of(500, 500, 0, 0), counts(job, "bare-metal-disk-models"));
+    }
+
+    private static JsonNode runToEnd(String tenant, String poolId, String body) throws Exception {
+        String jobId = call("POST", sync("/v1/pools/" + poolId + "/sync-jobs"), tenant, body, true).expect(202).body().get("id").asText();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (true) {
+            JsonNode job = call("GET", sync("/v1/pools/" + poolId + "/sync-jobs/" + jobId), tenant, null, true).expect(200).body();
+            String status = job.get("status").asText();
+            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                return job;
+            }
+            assertTrue(Instant.now().isBefore(deadline), "job did not end: " + job);
+            Thread.sleep(250);
+        }
+    }
+
+    private static List<Integer> counts(JsonNode job, String item) {
+        for (JsonNode progress : job.get("items")) {
+            if (progress.get("item").asText().equals(item)) {
+                return List.of(progress.get("seen").asInt(), progress.get("created").asInt(), progress.get("updated").asInt(),
+                        progress.get("removed").asInt());
+            }
+        }
+        throw new AssertionError("no item " + item + " in " + job);
+    }
+
+    private static URI keys(String path) {
+        return suite.baseUrl(KeyfleetService.KEY_SERVICE).resolve(path);
+    }
+
+    private static URI sync(String path) {
+        return suite.baseUrl(KeyfleetService.SYNC_SERVICE).resolve(path);
+    }
+
+    private static URI sandbox(String path) {
+        return suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX).resolve(path);
+    }
+
+    private record Answer(int status, JsonNode body, String text) {
+        Answer expect(int expected) {
+            assertEquals(expected, status, text);
+            return this;
+        }
+    }
+
+    private static Answer call(String method, URI uri, String tenant, String body, boolean asAdmin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (asAdmin || uri.getPort() == suite.port(KeyfleetService.KEY_SERVICE)) {
+            request.header("Authorization", "Bearer " + admin);
+        }
+        if (tenant != null && !uri.getPath().equals("/v1/tenants")) {
+            request.header("X-Keyfleet-Tenant", tenant);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = response.body().isBlank() ? null : safeJson(response.body());
+        return new Answer(response.statusCode(), json, method + " " + uri + " → " + response.statusCode() + " " + response.body());
+    }
+
+    private static JsonNode safeJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

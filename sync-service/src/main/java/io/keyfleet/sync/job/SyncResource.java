@@ -1,0 +1,93 @@
+package io.keyfleet.sync.job;
+
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.kit.auth.RequiresScope;
+import io.keyfleet.kit.caller.Caller;
+import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.sync.pool.Pool;
+import io.keyfleet.sync.pool.PoolService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1/pools/{poolId}")
+@Tag(name = "Sync jobs", description = "Background catalog syncs of a pool, with progress; last sync per item")
+public class SyncResource {
+
+    /** items: names such as cloud-server-lines; none = sync all. selectedOnly: only the custom selection's lines are updated. */
+    public record SyncRequest(List<String> items, Boolean selectedOnly) {
+    }
+
+    @Inject
+    SyncService service;
+
+    @Inject
+    SyncJobs jobs;
+
+    @Inject
+    PoolService pools;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Path("/sync-jobs")
+    @RequiresScope(Scopes.SYNC_WRITE)
+    @Operation(summary = "Sync one item, several, or all (no items)",
+            description = "Runs in the background: 202 with the job to poll. Base resources (zones, operating systems) go first and are "
+                    + "added until they have synced once. A request for exactly the items of a running job joins it (200); one that "
+                    + "overlaps a running job otherwise is refused (409).")
+    public Response start(@PathParam("poolId") UUID poolId, SyncRequest request) {
+        Pool pool = pools.find(caller.tenantId(), poolId);
+        SyncService.Started started = service.start(pool, request == null ? List.of() : request.items(),
+                request != null && Boolean.TRUE.equals(request.selectedOnly()));
+        return Response.status(started.joined() ? 200 : 202).entity(started.job()).build();
+    }
+
+    @GET
+    @Path("/sync-jobs")
+    @RequiresScope(Scopes.SYNC_READ)
+    @Operation(summary = "The pool's recent jobs, newest first")
+    public List<SyncJobView> list(@PathParam("poolId") UUID poolId) {
+        pools.find(caller.tenantId(), poolId);
+        return QuarkusTransaction.requiringNew().call(() -> jobs.recent(poolId, 50));
+    }
+
+    @GET
+    @Path("/sync-jobs/{jobId}")
+    @RequiresScope(Scopes.SYNC_READ)
+    @Operation(summary = "One job with its progress per item (seen / created / updated / removed)")
+    public SyncJobView get(@PathParam("poolId") UUID poolId, @PathParam("jobId") UUID jobId) {
+        pools.find(caller.tenantId(), poolId);
+        return jobs.find(poolId, jobId).orElseThrow(() -> ProblemException.notFound("SYNC_JOB_NOT_FOUND", "No job " + jobId + "."));
+    }
+
+    @POST
+    @Path("/sync-jobs/{jobId}/cancel")
+    @RequiresScope(Scopes.SYNC_WRITE)
+    @Operation(summary = "Cancel a queued or running job; it stops after the current page and ends PARTIAL")
+    public SyncJobView cancel(@PathParam("poolId") UUID poolId, @PathParam("jobId") UUID jobId) {
+        pools.find(caller.tenantId(), poolId);
+        if (!QuarkusTransaction.requiringNew().call(() -> jobs.requestCancel(poolId, jobId))) {
+            throw ProblemException.conflict("SYNC_JOB_NOT_ACTIVE", "Job " + jobId + " is not queued or running.");
+        }
+        return get(poolId, jobId);
+    }
+
+    @GET
+    @Path("/items")
+    @RequiresScope(Scopes.SYNC_READ)
+    @Operation(summary = "Each item's last sync time and status (NEVER_SYNCED until its first)")
+    public List<SyncJobs.ItemSync> items(@PathParam("poolId") UUID poolId) {
+        pools.find(caller.tenantId(), poolId);
+        return jobs.itemSyncs(poolId);
+    }
+}

@@ -1,0 +1,244 @@
+package io.keyfleet.sync.job;
+
+import io.keyfleet.events.SyncCompleted;
+import io.keyfleet.kit.outbox.Outbox;
+import io.keyfleet.sync.catalog.CatalogType;
+import io.keyfleet.sync.catalog.CatalogWriter;
+import io.keyfleet.sync.pool.ConnectivityCheck;
+import io.keyfleet.sync.pool.Pool;
+import io.keyfleet.sync.pool.PoolHealth;
+import io.keyfleet.sync.pool.PoolHealthRecorder;
+import io.keyfleet.sync.pool.PoolService;
+import io.keyfleet.sync.pool.Pools;
+import io.keyfleet.sync.support.SyncConfig;
+import io.keyfleet.sync.upstream.PoolApiClient;
+import io.keyfleet.sync.upstream.UpstreamException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs sync jobs in the background, one item after the other (base resources first): pages streamed from upstream,
+ * each applied in its own transaction. A page that keeps failing ends its item PARTIAL with the reason; a rate limit
+ * is waited out for as long as the platform asks (up to keyfleet.sync.max-rate-limit-wait).
+ */
+@ApplicationScoped
+public class SyncRunner {
+
+    private static final Logger LOG = Logger.getLogger(SyncRunner.class);
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    SyncJobs jobs;
+
+    @Inject
+    Pools pools;
+
+    @Inject
+    PoolService poolService;
+
+    @Inject
+    PoolApiClient upstream;
+
+    @Inject
+    CatalogWriter writer;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    PoolHealthRecorder healthRecorder;
+
+    private ExecutorService executor;
+
+    void start(@Observes StartupEvent event) {
+        executor = Executors.newFixedThreadPool(config.workers(), runnable -> {
+            Thread thread = new Thread(runnable, "sync-job");
+            thread.setDaemon(true);
+            return thread;
+        });
+        int abandoned = QuarkusTransaction.requiringNew().call(() -> jobs.failAbandoned("sync-service restarted while the job was queued or running; start it again."));
+        if (abandoned > 0) {
+            LOG.infof("%d sync jobs left by a previous run ended FAILED", abandoned);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void submit(UUID jobId, UUID poolId, List<CatalogType> items, boolean selectedOnly) {
+        executor.submit(() -> {
+            try {
+                run(jobId, poolId, items, selectedOnly);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Sync job %s failed unexpectedly", jobId);
+                tx(() -> {
+                    for (CatalogType type : items) {
+                        jobs.markItem(jobId, type, JobStatus.FAILED, "internal error: " + e.getClass().getSimpleName());
+                    }
+                    jobs.markJob(jobId, JobStatus.FAILED, "internal error: " + e.getClass().getSimpleName());
+                });
+            }
+        });
+    }
+
+    void run(UUID jobId, UUID poolId, List<CatalogType> items, boolean selectedOnly) {
+        Optional<Pool> found = QuarkusTransaction.requiringNew().call(() -> pools.findAnyTenant(poolId));
+        if (found.isEmpty()) {
+            finish(jobId, null, items, JobStatus.FAILED, "The pool was deleted.");
+            return;
+        }
+        Pool pool = found.get();
+        tx(() -> jobs.markJob(jobId, JobStatus.RUNNING, null));
+        // credential health on every use: a credential problem (secret missing or refused, address not authorized) stops the
+        // job; a platform that is merely slow, limited or erring is left to the page retries
+        ConnectivityCheck.Report check = poolService.check(pool);
+        boolean credentialProblem = switch (check.health()) {
+            case SECRET_MISSING, AUTH_FAILED, IP_NOT_AUTHORIZED -> true;
+            default -> false;
+        };
+        Optional<PoolApiClient.Endpoint> endpoint = credentialProblem ? Optional.empty() : poolService.endpoint(pool);
+        if (endpoint.isEmpty()) {
+            finish(jobId, pool, items, JobStatus.FAILED, "Connectivity check failed (" + check.health() + "): " + check.message());
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        boolean baseFailed = false;
+        for (CatalogType type : items) {
+            if (jobs.cancelRequested(jobId)) {
+                problems.add("cancelled by the operator before " + type.path());
+                tx(() -> jobs.markItem(jobId, type, JobStatus.FAILED, "cancelled"));
+                continue;
+            }
+            if (baseFailed && !type.base()) {
+                String reason = "not synced: the base resources (zones, operating systems) did not sync completely";
+                problems.add(type.path() + ": " + reason);
+                tx(() -> jobs.markItem(jobId, type, JobStatus.FAILED, reason));
+                continue;
+            }
+            tx(() -> jobs.markItem(jobId, type, JobStatus.RUNNING, null));
+            String failure = syncItem(jobId, pool, endpoint.get(), type, selectedOnly);
+            JobStatus status = failure == null ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
+            if (failure != null) {
+                problems.add(type.path() + ": " + failure);
+                baseFailed |= type.base();
+            }
+            tx(() -> {
+                jobs.markItem(jobId, type, status, failure);
+                jobs.recordItemSync(pool.id(), type, jobId, status, failure);
+            });
+        }
+        JobStatus overall = problems.isEmpty() ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
+        if (overall == JobStatus.SUCCEEDED && !check.ok()) {
+            healthRecorder.record(pool, PoolHealth.HEALTHY, "Every page of the last sync was read; the earlier trouble has passed.");
+        }
+        finish(jobId, pool, List.of(), overall, problems.isEmpty() ? null : String.join("; ", problems));
+    }
+
+    /** Syncs one item; null when every page was applied, else why not. */
+    private String syncItem(UUID jobId, Pool pool, PoolApiClient.Endpoint endpoint, CatalogType type, boolean selectedOnly) {
+        String afterId = "";
+        int totalPages = 1;
+        for (int page = 1; page <= totalPages; page++) {
+            if (page > 1 && jobs.cancelRequested(jobId)) {
+                return "cancelled by the operator at page " + page;
+            }
+            PoolApiClient.Page result;
+            try {
+                result = fetch(endpoint, type, page);
+            } catch (UpstreamException e) {
+                return "page " + page + " failed: " + e.getMessage();
+            }
+            totalPages = result.totalPages();
+            boolean last = page >= totalPages;
+            try {
+                String from = afterId;
+                CatalogWriter.Counts counts = writer.apply(pool, type, from, result.items(), selectedOnly, last);
+                tx(() -> jobs.progress(jobId, type, counts.seen(), counts.created(), counts.updated(), counts.removed()));
+            } catch (Exception e) {
+                return "page " + page + " could not be applied: " + e.getMessage();
+            }
+            if (!result.items().isEmpty()) {
+                afterId = result.items().get(result.items().size() - 1).id();
+            }
+        }
+        return null;
+    }
+
+    /** One page, retried with backoff; a rate limit waits for its reset. */
+    private PoolApiClient.Page fetch(PoolApiClient.Endpoint endpoint, CatalogType type, int page) {
+        UpstreamException lastFailure = null;
+        Duration backoff = config.retryBackoff();
+        for (int attempt = 1; attempt <= config.pageAttempts(); attempt++) {
+            try {
+                return upstream.page(endpoint, type.path(), page, config.pageSize());
+            } catch (UpstreamException e) {
+                lastFailure = e;
+                if (!e.transientFailure() || attempt == config.pageAttempts()) {
+                    break;
+                }
+                Duration wait = backoff;
+                if (e.kind() == UpstreamException.Kind.RATE_LIMITED) {
+                    if (e.retryAfter().compareTo(config.maxRateLimitWait()) > 0) {
+                        throw new UpstreamException(e.kind(), "rate-limited until " + e.retryAfter().toSeconds()
+                                + " s from now, longer than keyfleet.sync.max-rate-limit-wait; sync again after the reset.");
+                    }
+                    wait = e.retryAfter();
+                } else {
+                    backoff = backoff.multipliedBy(2);
+                }
+                sleep(wait);
+            }
+        }
+        throw new UpstreamException(lastFailure.kind(), "after " + config.pageAttempts() + " attempts: " + lastFailure.getMessage());
+    }
+
+    private void finish(UUID jobId, Pool pool, List<CatalogType> unstarted, JobStatus status, String reason) {
+        tx(() -> {
+            for (CatalogType type : unstarted) {
+                jobs.markItem(jobId, type, JobStatus.FAILED, reason);
+            }
+            jobs.markJob(jobId, status, reason);
+            if (pool != null) {
+                SyncJobView view = jobs.find(pool.id(), jobId).orElseThrow();
+                outbox.record(pool.tenantId(), new SyncCompleted(pool.id().toString(), jobId.toString(), status.name(),
+                        view.items().stream().map(item -> new SyncCompleted.ItemCounts(item.item(), item.status().name(), item.seen(),
+                                item.created(), item.updated(), item.removed())).toList(), reason));
+            }
+        });
+        LOG.infof("Sync job %s ended %s%s", jobId, status, reason == null ? "" : ": " + reason);
+    }
+
+    private static void tx(Runnable work) {
+        QuarkusTransaction.requiringNew().run(work);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted");
+        }
+    }
+}

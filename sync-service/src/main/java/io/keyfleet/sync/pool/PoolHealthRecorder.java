@@ -1,0 +1,36 @@
+package io.keyfleet.sync.pool;
+
+import io.keyfleet.events.PoolHealthChanged;
+import io.keyfleet.kit.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+
+/** Records a pool's credential health; a change is announced with PoolHealthChanged through the outbox. */
+@ApplicationScoped
+public class PoolHealthRecorder {
+
+    @Inject
+    Pools pools;
+
+    @Inject
+    Outbox outbox;
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void record(Pool pool, PoolHealth health, String message) {
+        PoolHealth previous = pools.setHealth(pool.id(), health, message, Instant.now());
+        if (previous != null && previous != health) {
+            outbox.record(pool.tenantId(), new PoolHealthChanged(pool.id().toString(), previous.name(), health.name(), message));
+        }
+    }
+
+    /** Within the caller's transaction, after the pool row was written with its new health. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void changed(Pool pool, PoolHealth previous) {
+        if (previous != pool.health()) {
+            outbox.record(pool.tenantId(), new PoolHealthChanged(pool.id().toString(), previous.name(), pool.health().name(),
+                    pool.healthMessage()));
+        }
+    }
+}

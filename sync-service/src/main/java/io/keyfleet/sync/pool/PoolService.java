@@ -1,0 +1,188 @@
+package io.keyfleet.sync.pool;
+
+import io.keyfleet.auth.ApiKeyFormat;
+import io.keyfleet.auth.IpWhitelist;
+import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.sync.secret.PoolSecrets;
+import io.keyfleet.sync.upstream.PoolApiClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Creating, changing and checking pools; the API secret goes to key-service and is read back only to call upstream. */
+@ApplicationScoped
+public class PoolService {
+
+    public record Saved(Pool pool, ConnectivityCheck.Report check, String generatedSecret) {
+        @Override
+        public String toString() {
+            return "Saved[" + pool.id() + "]";
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(PoolService.class);
+
+    @Inject
+    Pools pools;
+
+    @Inject
+    PoolSecrets secrets;
+
+    @Inject
+    ConnectivityCheck connectivity;
+
+    @Inject
+    PoolHealthRecorder healthRecorder;
+
+    public Saved create(String tenantId, PoolDefinition definition) {
+        definition.check(true);
+        boolean generate = Boolean.TRUE.equals(definition.generateSecret());
+        String secret = generate ? ApiKeyFormat.randomBase62(40) : definition.apiSecret();
+        ConnectivityCheck.Report report = null;
+        if (!generate) {
+            report = checkOrRefuse(new PoolApiClient.Endpoint(PoolDefinition.baseUrl(definition.apiBaseUrl()), definition.memberId(), secret));
+        }
+        UUID id = UUID.randomUUID();
+        storeSecret(tenantId, id, 1, secret);
+        Instant now = Instant.now();
+        Pool pool = new Pool(id, tenantId, definition.providerName().trim(), definition.type().trim(), definition.memberId(),
+                definition.apiBaseUrl().trim(), ips(definition.authorizedIps()), Boolean.TRUE.equals(definition.priceProtection()),
+                definition.exchangeRate() == null ? BigDecimal.ONE : definition.exchangeRate(), definition.remark(), 1, false,
+                definition.syncIntervalMinutes(), report == null ? PoolHealth.UNCHECKED : report.health(),
+                report == null ? "Register the generated API secret upstream, then run a connectivity check." : report.message(),
+                report == null ? null : now, now, now);
+        insert(pool);
+        LOG.infof("Pool %s created for tenant %s (%s, member %s)", id, tenantId, pool.providerName(), pool.memberId());
+        return new Saved(pool, report, generate ? secret : null);
+    }
+
+    public Saved update(String tenantId, UUID id, PoolDefinition definition) {
+        definition.check(false);
+        Pool current = find(tenantId, id);
+        boolean generate = Boolean.TRUE.equals(definition.generateSecret());
+        String newSecret = generate ? ApiKeyFormat.randomBase62(40) : definition.apiSecret();
+        String baseUrl = definition.apiBaseUrl() == null ? current.apiBaseUrl() : definition.apiBaseUrl().trim();
+        String memberId = definition.memberId() == null ? current.memberId() : definition.memberId();
+        boolean endpointChanged = newSecret != null || !baseUrl.equals(current.apiBaseUrl()) || !memberId.equals(current.memberId())
+                || definition.authorizedIps() != null;
+        ConnectivityCheck.Report report = null;
+        if (endpointChanged && !generate) {
+            String secret = newSecret != null ? newSecret : secrets.get(tenantId, id.toString(), current.secretVersion()).orElse(null);
+            report = secret == null ? ConnectivityCheck.secretMissing()
+                    : checkOrRefuse(new PoolApiClient.Endpoint(PoolDefinition.baseUrl(baseUrl), memberId, secret));
+            if (!report.ok()) {
+                throw PoolDefinition.invalid(report.field(), report.message());
+            }
+        }
+        int version = current.secretVersion();
+        if (newSecret != null) {
+            version++;
+            storeSecret(tenantId, id, version, newSecret);
+        }
+        Instant now = Instant.now();
+        Pool updated = new Pool(id, tenantId, or(definition.providerName(), current.providerName()), or(definition.type(), current.type()),
+                memberId, baseUrl, definition.authorizedIps() == null ? current.authorizedIps() : ips(definition.authorizedIps()),
+                definition.priceProtection() == null ? current.priceProtection() : definition.priceProtection(),
+                definition.exchangeRate() == null ? current.exchangeRate() : definition.exchangeRate(),
+                definition.remark() == null ? current.remark() : definition.remark(), version, current.customSelection(),
+                definition.syncIntervalMinutes() == null ? current.syncIntervalMinutes() : definition.syncIntervalMinutes(),
+                report != null ? report.health() : generate ? PoolHealth.UNCHECKED : current.health(),
+                report != null ? report.message() : generate ? "Register the generated API secret upstream, then run a connectivity check."
+                        : current.healthMessage(), report != null ? now : current.checkedAt(), current.createdAt(), now);
+        save(updated, current.health());
+        if (newSecret != null && current.secretVersion() > 0) {
+            try {
+                secrets.destroy(tenantId, id.toString(), current.secretVersion());
+            } catch (PoolSecrets.PoolSecretException e) {
+                LOG.warnf("Pool %s: the previous secret version %d could not be destroyed yet: %s", id, current.secretVersion(), e.getMessage());
+            }
+        }
+        return new Saved(updated, report, generate ? newSecret : null);
+    }
+
+    @Transactional
+    public void delete(String tenantId, UUID id) {
+        if (!pools.softDelete(tenantId, id, Instant.now())) {
+            throw notFound(id);
+        }
+    }
+
+    public Pool find(String tenantId, UUID id) {
+        return pools.find(tenantId, id).orElseThrow(() -> notFound(id));
+    }
+
+    public List<Pool> list(String tenantId, String search, int page, int size) {
+        return pools.list(tenantId, search, (page - 1) * size, size);
+    }
+
+    /** A definition checked without saving anything. */
+    public ConnectivityCheck.Report checkDefinition(PoolDefinition definition) {
+        definition.check(true);
+        if (definition.apiSecret() == null) {
+            throw PoolDefinition.invalid("apiSecret", "a check needs the API secret.");
+        }
+        return connectivity.check(new PoolApiClient.Endpoint(PoolDefinition.baseUrl(definition.apiBaseUrl()), definition.memberId(),
+                definition.apiSecret()));
+    }
+
+    /** Checks a saved pool with its secret from key-service and records the result as its health. */
+    public ConnectivityCheck.Report check(Pool pool) {
+        Optional<PoolApiClient.Endpoint> endpoint = endpoint(pool);
+        ConnectivityCheck.Report report = endpoint.map(connectivity::check).orElseGet(ConnectivityCheck::secretMissing);
+        healthRecorder.record(pool, report.health(), report.message());
+        return report;
+    }
+
+    /** How to call the pool upstream: empty when key-service has no secret for it. */
+    public Optional<PoolApiClient.Endpoint> endpoint(Pool pool) {
+        return secrets.get(pool.tenantId(), pool.id().toString(), pool.secretVersion())
+                .map(secret -> new PoolApiClient.Endpoint(URI.create(pool.apiBaseUrl()), pool.memberId(), secret));
+    }
+
+    @Transactional
+    void insert(Pool pool) {
+        pools.insert(pool);
+    }
+
+    @Transactional
+    void save(Pool pool, PoolHealth previous) {
+        pools.update(pool);
+        healthRecorder.changed(pool, previous);
+    }
+
+    private ConnectivityCheck.Report checkOrRefuse(PoolApiClient.Endpoint endpoint) {
+        ConnectivityCheck.Report report = connectivity.check(endpoint);
+        if (!report.ok()) {
+            throw new ProblemException(422, "POOL_CHECK_FAILED", "Connectivity check failed", report.field() + ": " + report.message());
+        }
+        return report;
+    }
+
+    private void storeSecret(String tenantId, UUID id, int version, String secret) {
+        try {
+            secrets.put(tenantId, id.toString(), version, secret);
+        } catch (PoolSecrets.PoolSecretException e) {
+            throw new ProblemException(503, "SECRET_BACKEND_UNAVAILABLE", "Secret backend unavailable",
+                    "The pool's API secret could not be stored in key-service (" + e.getMessage() + "); nothing was saved, try again.");
+        }
+    }
+
+    private static List<String> ips(List<String> texts) {
+        return texts == null ? List.of() : IpWhitelist.parse(texts).texts();
+    }
+
+    private static String or(String value, String fallback) {
+        return value == null ? fallback : value.trim();
+    }
+
+    private static ProblemException notFound(UUID id) {
+        return ProblemException.notFound("POOL_NOT_FOUND", "No pool " + id + ".");
+    }
+}

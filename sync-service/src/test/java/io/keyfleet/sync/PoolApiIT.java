@@ -1,0 +1,162 @@
+package io.keyfleet.sync;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.keyfleet.testkit.KafkaTestResource;
+import io.keyfleet.testkit.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "sync_service"))
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(UpstreamWorldResource.class)
+class PoolApiIT {
+
+    static final String SECRET = "pool-secret-for-tests-0123";
+
+    @Inject
+    DataSource dataSource;
+
+    static RequestSpecification as(String tenant) {
+        return given().header("X-Keyfleet-Tenant", tenant).contentType(ContentType.JSON);
+    }
+
+    static Map<String, Object> definition(String member) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("providerName", "Acme Cloud");
+        body.put("type", "cloud");
+        body.put("memberId", member);
+        body.put("apiBaseUrl", UpstreamWorldResource.world().url());
+        body.put("apiSecret", SECRET);
+        body.put("authorizedIps", List.of("203.0.113.7", "10.0.0.0/8"));
+        body.put("exchangeRate", "7.1");
+        body.put("priceProtection", true);
+        body.put("remark", "test pool");
+        return body;
+    }
+
+    static String newMember() {
+        String member = "m-" + UUID.randomUUID().toString().substring(0, 8);
+        UpstreamWorldResource.world().member(member, SECRET);
+        return member;
+    }
+
+    @Test
+    void createsAPoolAfterItsCheckAndKeepsTheSecretOutOfItsTables() throws Exception {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String member = newMember();
+        String id = as(tenant).body(definition(member)).post("/v1/pools").then().statusCode(201)
+                .body("pool.health", equalTo("HEALTHY")).body("check.ok", equalTo(true))
+                .body("check.steps[3].message", containsString("1234.5")).extract().path("pool.id");
+        assertThat(UpstreamWorldResource.world().holdsPoolSecret(SECRET)).isTrue();
+        String shown = as(tenant).get("/v1/pools/" + id).then().statusCode(200).body("secretVersion", equalTo(1)).extract().asString();
+        assertThat(shown).doesNotContain(SECRET);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("select count(*) from pool p where cast(p as text) like '%" + SECRET + "%'")) {
+            row.next();
+            assertThat(row.getInt(1)).isZero();
+        }
+
+        as(tenant).get("/v1/pools?search=ACME").then().statusCode(200).body("size()", equalTo(1));
+        as(tenant).get("/v1/pools?search=nothing-like-it").then().body("size()", equalTo(0));
+        as(tenant).body(Map.of("remark", "renamed", "exchangeRate", "6.9")).put("/v1/pools/" + id).then().statusCode(200)
+                .body("pool.remark", equalTo("renamed")).body("pool.exchangeRate", equalTo(6.9f));
+        as("t-someone-else").get("/v1/pools/" + id).then().statusCode(404);
+        as(tenant).delete("/v1/pools/" + id).then().statusCode(204);
+        as(tenant).get("/v1/pools/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void badDefinitionsAreRefusedNamingTheFieldAndNothingIsStored() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String member = newMember();
+        Map<String, Object> badUrl = definition(member);
+        badUrl.put("apiBaseUrl", "ftp://example.com/api");
+        as(tenant).body(badUrl).post("/v1/pools").then().statusCode(400).body("detail", startsWith("apiBaseUrl:"));
+
+        Map<String, Object> tooManyIps = definition(member);
+        List<String> ips = new ArrayList<>();
+        for (int i = 1; i <= 11; i++) {
+            ips.add("192.0.2." + i);
+        }
+        tooManyIps.put("authorizedIps", ips);
+        as(tenant).body(tooManyIps).post("/v1/pools").then().statusCode(400).body("detail", startsWith("authorizedIps:"));
+
+        Map<String, Object> badIp = definition(member);
+        badIp.put("authorizedIps", List.of("10.0.0.1", "not-an-ip"));
+        as(tenant).body(badIp).post("/v1/pools").then().statusCode(400).body("detail", containsString("not-an-ip"));
+
+        Map<String, Object> negativeRate = definition(member);
+        negativeRate.put("exchangeRate", "-1");
+        as(tenant).body(negativeRate).post("/v1/pools").then().statusCode(400).body("detail", startsWith("exchangeRate:"));
+
+        Map<String, Object> noSecret = definition(member);
+        noSecret.remove("apiSecret");
+        as(tenant).body(noSecret).post("/v1/pools").then().statusCode(400).body("detail", startsWith("apiSecret:"));
+
+        Map<String, Object> wrongSecret = definition(member);
+        wrongSecret.put("apiSecret", "not-the-right-secret");
+        as(tenant).body(wrongSecret).post("/v1/pools").then().statusCode(422).body("code", equalTo("POOL_CHECK_FAILED"))
+                .body("detail", startsWith("apiSecret:"));
+
+        Map<String, Object> unreachable = definition(member);
+        unreachable.put("apiBaseUrl", "http://127.0.0.1:9"); // discard port: nothing listens
+        as(tenant).body(unreachable).post("/v1/pools").then().statusCode(422).body("detail", startsWith("apiBaseUrl:"));
+
+        as(tenant).get("/v1/pools").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void aGeneratedSecretIsShownOnceAndThePoolWaitsForACheck() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = definition(newMember());
+        body.remove("apiSecret");
+        body.put("generateSecret", true);
+        Map<String, Object> created = as(tenant).body(body).post("/v1/pools").then().statusCode(201)
+                .body("pool.health", equalTo("UNCHECKED")).extract().jsonPath().getMap("$");
+        String secret = (String) created.get("generatedSecret");
+        assertThat(secret).hasSize(40);
+        String id = as(tenant).get("/v1/pools").then().extract().path("[0].id");
+        as(tenant).get("/v1/pools/" + id).then().body(org.hamcrest.Matchers.not(containsString(secret)));
+        // not registered upstream yet: the check says what to do
+        as(tenant).post("/v1/pools/" + id + "/check").then().statusCode(200).body("ok", equalTo(false))
+                .body("health", equalTo("AUTH_FAILED")).body("steps[1].message", containsString("API secret"));
+        as(tenant).get("/v1/pools/" + id).then().body("health", equalTo("AUTH_FAILED"));
+    }
+
+    @Test
+    void theConnectivityCheckNeverHangsPastItsTimeout() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        UpstreamWorldResource.world().accountDelay(20_000);
+        try {
+            Instant start = Instant.now();
+            as(tenant).body(definition(newMember())).post("/v1/pools/check").then().statusCode(200)
+                    .body("ok", equalTo(false)).body("health", equalTo("UNREACHABLE")).body("steps[0].message", containsString("within 2000 ms"));
+            // the configured bound is 2 s (test profile); the upstream would take 20 s
+            assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            UpstreamWorldResource.world().accountDelay(0);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.keyfleet.sync;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/** Starts the {@link UpstreamWorld} before sync-service and points keyfleet.sync.key-service-url at it. */
+public class UpstreamWorldResource implements QuarkusTestResourceLifecycleManager {
+
+    static volatile UpstreamWorld world;
+
+    public static UpstreamWorld world() {
+        return world;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            world = new UpstreamWorld();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of("keyfleet.sync.key-service-url", world.url());
+    }
+
+    @Override
+    public void stop() {
+        if (world != null) {
+            world.close();
+        }
+    }
+}
