@@ -42,7 +42,7 @@ class CredentialResourceIT {
     @Test
     void anApiKeyIsShownOnceAndStoredOnlyAsItsHash() {
         String tenant = newTenant();
-        long auditBefore = Database.count(entityManager, "audit_record");
+        long auditBefore = Database.callerAuditRecords(entityManager);
         ExtractableResponse<Response> created = createApiKey(tenant,
                 ",\"live\":false,\"ipWhitelist\":\"203.0.113.0/24, 2001:db8::1\",\"remark\":\"billing\",\"callbackUrl\":\"https://example.com/cb\"");
         String apiKey = created.path("apiKey");
@@ -62,7 +62,7 @@ class CredentialResourceIT {
         assertThat(dump).contains(id).contains(HexFormat.of().formatHex(RequestSignature.sha256(apiKey.getBytes(StandardCharsets.UTF_8))));
         assertThat(dump).doesNotContain(apiKey.substring(12));
         assertThat(eventTypes(id)).containsExactly("CredentialCreated");
-        assertThat(Database.count(entityManager, "audit_record")).isEqualTo(auditBefore + 1);
+        assertThat(Database.callerAuditRecords(entityManager)).isEqualTo(auditBefore + 1);
     }
 
     @Test
@@ -88,7 +88,7 @@ class CredentialResourceIT {
     void rotateAndRevokeAreRecordedAsEventsAndAudited() {
         String tenant = newTenant();
         String id = createApiKey(tenant, "").path("credential.credentialId");
-        long auditBefore = Database.count(entityManager, "audit_record");
+        long auditBefore = Database.callerAuditRecords(entityManager);
         String newKey = as(tenant).post("/v1/credentials/{id}/rotate", id).then().statusCode(200)
                 .body("version", equalTo(2)).body("credential.versions[0].validUntil", not(nullValue()))
                 .extract().path("apiKey");
@@ -97,7 +97,7 @@ class CredentialResourceIT {
                 .body("revokedAt", not(nullValue())).body("revokeReason", equalTo("leaked"));
         as(tenant).post("/v1/credentials/{id}/rotate", id).then().statusCode(409).body("code", equalTo("CREDENTIAL_REVOKED"));
         assertThat(eventTypes(id)).containsExactly("CredentialCreated", "CredentialRotated", "CredentialRevoked");
-        assertThat(Database.count(entityManager, "audit_record")).isEqualTo(auditBefore + 2);
+        assertThat(Database.callerAuditRecords(entityManager)).isEqualTo(auditBefore + 2);
     }
 
     @Test

@@ -69,7 +69,7 @@ class GracePeriodIT {
         String tenant = newTenant();
         String keyId = AppKeyResourceIT.generate(tenant, "material-app", "PRODUCTION");
         String tenantsOwnKey = apiKey(tenant, "keys:read", "keys:write");
-        long auditBefore = Database.count(entityManager, "audit_record");
+        long auditBefore = Database.callerAuditRecords(entityManager);
 
         given().get("/internal/v1/keys/{k}/versions/1/material", keyId).then().statusCode(401).body("code", equalTo("MISSING"));
         given().header("Authorization", "Bearer wrong").get("/internal/v1/keys/{k}/versions/1/material", keyId)
@@ -84,7 +84,7 @@ class GracePeriodIT {
         as(tenant).contentType(ContentType.JSON).body("{}").post("/v1/keys/{k}/versions", keyId).then().statusCode(201);
         material(keyId, 2).then().statusCode(409).body("detail", org.hamcrest.Matchers.containsString("PENDING"));
 
-        assertThat(Database.count(entityManager, "audit_record")).isEqualTo(auditBefore + 3); // two material reads and the staging
+        assertThat(Database.callerAuditRecords(entityManager)).isEqualTo(auditBefore + 3); // two material reads and the staging
         admin()
                 .get("/internal/v1/keys?tenantId={t}&provider=alipay&appId=material-app&environment=PRODUCTION", tenant)
                 .then().statusCode(200).body("keyId", equalTo(keyId)).body("currentVersion", equalTo(1));

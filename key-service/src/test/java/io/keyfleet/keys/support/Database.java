@@ -15,6 +15,17 @@ public final class Database {
                 ((Number) entityManager.createNativeQuery("select count(*) from " + table).getSingleResult()).longValue());
     }
 
+    /**
+     * Audit records written on behalf of callers. Scheduled jobs (actor keyfleet:scheduler) and failed-verification
+     * bursts (written whenever ten failures from one address add up, whichever test caused them) run on their own
+     * clock, so counting them would make a test depend on what ran before it.
+     */
+    public static long callerAuditRecords(EntityManager entityManager) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("select count(*) from "
+                + "audit_record where actor <> 'keyfleet:scheduler' and action <> 'credential.verify.failures'")
+                .getSingleResult()).longValue());
+    }
+
     /** Every row of every table as text, prefixed with its table; bytea columns come out as \x… hex. */
     @SuppressWarnings("unchecked")
     public static String dump(EntityManager entityManager) {
