@@ -39,7 +39,7 @@ class TokenReplicaKillIT {
     private String adminApiKey;
 
     @Test
-    void killingAReplicaMidRefreshLeavesNoGrantUnusable(@TempDir Path dataDirectory) throws Exception {
+    void killingAReplicaMidRefreshLeavesNoGrantUnusable(@TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dataDirectory) throws Exception {
         Path root = ProjectLayout.locate().root();
         Suite definition = Suite.builder(root)
                 .services(KeyfleetService.PROVIDER_SANDBOX, KeyfleetService.KEY_SERVICE, KeyfleetService.SIGNING_SERVICE,
@@ -149,6 +149,8 @@ class TokenReplicaKillIT {
         environment.put("KEYFLEET_GATEWAY_URL", suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX).toString());
         // the suite's service keys are its own business: the admin credential stands in for this replica's
         environment.put("KEYFLEET_SERVICE_API_KEY", adminApiKey);
+        // replicas must share the key their stored tokens are encrypted with: the one ./keyfleet up keeps for the suite
+        environment.put("KEYFLEET_TOKENS_KEY_FILE", log.resolveSibling("secrets").resolve("token-encryption.key").toString());
         environment.put("KEYFLEET_TOKENS_SCHEDULER_LEASE", "PT8S");
         environment.put("KEYFLEET_TOKENS_UPSTREAM_TIMEOUT", "PT4S");
         return builder.start();
