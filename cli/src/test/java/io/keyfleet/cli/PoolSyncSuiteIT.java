@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Resource pools end to end, every part real: sync-service (authentication on, its service credential) keeps the
  * pool's API secret in key-service and syncs the catalog of provider-sandbox's resource-pool API over signed HTTP.
+ * A change of the secret made in key-service reaches sync-service through the real Kafka event and the pool is
+ * checked again.
  */
 class PoolSyncSuiteIT {
 
@@ -109,6 +111,49 @@ class PoolSyncSuiteIT {
         JsonNode job = runToEnd(tenant, poolId, "{}");
         assertEquals("SUCCEEDED", job.get("status").asText(), job.toString());
         assertEquals(List.of(500, 500, 0, 0), counts(job, "bare-metal-disk-models"));
+    }
+
+    @Test
+    void aSecretChangedInKeyServiceIsCheckedAgainThroughTheKafkaEvent() throws Exception {
+        String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        call("POST", keys("/v1/tenants"), tenant, "{\"id\":\"" + tenant + "\",\"name\":\"Pools " + tenant + "\"}", false).expect(201);
+        String member = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        call("PUT", sandbox("/sandbox/admin/pools/" + member), null, "{\"apiSecret\":\"" + SECRET + "\",\"catalogSize\":100}", false).expect(200);
+        String poolId = call("POST", sync("/v1/pools"), tenant, "{\"providerName\":\"Sandbox\",\"type\":\"cloud\",\"memberId\":\"" + member
+                + "\",\"apiBaseUrl\":\"" + suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX) + "\",\"apiSecret\":\"" + SECRET + "\"}", true)
+                .expect(201).body().at("/pool/id").asText();
+        URI secretInKeyService = keys("/internal/v1/secrets/pools/" + poolId);
+
+        // rotated in key-service to a secret the platform does not know
+        call("PUT", secretInKeyService, tenant, "{\"version\":2,\"secret\":\"not-what-upstream-knows-0123\"}", true).expect(204);
+        JsonNode refused = awaitPool(tenant, poolId, pool -> pool.get("secretVersion").asInt() == 2 && pool.get("health").asText().equals("AUTH_FAILED"));
+        assertTrue(refused.get("healthMessage").asText().length() > 10, refused.toString());
+
+        // the platform's secret changes too, and key-service gets the same one: healthy again without touching sync-service
+        String rotated = "suite-pool-secret-rotated-987654";
+        call("PUT", sandbox("/sandbox/admin/pools/" + member), null, "{\"apiSecret\":\"" + rotated + "\",\"catalogSize\":100}", false).expect(200);
+        call("PUT", secretInKeyService, tenant, "{\"version\":3,\"secret\":\"" + rotated + "\"}", true).expect(204);
+        awaitPool(tenant, poolId, pool -> pool.get("secretVersion").asInt() == 3 && pool.get("health").asText().equals("HEALTHY"));
+
+        // destroying an old version changes nothing; destroying the one in use shows the secret is gone
+        call("DELETE", keys("/internal/v1/secrets/pools/" + poolId + "?version=1"), tenant, null, true).expect(204);
+        call("DELETE", keys("/internal/v1/secrets/pools/" + poolId + "?version=3"), tenant, null, true).expect(204);
+        awaitPool(tenant, poolId, pool -> pool.get("health").asText().equals("SECRET_MISSING"));
+
+        String log = Files.readString(suite.logFile(KeyfleetService.SYNC_SERVICE));
+        assertFalse(log.contains(rotated) || log.contains("not-what-upstream-knows"), "secrets never reach the log");
+    }
+
+    private static JsonNode awaitPool(String tenant, String poolId, java.util.function.Predicate<JsonNode> until) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            JsonNode pool = call("GET", sync("/v1/pools/" + poolId), tenant, null, true).expect(200).body();
+            if (until.test(pool)) {
+                return pool;
+            }
+            assertTrue(Instant.now().isBefore(deadline), "the pool did not reach the expected state: " + pool);
+            Thread.sleep(200);
+        }
     }
 
     private static JsonNode runToEnd(String tenant, String poolId, String body) throws Exception {

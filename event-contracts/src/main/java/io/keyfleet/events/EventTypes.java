@@ -17,6 +17,8 @@ public final class EventTypes {
             new EventType("KeyRevoked", 1, Topics.KEYS, KeyRevoked.class),
             new EventType("KeyExpiring", 1, Topics.KEYS, KeyExpiring.class),
             new EventType("ProviderKeyUpdated", 1, Topics.KEYS, ProviderKeyUpdated.class),
+            new EventType("PoolSecretRotated", 1, Topics.KEYS, PoolSecretRotated.class),
+            new EventType("PoolSecretDestroyed", 1, Topics.KEYS, PoolSecretDestroyed.class),
             new EventType("TokenRefreshed", 1, Topics.TOKENS, TokenRefreshed.class),
             new EventType("TokenRefreshFailed", 1, Topics.TOKENS, TokenRefreshFailed.class),
             new EventType("GrantRevoked", 1, Topics.TOKENS, GrantRevoked.class),

@@ -26,7 +26,7 @@ class EventTypesTest {
         assertEquals(Optional.of(keyCreated), EventTypes.byName("KeyCreated"));
         assertEquals(Optional.empty(), EventTypes.byName("keyCreated"));
         assertEquals(Optional.empty(), EventTypes.byName("NoSuchEvent"));
-        assertEquals(18, EventTypes.all().size());
+        assertEquals(20, EventTypes.all().size());
         assertThrows(UnsupportedOperationException.class, () -> EventTypes.all().clear());
     }
 

@@ -65,6 +65,10 @@ final class Examples {
             golden("CredentialExpiring", "6a1e9c47-3b52-4d08-8f6a-c2d7e0b5a913", "2026-09-01T00:00:05.120Z",
                     new CredentialExpiring(CREDENTIAL_ID, 1, Instant.parse("2026-10-01T00:00:00Z"), 30,
                             "The key expires on 2026-10-01; create a new key under Credentials and update the integration.")),
+            golden("PoolSecretRotated", "4e8b2f15-6c37-4a90-b1d2-7f3e9a5c0d68", "2026-05-02T16:20:03.512Z",
+                    new PoolSecretRotated(POOL_ID, 1, 2)),
+            golden("PoolSecretDestroyed", "9c3d7a40-2e61-4b5f-8d19-a0f6e2b47c35", "2026-05-02T16:20:03.790Z",
+                    new PoolSecretDestroyed(POOL_ID, 1)),
             // resource pools (sync-service)
             golden("SyncCompleted", "3f9a2c71-5d84-4e0b-9c16-a7e2d4b8f051", "2026-05-03T02:00:41.318Z",
                     new SyncCompleted(POOL_ID, "7b1e4d90-2a6c-4f38-8e05-c9d3a1f6b724", "PARTIAL", List.of(

@@ -1,12 +1,15 @@
 package io.keyfleet.keys.poolsecret;
 
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.events.PoolSecretDestroyed;
+import io.keyfleet.events.PoolSecretRotated;
 import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.keys.secret.SecretNotFoundException;
 import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.keys.secret.SecretVersionConflictException;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.kit.caller.Caller;
+import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -33,6 +36,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@code tenants/<tenant>/pools/<poolId>}) so they never sit in sync-service's tables. Versioned like every secret:
  * the caller keeps the version number and writes version n+1 to replace the secret. System-only scope
  * {@code keys:material}: only the suite's own services read secret material.
+ * <p>
+ * Writing version 2 or later is a rotation and destroying a version may leave a pool without its secret: both go
+ * through the outbox (PoolSecretRotated, PoolSecretDestroyed, version numbers only) so that sync-service checks the
+ * pool again, whoever made the change.
  */
 @Path("/internal/v1/secrets/pools/{poolId}")
 @RequiresScope(Scopes.KEYS_MATERIAL)
@@ -64,6 +71,9 @@ public class PoolSecretResource {
     @Inject
     Caller caller;
 
+    @Inject
+    Outbox outbox;
+
     @PUT
     @Transactional
     @Operation(summary = "Store version n of a pool's API secret (n = the latest stored + 1)")
@@ -74,6 +84,9 @@ public class PoolSecretResource {
         } catch (SecretVersionConflictException e) {
             throw ProblemException.conflict("SECRET_VERSION_CONFLICT", "Version " + request.version() + " of pool " + poolId
                     + "'s secret is not the next one; read the pool's current version and write the one after it.");
+        }
+        if (request.version() > 1) {
+            outbox.record(tenant, new PoolSecretRotated(poolId, request.version() - 1, request.version()));
         }
         audit.record("pool-secret.put", tenant, poolId, "OK", "version " + request.version());
         return Response.noContent().build();
@@ -110,6 +123,7 @@ public class PoolSecretResource {
             throw ProblemException.badRequest("VALIDATION_FAILED", "version: give the secret version (1 or more).");
         }
         secrets.destroy(path(tenant, poolId), version);
+        outbox.record(tenant, new PoolSecretDestroyed(poolId, version));
         audit.record("pool-secret.destroy", tenant, poolId, "OK", "version " + version);
         return Response.noContent().build();
     }

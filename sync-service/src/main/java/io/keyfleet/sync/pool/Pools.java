@@ -92,6 +92,21 @@ public class Pools {
         }
     }
 
+    /** Moves the pool to a newer secret version written in key-service; false when it already uses that one or a newer one. */
+    public boolean adoptSecretVersion(String tenantId, UUID id, int version) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "update pool set secret_version = ? where id = ? and tenant_id = ? and secret_version < ? and deleted_at is null")) {
+            update.setInt(1, version);
+            update.setObject(2, id);
+            update.setString(3, tenantId);
+            update.setInt(4, version);
+            return update.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sets the health; returns the previous one (for a PoolHealthChanged event). */
     public PoolHealth setHealth(UUID id, PoolHealth health, String message, Instant now) {
         try (Connection connection = dataSource.getConnection();
