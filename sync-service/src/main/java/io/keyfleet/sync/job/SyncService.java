@@ -102,7 +102,9 @@ public class SyncService {
     public void runSchedules() {
         List<Pool> due = QuarkusTransaction.requiringNew().call(() -> pools.dueForSchedule(Instant.now()));
         for (Pool pool : due) {
-            QuarkusTransaction.requiringNew().run(() -> pools.markScheduled(pool.id(), Instant.now()));
+            if (!QuarkusTransaction.requiringNew().call(() -> pools.claimScheduled(pool.id(), Instant.now()))) {
+                continue; // another replica (or an earlier look) took this run
+            }
             try {
                 start(pool, List.of(), false);
             } catch (ProblemException e) {
