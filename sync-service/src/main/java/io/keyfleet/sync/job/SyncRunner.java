@@ -38,6 +38,7 @@ import org.jboss.logging.Logger;
 public class SyncRunner {
 
     private static final Logger LOG = Logger.getLogger(SyncRunner.class);
+    private static final Duration CANCEL_CHECK = Duration.ofMillis(250);
 
     @Inject
     SyncConfig config;
@@ -165,9 +166,11 @@ public class SyncRunner {
             }
             PoolApiClient.Page result;
             try {
-                result = fetch(endpoint, type, page);
+                result = fetch(jobId, endpoint, type, page);
             } catch (UpstreamException e) {
                 return "page " + page + " failed: " + e.getMessage();
+            } catch (JobCancelled e) {
+                return "cancelled by the operator at page " + page;
             }
             totalPages = result.totalPages();
             boolean last = page >= totalPages;
@@ -186,7 +189,7 @@ public class SyncRunner {
     }
 
     /** One page, retried with backoff; a rate limit waits for its reset. */
-    private PoolApiClient.Page fetch(PoolApiClient.Endpoint endpoint, CatalogType type, int page) {
+    private PoolApiClient.Page fetch(UUID jobId, PoolApiClient.Endpoint endpoint, CatalogType type, int page) {
         UpstreamException lastFailure = null;
         Duration backoff = config.retryBackoff();
         for (int attempt = 1; attempt <= config.pageAttempts(); attempt++) {
@@ -207,7 +210,7 @@ public class SyncRunner {
                 } else {
                     backoff = backoff.multipliedBy(2);
                 }
-                sleep(wait);
+                pause(jobId, wait);
             }
         }
         throw new UpstreamException(lastFailure.kind(), "after " + config.pageAttempts() + " attempts: " + lastFailure.getMessage());
@@ -231,6 +234,23 @@ public class SyncRunner {
 
     private static void tx(Runnable work) {
         QuarkusTransaction.requiringNew().run(work);
+    }
+
+    /** A cancel stops a job within a moment even while it waits out a backoff or a long rate limit. */
+    private void pause(UUID jobId, Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = until - System.nanoTime()) {
+            if (jobs.cancelRequested(jobId)) {
+                throw new JobCancelled();
+            }
+            sleep(Duration.ofNanos(Math.min(left, CANCEL_CHECK.toNanos())));
+        }
+    }
+
+    private static final class JobCancelled extends RuntimeException {
+        JobCancelled() {
+            super(null, null, false, false);
+        }
     }
 
     private static void sleep(Duration duration) {
