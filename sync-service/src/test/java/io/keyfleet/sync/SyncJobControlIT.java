@@ -118,6 +118,36 @@ class SyncJobControlIT {
     }
 
     @Test
+    void aQueuedJobEndsAtOnceWhenCancelledAndNoWorkerRunsItLater() {
+        String tenant = tenant();
+        world.generate(5);
+        List<String> busyPools = List.of(pool(tenant), pool(tenant));
+        List<String> busyJobs = new ArrayList<>();
+        for (String busy : busyPools) { // both workers (keyfleet.sync.workers = 2) wait out a 30 s rate limit
+            world.trouble("RATE_LIMITED", 30);
+            int calls = world.pageCalls();
+            busyJobs.add(start(tenant, busy, List.of("zones"), false));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> world.pageCalls() > calls);
+        }
+        String poolId = pool(tenant);
+        String queued = start(tenant, poolId, List.of("zones"), false);
+        assertThat(SyncTesting.job(tenant, poolId, queued).getString("status")).isEqualTo("QUEUED");
+
+        as(tenant).post("/v1/pools/" + poolId + "/sync-jobs/" + queued + "/cancel").then().statusCode(200)
+                .body("status", equalTo("FAILED")).body("reason", equalTo("cancelled by the operator before it started"))
+                .body("items[0].status", equalTo("FAILED"));
+        String next = start(tenant, poolId, List.of("zones"), false); // its items are free at once
+        for (int i = 0; i < busyPools.size(); i++) {
+            as(tenant).post("/v1/pools/" + busyPools.get(i) + "/sync-jobs/" + busyJobs.get(i) + "/cancel").then().statusCode(200);
+        }
+        assertThat(waitFor(tenant, poolId, next).getString("status")).isEqualTo("SUCCEEDED");
+        JsonPath cancelled = SyncTesting.job(tenant, poolId, queued);
+        assertThat(cancelled.getString("status")).isEqualTo("FAILED");
+        assertThat(cancelled.getString("startedAt")).isNull();
+        as(tenant).post("/v1/pools/" + poolId + "/sync-jobs/" + UUID.randomUUID() + "/cancel").then().statusCode(404);
+    }
+
+    @Test
     void concurrentRequestsForTheSameItemsMakeOneJobTheOthersJoinOrAreRefused() throws Exception {
         String tenant = tenant();
         world.generate(1_200);

@@ -1,6 +1,5 @@
 package io.keyfleet.sync.job;
 
-import io.keyfleet.events.SyncCompleted;
 import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.sync.catalog.CatalogType;
 import io.keyfleet.sync.catalog.CatalogWriter;
@@ -104,13 +103,15 @@ public class SyncRunner {
     }
 
     void run(UUID jobId, UUID poolId, List<CatalogType> items, boolean selectedOnly) {
+        if (!QuarkusTransaction.requiringNew().call(() -> jobs.begin(jobId))) {
+            return; // cancelled while it waited for a worker: it has ended already
+        }
         Optional<Pool> found = QuarkusTransaction.requiringNew().call(() -> pools.findAnyTenant(poolId));
         if (found.isEmpty()) {
             finish(jobId, null, items, JobStatus.FAILED, "The pool was deleted.");
             return;
         }
         Pool pool = found.get();
-        tx(() -> jobs.markJob(jobId, JobStatus.RUNNING, null));
         // credential health on every use: a credential problem (secret missing or refused, address not authorized) stops the
         // job; a platform that is merely slow, limited or erring is left to the page retries
         ConnectivityCheck.Report check = poolService.check(pool);
@@ -223,10 +224,7 @@ public class SyncRunner {
             }
             jobs.markJob(jobId, status, reason);
             if (pool != null) {
-                SyncJobView view = jobs.find(pool.id(), jobId).orElseThrow();
-                outbox.record(pool.tenantId(), new SyncCompleted(pool.id().toString(), jobId.toString(), status.name(),
-                        view.items().stream().map(item -> new SyncCompleted.ItemCounts(item.item(), item.status().name(), item.seen(),
-                                item.created(), item.updated(), item.removed())).toList(), reason));
+                outbox.record(pool.tenantId(), jobs.find(pool.id(), jobId).orElseThrow().completed());
             }
         });
         LOG.infof("Sync job %s ended %s%s", jobId, status, reason == null ? "" : ": " + reason);
