@@ -58,7 +58,7 @@ class SyncJobControlIT {
         world.generate(1_200);
         String poolId = pool(tenant);
         for (int i = 0; i < 30; i++) {
-            world.trouble("DELAY", 700);
+            world.trouble("DELAY", 1_000);
         }
         String jobId = start(tenant, poolId, List.of(), false);
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
@@ -68,7 +68,7 @@ class SyncJobControlIT {
         as(tenant).post("/v1/pools/" + poolId + "/sync-jobs/" + jobId + "/cancel").then().statusCode(200)
                 .body("cancelRequested", equalTo(true));
         JsonPath job = waitFor(tenant, poolId, jobId);
-        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(5)); // at most the page in flight (700 ms), then it stops
+        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(5)); // at most the page in flight (1 s), then it stops
         assertThat(job.getString("status")).isEqualTo("PARTIAL");
         assertThat(job.getString("reason")).contains("cancelled");
         assertThat(job.getString("items.find { it.item == 'zones' }.status")).isEqualTo("SUCCEEDED");
