@@ -9,17 +9,23 @@ import static io.keyfleet.sync.SyncTesting.runToEnd;
 import static io.keyfleet.sync.SyncTesting.start;
 import static io.keyfleet.sync.SyncTesting.tenant;
 import static io.keyfleet.sync.SyncTesting.waitFor;
+import static io.keyfleet.sync.SyncTesting.update;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.keyfleet.sync.catalog.CatalogType;
+import io.keyfleet.sync.job.SyncJobs;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +50,9 @@ class SyncJobControlIT {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    SyncJobs syncJobs;
 
     UpstreamWorld world = UpstreamWorldResource.world();
 
@@ -187,6 +196,29 @@ class SyncJobControlIT {
         assertThat(counts(job, "cloud-server-lines")).containsExactly(1_200, 1_200, 0, 0);
         assertThat(count(dataSource, "select count(*) from catalog_item where pool_id = ? and resource_type = 'CLOUD_SERVER_LINES'",
                 UUID.fromString(poolId))).isEqualTo(1_200);
+    }
+
+    @Test
+    void theDatabaseRefusesASecondActiveJobForAnItemWithAUniqueViolation() throws Exception {
+        // what SyncService relies on when two requests both found the item free: the second insert fails with 23505
+        String poolId = pool(tenant());
+        UUID pool = UUID.fromString(poolId);
+        QuarkusTransaction.requiringNew().call(() -> {
+            syncJobs.insert(UUID.randomUUID(), "t", pool, List.of(CatalogType.ZONES, CatalogType.HOSTING_LINES), false);
+            return null;
+        });
+        Throwable refused = catchThrowable(() -> QuarkusTransaction.requiringNew().call(() -> {
+            syncJobs.insert(UUID.randomUUID(), "t", pool, List.of(CatalogType.HOSTING_LINES), false);
+            return null;
+        }));
+        boolean uniqueViolation = false;
+        for (Throwable cause = refused; cause != null; cause = cause.getCause()) {
+            uniqueViolation |= cause instanceof SQLException sql && "23505".equals(sql.getSQLState());
+        }
+        assertThat(uniqueViolation).as("23505 in the cause chain of %s", refused).isTrue();
+        assertThat(count(dataSource, "select count(*) from sync_job where pool_id = ?", pool)).isEqualTo(1);
+        update(dataSource, "update sync_job_item set status = 'FAILED' where pool_id = ?", pool);
+        update(dataSource, "update sync_job set status = 'FAILED' where pool_id = ?", pool);
     }
 
     @Test
