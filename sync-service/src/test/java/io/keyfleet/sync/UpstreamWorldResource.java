@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** Starts the {@link UpstreamWorld} before sync-service and points keyfleet.sync.key-service-url at it. */
+/**
+ * Starts the {@link UpstreamWorld} before sync-service and points keyfleet.sync.key-service-url at it. The schedule
+ * is looked at every second, so a test sees a due pool synced without waiting a minute.
+ */
 public class UpstreamWorldResource implements QuarkusTestResourceLifecycleManager {
 
     static volatile UpstreamWorld world;
@@ -21,7 +24,7 @@ public class UpstreamWorldResource implements QuarkusTestResourceLifecycleManage
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("keyfleet.sync.key-service-url", world.url());
+        return Map.of("keyfleet.sync.key-service-url", world.url(), "keyfleet.sync.schedule-check", "1s");
     }
 
     @Override

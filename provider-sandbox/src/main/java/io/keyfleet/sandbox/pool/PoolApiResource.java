@@ -25,13 +25,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The upstream resource-pool API. Every call is signed with the member's API secret as {@link RequestSignature}
- * describes (X-Keyfleet-SecretId = the member id) and must come from one of the account's authorized IPs. Errors are
- * {@code {"code": ..., "message": ...}} JSON, as upstream platforms answer.
+ * describes (X-Keyfleet-SecretId = the member id) and must come from one of the account's authorized IPs; a nonce is
+ * accepted once within the timestamp window ({@link NonceMemory}). Errors are {@code {"code": ..., "message": ...}}
+ * JSON, as upstream platforms answer.
  */
 @Path("/pool-api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +42,10 @@ public class PoolApiResource {
 
     static final Duration SIGNATURE_WINDOW = Duration.ofMinutes(5);
     static final int MAX_PAGE_SIZE = 1_000;
+    /** Signed calls remembered at most: far more than a 100,000-item sync makes in the window (a few hundred pages). */
+    static final int NONCE_CAPACITY = 100_000;
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final NonceMemory NONCES = new NonceMemory(SIGNATURE_WINDOW, NONCE_CAPACITY);
 
     @Inject
     PoolCatalog catalog;
@@ -115,6 +121,9 @@ public class PoolApiResource {
             return refused(401, "SIGNATURE_MISSING", "Sign the request: headers " + SignedRequestHeaders.SECRET_ID + " (member id), "
                     + SignedRequestHeaders.TIMESTAMP + ", " + SignedRequestHeaders.NONCE + ", " + SignedRequestHeaders.SIGNATURE + ".");
         }
+        if (!NONCE.matcher(nonce).matches()) {
+            return refused(401, "NONCE_INVALID", "The nonce must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', fresh for every call.");
+        }
         Optional<PoolAccount> account = catalog.find(memberId);
         if (account.isEmpty()) {
             return refused(401, "MEMBER_UNKNOWN", "No member '" + printable(memberId) + "'; check the member id.");
@@ -132,6 +141,21 @@ public class PoolApiResource {
                 timestamp, nonce, RequestSignature.sha256Hex(null));
         if (!RequestSignature.matches(account.get().apiSecret().getBytes(StandardCharsets.UTF_8), canonical, signature)) {
             return refused(401, "SIGNATURE_INVALID", "The signature does not match the member's API secret.");
+        }
+        Instant now = clock.now();
+        switch (NONCES.remember(memberId, nonce, Instant.ofEpochSecond(seconds), now)) {
+            case REPLAYED -> {
+                return refused(401, "NONCE_REPLAYED", "This nonce was already used within the last 5 minutes: the call is a replay. "
+                        + "Send a fresh random nonce with every call.");
+            }
+            case FULL -> {
+                long retryAfter = Math.max(1, (NONCES.untilRoom(now).toMillis() + 999) / 1000);
+                return new Authorized(null, Response.status(429).type(MediaType.APPLICATION_JSON).header("Retry-After", Long.toString(retryAfter))
+                        .entity(Map.of("code", "RATE_LIMITED", "message", "Too many signed calls within 5 minutes; retry after "
+                                + retryAfter + " s.")).build());
+            }
+            default -> {
+            }
         }
         String ip = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (!IpWhitelist.parse(account.get().authorizedIps()).allows(ip)) {

@@ -64,6 +64,12 @@ class PoolApiIT {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.jsonPath().getString("currency")).isEqualTo("EUR");
         assertThat(ok.jsonPath().getDouble("creditLimit")).isEqualTo(500.0);
+
+        Map<String, String> once = RequestSignature.headers(open, SECRET, "GET", "/pool-api/v1/account", null, null);
+        assertThat(given().headers(once).get("/pool-api/v1/account").statusCode()).isEqualTo(200);
+        Response replayed = given().headers(once).get("/pool-api/v1/account");
+        assertThat(replayed.statusCode()).isEqualTo(401);
+        assertThat(replayed.jsonPath().getString("code")).isEqualTo("NONCE_REPLAYED");
     }
 
     @Test

@@ -81,8 +81,9 @@ public class CatalogWriter {
                 if (old != null && old.hash().equals(hash) && !old.removed()) {
                     continue;
                 }
-                if (old != null && selectedOnly && !type.base() && !old.selected()) {
-                    continue;
+                boolean selectionSync = selectedOnly && !type.base();
+                if (selectionSync && (old != null ? !old.selected() : pool.customSelection())) {
+                    continue; // a selection sync leaves unselected lines (and new ones, which start unselected) to a full sync
                 }
                 boolean selected = old != null ? old.selected() : !pool.customSelection() || type.base();
                 BigDecimal selling = old == null ? null : old.sellingPrice();
@@ -101,7 +102,7 @@ public class CatalogWriter {
             upsert(connection, pool, type, upserts, now);
             List<String> gone = new ArrayList<>();
             existing.forEach((id, row) -> {
-                if (!row.removed() && !seen.contains(id)) {
+                if (!row.removed() && !seen.contains(id) && (!selectedOnly || type.base() || row.selected())) {
                     gone.add(id);
                 }
             });

@@ -102,6 +102,21 @@ public class SyncJobs {
         }
     }
 
+    /** Takes a queued job up: RUNNING. False when it is no longer queued (cancelled before a worker got to it). */
+    public boolean begin(UUID jobId) {
+        return update("update sync_job set status = 'RUNNING', started_at = now() where id = ? and status = 'QUEUED'", jobId) == 1;
+    }
+
+    /** Ends a job no worker has taken up yet, its items free again; false when it is not queued. */
+    public boolean cancelQueued(UUID poolId, UUID jobId, String reason) {
+        if (update("update sync_job set status = 'FAILED', reason = ?, cancel_requested = true, finished_at = now() "
+                + "where id = ? and pool_id = ? and status = 'QUEUED'", reason, jobId, poolId) == 0) {
+            return false;
+        }
+        update("update sync_job_item set status = 'FAILED', reason = ? where job_id = ?", reason, jobId);
+        return true;
+    }
+
     public boolean requestCancel(UUID poolId, UUID jobId) {
         return update("update sync_job set cancel_requested = true where id = ? and pool_id = ? and status in ('QUEUED', 'RUNNING')",
                 jobId, poolId) == 1;

@@ -73,13 +73,14 @@ public class SyncResource {
     @POST
     @Path("/sync-jobs/{jobId}/cancel")
     @RequiresScope(Scopes.SYNC_WRITE)
-    @Operation(summary = "Cancel a queued or running job; it stops after the current page and ends PARTIAL")
+    @Operation(summary = "Cancel a queued or running job", description = "A queued job ends FAILED at once; a running one stops "
+            + "after the current page (or at once while it waits out a rate limit) and ends PARTIAL. 409 if it has ended.")
     public SyncJobView cancel(@PathParam("poolId") UUID poolId, @PathParam("jobId") UUID jobId) {
-        pools.find(caller.tenantId(), poolId);
-        if (!QuarkusTransaction.requiringNew().call(() -> jobs.requestCancel(poolId, jobId))) {
-            throw ProblemException.conflict("SYNC_JOB_NOT_ACTIVE", "Job " + jobId + " is not queued or running.");
+        Pool pool = pools.find(caller.tenantId(), poolId);
+        if (jobs.find(poolId, jobId).isEmpty()) {
+            throw ProblemException.notFound("SYNC_JOB_NOT_FOUND", "No job " + jobId + ".");
         }
-        return get(poolId, jobId);
+        return service.cancel(pool, jobId);
     }
 
     @GET

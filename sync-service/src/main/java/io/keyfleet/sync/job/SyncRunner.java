@@ -1,6 +1,5 @@
 package io.keyfleet.sync.job;
 
-import io.keyfleet.events.SyncCompleted;
 import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.sync.catalog.CatalogType;
 import io.keyfleet.sync.catalog.CatalogWriter;
@@ -38,6 +37,7 @@ import org.jboss.logging.Logger;
 public class SyncRunner {
 
     private static final Logger LOG = Logger.getLogger(SyncRunner.class);
+    private static final Duration CANCEL_CHECK = Duration.ofMillis(250);
 
     @Inject
     SyncConfig config;
@@ -103,13 +103,15 @@ public class SyncRunner {
     }
 
     void run(UUID jobId, UUID poolId, List<CatalogType> items, boolean selectedOnly) {
+        if (!QuarkusTransaction.requiringNew().call(() -> jobs.begin(jobId))) {
+            return; // cancelled while it waited for a worker: it has ended already
+        }
         Optional<Pool> found = QuarkusTransaction.requiringNew().call(() -> pools.findAnyTenant(poolId));
         if (found.isEmpty()) {
             finish(jobId, null, items, JobStatus.FAILED, "The pool was deleted.");
             return;
         }
         Pool pool = found.get();
-        tx(() -> jobs.markJob(jobId, JobStatus.RUNNING, null));
         // credential health on every use: a credential problem (secret missing or refused, address not authorized) stops the
         // job; a platform that is merely slow, limited or erring is left to the page retries
         ConnectivityCheck.Report check = poolService.check(pool);
@@ -165,9 +167,11 @@ public class SyncRunner {
             }
             PoolApiClient.Page result;
             try {
-                result = fetch(endpoint, type, page);
+                result = fetch(jobId, endpoint, type, page);
             } catch (UpstreamException e) {
                 return "page " + page + " failed: " + e.getMessage();
+            } catch (JobCancelled e) {
+                return "cancelled by the operator at page " + page;
             }
             totalPages = result.totalPages();
             boolean last = page >= totalPages;
@@ -186,7 +190,7 @@ public class SyncRunner {
     }
 
     /** One page, retried with backoff; a rate limit waits for its reset. */
-    private PoolApiClient.Page fetch(PoolApiClient.Endpoint endpoint, CatalogType type, int page) {
+    private PoolApiClient.Page fetch(UUID jobId, PoolApiClient.Endpoint endpoint, CatalogType type, int page) {
         UpstreamException lastFailure = null;
         Duration backoff = config.retryBackoff();
         for (int attempt = 1; attempt <= config.pageAttempts(); attempt++) {
@@ -207,7 +211,7 @@ public class SyncRunner {
                 } else {
                     backoff = backoff.multipliedBy(2);
                 }
-                sleep(wait);
+                pause(jobId, wait);
             }
         }
         throw new UpstreamException(lastFailure.kind(), "after " + config.pageAttempts() + " attempts: " + lastFailure.getMessage());
@@ -220,10 +224,7 @@ public class SyncRunner {
             }
             jobs.markJob(jobId, status, reason);
             if (pool != null) {
-                SyncJobView view = jobs.find(pool.id(), jobId).orElseThrow();
-                outbox.record(pool.tenantId(), new SyncCompleted(pool.id().toString(), jobId.toString(), status.name(),
-                        view.items().stream().map(item -> new SyncCompleted.ItemCounts(item.item(), item.status().name(), item.seen(),
-                                item.created(), item.updated(), item.removed())).toList(), reason));
+                outbox.record(pool.tenantId(), jobs.find(pool.id(), jobId).orElseThrow().completed());
             }
         });
         LOG.infof("Sync job %s ended %s%s", jobId, status, reason == null ? "" : ": " + reason);
@@ -231,6 +232,23 @@ public class SyncRunner {
 
     private static void tx(Runnable work) {
         QuarkusTransaction.requiringNew().run(work);
+    }
+
+    /** A cancel stops a job within a moment even while it waits out a backoff or a long rate limit. */
+    private void pause(UUID jobId, Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = until - System.nanoTime()) {
+            if (jobs.cancelRequested(jobId)) {
+                throw new JobCancelled();
+            }
+            sleep(Duration.ofNanos(Math.min(left, CANCEL_CHECK.toNanos())));
+        }
+    }
+
+    private static final class JobCancelled extends RuntimeException {
+        JobCancelled() {
+            super(null, null, false, false);
+        }
     }
 
     private static void sleep(Duration duration) {

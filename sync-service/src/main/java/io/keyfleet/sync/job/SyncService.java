@@ -1,5 +1,6 @@
 package io.keyfleet.sync.job;
 
+import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.sync.catalog.CatalogType;
 import io.keyfleet.sync.pool.Pool;
@@ -39,6 +40,9 @@ public class SyncService {
     @Inject
     SyncRunner runner;
 
+    @Inject
+    Outbox outbox;
+
     public Started start(Pool pool, List<String> requested, boolean selectedOnly) {
         List<CatalogType> items = items(pool, requested);
         Map<CatalogType, UUID> active = QuarkusTransaction.requiringNew().call(() -> jobs.activeItems(pool.id()));
@@ -69,6 +73,24 @@ public class SyncService {
         }
         runner.submit(jobId, pool.id(), items, selectedOnly);
         return new Started(jobs.find(pool.id(), jobId).orElseThrow(), false);
+    }
+
+    /**
+     * Cancels a job: one no worker has taken up yet ends FAILED at once (its items free again); a running one is asked
+     * to stop and ends PARTIAL after the page in hand.
+     */
+    public SyncJobView cancel(Pool pool, UUID jobId) {
+        boolean endedQueued = QuarkusTransaction.requiringNew().call(() -> {
+            if (!jobs.cancelQueued(pool.id(), jobId, "cancelled by the operator before it started")) {
+                return false;
+            }
+            outbox.record(pool.tenantId(), jobs.find(pool.id(), jobId).orElseThrow().completed());
+            return true;
+        });
+        if (!endedQueued && !QuarkusTransaction.requiringNew().call(() -> jobs.requestCancel(pool.id(), jobId))) {
+            throw ProblemException.conflict("SYNC_JOB_NOT_ACTIVE", "Job " + jobId + " is not queued or running.");
+        }
+        return jobs.find(pool.id(), jobId).orElseThrow();
     }
 
     /** The requested items in sync order; base resources are added in front until they have synced once. */
@@ -102,7 +124,9 @@ public class SyncService {
     public void runSchedules() {
         List<Pool> due = QuarkusTransaction.requiringNew().call(() -> pools.dueForSchedule(Instant.now()));
         for (Pool pool : due) {
-            QuarkusTransaction.requiringNew().run(() -> pools.markScheduled(pool.id(), Instant.now()));
+            if (!QuarkusTransaction.requiringNew().call(() -> pools.claimScheduled(pool.id(), Instant.now()))) {
+                continue; // another replica (or an earlier look) took this run
+            }
             try {
                 start(pool, List.of(), false);
             } catch (ProblemException e) {

@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * What an operator sends to create or update a pool. On update, absent fields keep their value. {@code apiSecret}
- * or {@code generateSecret: true} replaces the secret. Checked field by field; the first bad one is named in a 400.
+ * or {@code generateSecret: true} replaces the secret. {@code syncIntervalMinutes: 0} means no schedule (it ends one).
+ * Checked field by field; the first bad one is named in a 400.
  */
 public record PoolDefinition(String providerName, String type, String memberId, String apiBaseUrl, String apiSecret,
                              Boolean generateSecret, List<String> authorizedIps, Boolean priceProtection, BigDecimal exchangeRate,
@@ -59,9 +60,14 @@ public record PoolDefinition(String providerName, String type, String memberId, 
         if (remark != null && remark.length() > 500) {
             throw invalid("remark", "at most 500 characters.");
         }
-        if (syncIntervalMinutes != null && (syncIntervalMinutes < 5 || syncIntervalMinutes > 7 * 24 * 60)) {
-            throw invalid("syncIntervalMinutes", "between 5 minutes and 7 days (10080), or leave it out for no schedule.");
+        if (syncIntervalMinutes != null && syncIntervalMinutes != 0 && (syncIntervalMinutes < 5 || syncIntervalMinutes > 7 * 24 * 60)) {
+            throw invalid("syncIntervalMinutes", "between 5 minutes and 7 days (10080), or 0 for no schedule.");
         }
+    }
+
+    /** The schedule to store: null for none (0 or absent on create). */
+    Integer schedule() {
+        return syncIntervalMinutes == null || syncIntervalMinutes == 0 ? null : syncIntervalMinutes;
     }
 
     static URI baseUrl(String text) {

@@ -55,7 +55,7 @@ public class PoolService {
         Pool pool = new Pool(id, tenantId, definition.providerName().trim(), definition.type().trim(), definition.memberId(),
                 definition.apiBaseUrl().trim(), ips(definition.authorizedIps()), Boolean.TRUE.equals(definition.priceProtection()),
                 definition.exchangeRate() == null ? BigDecimal.ONE : definition.exchangeRate(), definition.remark(), 1, false,
-                definition.syncIntervalMinutes(), report == null ? PoolHealth.UNCHECKED : report.health(),
+                definition.schedule(), report == null ? PoolHealth.UNCHECKED : report.health(),
                 report == null ? "Register the generated API secret upstream, then run a connectivity check." : report.message(),
                 report == null ? null : now, now, now);
         insert(pool);
@@ -92,7 +92,7 @@ public class PoolService {
                 definition.priceProtection() == null ? current.priceProtection() : definition.priceProtection(),
                 definition.exchangeRate() == null ? current.exchangeRate() : definition.exchangeRate(),
                 definition.remark() == null ? current.remark() : definition.remark(), version, current.customSelection(),
-                definition.syncIntervalMinutes() == null ? current.syncIntervalMinutes() : definition.syncIntervalMinutes(),
+                definition.syncIntervalMinutes() == null ? current.syncIntervalMinutes() : definition.schedule(),
                 report != null ? report.health() : generate ? PoolHealth.UNCHECKED : current.health(),
                 report != null ? report.message() : generate ? "Register the generated API secret upstream, then run a connectivity check."
                         : current.healthMessage(), report != null ? now : current.checkedAt(), current.createdAt(), now);

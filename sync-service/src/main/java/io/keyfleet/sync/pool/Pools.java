@@ -81,12 +81,19 @@ public class Pools {
                 + "(last_scheduled_at is null or last_scheduled_at + make_interval(mins => sync_interval_minutes) <= ?)", List.of(Timestamp.from(now)));
     }
 
-    public void markScheduled(UUID id, Instant now) {
+    /**
+     * Claims the pool's due scheduled run: true for exactly one caller per due interval, even when several replicas look
+     * at the schedule at once.
+     */
+    public boolean claimScheduled(UUID id, Instant now) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement("update pool set last_scheduled_at = ? where id = ?")) {
+             PreparedStatement update = connection.prepareStatement("update pool set last_scheduled_at = ? where id = ? "
+                     + "and deleted_at is null and sync_interval_minutes is not null "
+                     + "and (last_scheduled_at is null or last_scheduled_at + make_interval(mins => sync_interval_minutes) <= ?)")) {
             update.setTimestamp(1, Timestamp.from(now));
             update.setObject(2, id);
-            update.executeUpdate();
+            update.setTimestamp(3, Timestamp.from(now));
+            return update.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

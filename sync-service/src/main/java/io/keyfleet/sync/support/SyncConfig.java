@@ -31,6 +31,10 @@ public interface SyncConfig {
     @WithDefault("PT60S")
     Duration maxRateLimitWait();
 
+    /** How often pools with a sync interval are looked at (SyncSchedule reads it; declared here so it may be set). */
+    @WithDefault("60s")
+    Duration scheduleCheck();
+
     /** Jobs run at the same time on this replica. */
     @WithDefault("2")
     int workers();
