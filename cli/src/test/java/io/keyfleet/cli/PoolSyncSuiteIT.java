@@ -98,13 +98,10 @@ class PoolSyncSuiteIT {
 
     @Test
     void rateLimitsAndServerErrorsUpstreamStillEndWithTheRightCounts() throws Exception {
-        String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
-        call("POST", keys("/v1/tenants"), tenant, "{\"id\":\"" + tenant + "\",\"name\":\"Pools " + tenant + "\"}", false).expect(201);
-        String member = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        call("PUT", sandbox("/sandbox/admin/pools/" + member), null, "{\"apiSecret\":\"" + SECRET + "\",\"catalogSize\":2536}", false).expect(200);
-        String poolId = call("POST", sync("/v1/pools"), tenant, "{\"providerName\":\"Sandbox\",\"type\":\"cloud\",\"memberId\":\"" + member
-                + "\",\"apiBaseUrl\":\"" + suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX) + "\",\"apiSecret\":\"" + SECRET + "\"}", true)
-                .expect(201).body().at("/pool/id").asText();
+        UpstreamPool upstream = registerPool(2536);
+        String tenant = upstream.tenant();
+        String member = upstream.member();
+        String poolId = upstream.poolId();
         call("POST", sandbox("/sandbox/admin/scenarios"), null, "{\"kind\":\"RATE_LIMITED\",\"appId\":\"" + member + "\",\"count\":1,\"durationSeconds\":2}", false).expect(201);
         call("POST", sandbox("/sandbox/admin/scenarios"), null, "{\"kind\":\"SERVER_ERROR\",\"appId\":\"" + member + "\",\"count\":2}", false).expect(201);
         call("POST", sandbox("/sandbox/admin/scenarios"), null, "{\"kind\":\"MALFORMED\",\"appId\":\"" + member + "\",\"count\":1}", false).expect(201);
@@ -115,13 +112,10 @@ class PoolSyncSuiteIT {
 
     @Test
     void aSecretChangedInKeyServiceIsCheckedAgainThroughTheKafkaEvent() throws Exception {
-        String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
-        call("POST", keys("/v1/tenants"), tenant, "{\"id\":\"" + tenant + "\",\"name\":\"Pools " + tenant + "\"}", false).expect(201);
-        String member = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        call("PUT", sandbox("/sandbox/admin/pools/" + member), null, "{\"apiSecret\":\"" + SECRET + "\",\"catalogSize\":100}", false).expect(200);
-        String poolId = call("POST", sync("/v1/pools"), tenant, "{\"providerName\":\"Sandbox\",\"type\":\"cloud\",\"memberId\":\"" + member
-                + "\",\"apiBaseUrl\":\"" + suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX) + "\",\"apiSecret\":\"" + SECRET + "\"}", true)
-                .expect(201).body().at("/pool/id").asText();
+        UpstreamPool upstream = registerPool(100);
+        String tenant = upstream.tenant();
+        String member = upstream.member();
+        String poolId = upstream.poolId();
         URI secretInKeyService = keys("/internal/v1/secrets/pools/" + poolId);
 
         // rotated in key-service to a secret the platform does not know
@@ -142,6 +136,22 @@ class PoolSyncSuiteIT {
 
         String log = Files.readString(suite.logFile(KeyfleetService.SYNC_SERVICE));
         assertFalse(log.contains(rotated) || log.contains("not-what-upstream-knows"), "secrets never reach the log");
+    }
+
+    private record UpstreamPool(String tenant, String member, String poolId) {
+    }
+
+    /** A new tenant, an upstream account with that many catalog items, and a pool for it in sync-service. */
+    private static UpstreamPool registerPool(int catalogSize) throws Exception {
+        String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        call("POST", keys("/v1/tenants"), tenant, "{\"id\":\"" + tenant + "\",\"name\":\"Pools " + tenant + "\"}", false).expect(201);
+        String member = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        call("PUT", sandbox("/sandbox/admin/pools/" + member), null, "{\"apiSecret\":\"" + SECRET + "\",\"catalogSize\":" + catalogSize + "}", false)
+                .expect(200);
+        String poolId = call("POST", sync("/v1/pools"), tenant, "{\"providerName\":\"Sandbox\",\"type\":\"cloud\",\"memberId\":\"" + member
+                + "\",\"apiBaseUrl\":\"" + suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX) + "\",\"apiSecret\":\"" + SECRET + "\"}", true)
+                .expect(201).body().at("/pool/id").asText();
+        return new UpstreamPool(tenant, member, poolId);
     }
 
     private static JsonNode awaitPool(String tenant, String poolId, java.util.function.Predicate<JsonNode> until) throws Exception {
