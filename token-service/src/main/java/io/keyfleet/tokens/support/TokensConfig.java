@@ -72,8 +72,19 @@ public interface TokensConfig {
         @WithDefault("16")
         int concurrency();
 
-        /** A claim is the replica's for this long; longer than an upstream call so a live claim never expires. */
+        /**
+         * A claim is the replica's for at most this long, and for at most half the time its access token has left (but
+         * {@link #minLease()} at least), so that the grants of a replica that died are taken over before they expire.
+         * A live replica renews the leases of the grants it is refreshing every {@link #leaseRenewal()}.
+         */
         @WithDefault("PT60S")
         Duration lease();
+
+        @WithDefault("PT2S")
+        Duration minLease();
+
+        /** How often a replica renews the leases of the grants it is refreshing (well below {@link #minLease()}). */
+        @WithDefault("500ms")
+        String leaseRenewal();
     }
 }
