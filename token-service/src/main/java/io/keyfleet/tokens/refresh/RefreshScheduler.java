@@ -50,7 +50,7 @@ public class RefreshScheduler {
     }
 
     /** Runs whether or not this replica schedules refreshes: refreshes on read and forced ones hold leases too. */
-    @Scheduled(every = "${keyfleet.tokens.scheduler.lease-renewal:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${keyfleet.tokens.scheduler.lease-renewal:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void renewLeases() {
         if (!stopping) {
             refresher.renewLeases();

@@ -200,8 +200,13 @@ public class Refresher {
         working(owner).add(grantId);
         try {
             Claimed claimed = QuarkusTransaction.requiringNew().call(() -> {
-                Grant grant = em.find(Grant.class, grantId);
-                if (grant == null || grant.status != GrantStatus.ACTIVE || !owner.equals(grant.leaseOwner)) {
+                // still ours, and for long enough to make the call: a claim that waited in the queue past its lease may
+                // already be another replica's
+                int extended = withLease(em.createNativeQuery("update token_grant set lease_until = " + LEASE_UNTIL
+                        + " where id = :id and lease_owner = :owner and status = 'ACTIVE' and lease_until > cast(:now as timestamptz)"),
+                        clock.instant()).setParameter("id", grantId).setParameter("owner", owner).executeUpdate();
+                Grant grant = extended == 1 ? em.find(Grant.class, grantId) : null;
+                if (grant == null) {
                     return null;
                 }
                 return new Claimed(grant.app(), grant.generation, cipher.decrypt(grant.refreshTokenEnc, grant.id, Grant.REFRESH),

@@ -80,11 +80,15 @@ public interface TokensConfig {
         @WithDefault("PT60S")
         Duration lease();
 
-        @WithDefault("PT2S")
+        /**
+         * The shortest lease: the margin a live replica has to renew it (a loaded machine can delay the renewal by
+         * seconds). Tokens with less than twice this left when claimed can expire before a dead replica's claim ends.
+         */
+        @WithDefault("PT5S")
         Duration minLease();
 
         /** How often a replica renews the leases of the grants it is refreshing (well below {@link #minLease()}). */
-        @WithDefault("500ms")
+        @WithDefault("1s")
         String leaseRenewal();
     }
 }
