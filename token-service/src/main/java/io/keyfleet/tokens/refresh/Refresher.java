@@ -43,9 +43,10 @@ import org.jboss.logging.Logger;
  * own expiry. Should the provider refuse the current refresh token although a pair was stored from it, the previous
  * one (kept with its expiry) is tried once before the merchant is asked to authorize again.
  *
- * <p>A lease lasts at most half the time the grant's access token has left (see {@link #LEASE_UNTIL}); the replica
- * renews the leases of the grants it is working on ({@link #renewLeases()}), so a replica that dies mid-refresh leaves
- * leases that run out while the tokens are still good, and another replica takes the grants over in time.
+ * <p>A lease lasts half the time the grant's access token has left, but at least min-lease (see {@link #LEASE_UNTIL});
+ * the replica renews the leases of the grants it is working on ({@link #renewLeases()}), so a replica that dies
+ * mid-refresh leaves leases that run out while the tokens are still good (unless they had less than twice min-lease
+ * left), and another replica takes the grants over in time.
  */
 @ApplicationScoped
 public class Refresher {
