@@ -102,7 +102,60 @@ class TokenJourneyIT {
             assertTrue(minVersion >= 4, "every grant went through at least 3 refresh cycles: lowest version " + minVersion);
             assertEquals(0, stats.get("tokensRefreshedMoreThanOnce").asInt(), "no refresh token used twice: " + stats);
             assertEquals(1, stats.get("maxRefreshesOfOneToken").asInt(), stats.toString());
+
+            lostAnswersAreRetriedWithinTheUsedRefreshTokensGrace(keys, sandbox, tokens, tenant);
         }
+    }
+
+    /**
+     * A refresh the sandbox carries out but answers too late (past token-service's 10-second upstream timeout): the
+     * provider rotated the refresh token, token-service never saw the new pair. The retry with the old refresh token,
+     * within its grace, succeeds. Then the sandbox refuses a current refresh token once: the previous one, still within
+     * its expiry, keeps the grant alive.
+     */
+    private void lostAnswersAreRetriedWithinTheUsedRefreshTokensGrace(URI keys, URI sandbox, URI tokens, String tenant)
+            throws Exception {
+        String appId = "20210000" + (10_000_000 + new java.util.Random().nextInt(89_999_999));
+        JsonNode key = send("POST", keys.resolve("/v1/keys"), tenant,
+                "{\"provider\":\"alipay\",\"appId\":\"" + appId + "\",\"environment\":\"SANDBOX\"}", 201);
+        send("PUT", sandbox.resolve("/sandbox/admin/apps/" + appId), null, "{\"publicKey\":\"" + key.get("publicKeyBase64").asText()
+                + "\",\"accessTokenLifetimeSeconds\":600,\"refreshTokenLifetimeSeconds\":900}", 200);
+        String code = send("POST", sandbox.resolve("/sandbox/consents"), null, "{\"appId\":\"" + appId + "\"}", 201)
+                .get("appAuthCode").asText();
+        String id = send("POST", tokens.resolve("/v1/grants/exchange"), tenant, "{\"provider\":\"alipay\",\"appId\":\""
+                + appId + "\",\"environment\":\"SANDBOX\",\"code\":\"" + code + "\"}", 201).get("id").asText();
+
+        send("POST", sandbox.resolve("/sandbox/admin/scenarios"), null,
+                "{\"kind\":\"TIMEOUT\",\"appId\":\"" + appId + "\",\"count\":1,\"delayMillis\":15000}", 201);
+        JsonNode lost = send("POST", tokens.resolve("/v1/grants/" + id + "/refresh"), tenant, null, 200);
+        assertEquals(1, lost.get("tokenVersion").asInt(), lost.toString());
+        assertTrue(lost.get("lastError").asText().startsWith("TIMEOUT"), lost.toString());
+        JsonNode rotated = send("GET", sandbox.resolve("/sandbox/admin/stats/refreshes?appId=" + appId), null, null, 200);
+        assertEquals(1, rotated.get("refreshes").asInt(), "the sandbox carried the lost refresh out: " + rotated);
+
+        // the scheduler retries after the backoff (2.5-5 s) with the refresh token the sandbox already rotated
+        JsonNode grant = lost;
+        Instant until = Instant.now().plusSeconds(30);
+        while (grant.get("tokenVersion").asInt() < 2 && Instant.now().isBefore(until)) {
+            Thread.sleep(500);
+            grant = send("GET", tokens.resolve("/v1/grants/" + id), tenant, null, 200);
+        }
+        assertEquals(2, grant.get("tokenVersion").asInt(), grant.toString());
+        assertEquals("ACTIVE", grant.get("status").asText());
+        assertEquals(0, grant.get("failedAttempts").asInt());
+        JsonNode retried = send("GET", sandbox.resolve("/sandbox/admin/stats/refreshes?appId=" + appId), null, null, 200);
+        assertEquals(2, retried.get("maxRefreshesOfOneToken").asInt(), "the first refresh token served twice, in its grace: " + retried);
+        send("GET", tokens.resolve("/v1/grants/" + id + "/token"), tenant, null, 200);
+
+        send("POST", sandbox.resolve("/sandbox/admin/scenarios"), null,
+                "{\"kind\":\"REFRESH_TOKEN_EXPIRED\",\"appId\":\"" + appId + "\",\"count\":1}", 201);
+        JsonNode fellBack = send("POST", tokens.resolve("/v1/grants/" + id + "/refresh"), tenant, null, 200);
+        assertEquals("ACTIVE", fellBack.get("status").asText(), fellBack.toString());
+        assertEquals(3, fellBack.get("tokenVersion").asInt(), fellBack.toString());
+        send("GET", tokens.resolve("/v1/grants/" + id + "/token"), tenant, null, 200);
+        JsonNode stats = send("GET", sandbox.resolve("/sandbox/admin/stats/refreshes?appId=" + appId), null, null, 200);
+        System.out.printf("TokenJourneyIT: lost answer retried, refused token replaced by the previous one; sandbox %s%n", stats);
+        assertEquals(3, stats.get("refreshes").asInt(), stats.toString());
     }
 
     private JsonNode send(String method, URI uri, String tenant, String body, int expectedStatus) throws Exception {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,13 +53,12 @@ class TokenReplicaKillIT {
             URI sandbox = suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX);
             URI tokens = suite.baseUrl(KeyfleetService.TOKEN_SERVICE);
 
-            int secondPort;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                secondPort = socket.getLocalPort();
-            }
-            second = startSecondReplica(root, suite, secondPort, dataDirectory.resolve("token-service-2.log"));
-            URI tokens2 = URI.create("http://localhost:" + secondPort);
-            awaitReady(tokens2, second);
+            TokenReplicasIT.SecondReplica replica = TokenReplicasIT.SecondReplica.start(root, suite, adminApiKey,
+                    dataDirectory.resolve("token-service-2.log"),
+                    Map.of("KEYFLEET_TOKENS_SCHEDULER_LEASE", "PT8S", "KEYFLEET_TOKENS_UPSTREAM_TIMEOUT", "PT4S"));
+            second = replica.process();
+            replica.awaitReady(http);
+            URI tokens2 = replica.baseUrl();
 
             String tenant = "kill-" + UUID.randomUUID().toString().substring(0, 8);
             String appId = "20210000" + (10_000_000 + new Random().nextInt(89_999_999));
@@ -129,48 +126,6 @@ class TokenReplicaKillIT {
                 second.destroyForcibly();
             }
         }
-    }
-
-    private Process startSecondReplica(Path root, RunningSuite suite, int port, Path log) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", KeyfleetService.TOKEN_SERVICE.runnableJar(root).toString())
-                .directory(root.resolve("token-service").toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> environment = builder.environment();
-        environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        environment.put("KEYFLEET_DB_URL", suite.jdbcUrl(KeyfleetService.TOKEN_SERVICE));
-        environment.put("KEYFLEET_DB_USER", suite.databaseUser());
-        environment.put("KEYFLEET_DB_PASSWORD", suite.databasePassword());
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", suite.kafkaBootstrapServers());
-        environment.put("KEYFLEET_KEY_SERVICE_URL", suite.baseUrl(KeyfleetService.KEY_SERVICE).toString());
-        environment.put("KEYFLEET_SIGNING_URL", suite.baseUrl(KeyfleetService.SIGNING_SERVICE).toString());
-        environment.put("KEYFLEET_GATEWAY_URL", suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX).toString());
-        // the suite's service keys are its own business: the admin credential stands in for this replica's
-        environment.put("KEYFLEET_SERVICE_API_KEY", adminApiKey);
-        // replicas must share the key their stored tokens are encrypted with: the one ./keyfleet up keeps for the suite
-        environment.put("KEYFLEET_TOKENS_KEY_FILE", log.resolveSibling("secrets").resolve("token-encryption.key").toString());
-        environment.put("KEYFLEET_TOKENS_SCHEDULER_LEASE", "PT8S");
-        environment.put("KEYFLEET_TOKENS_UPSTREAM_TIMEOUT", "PT4S");
-        return builder.start();
-    }
-
-    private void awaitReady(URI base, Process process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(process.isAlive(), "the second token-service exited");
-            try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the second token-service did not get ready");
     }
 
     private HttpResponse<String> call(String method, URI uri, String tenant, String body) throws Exception {

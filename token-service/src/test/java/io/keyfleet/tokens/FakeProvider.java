@@ -10,7 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,6 +43,8 @@ public class FakeProvider implements TokenGateway {
     private volatile Mode mode = Mode.NORMAL;
     private volatile Long accessLifetimeSeconds = 3600L;
     private volatile long refreshLifetimeSeconds = 86_400L;
+    private volatile CyclicBarrier exchangeBarrier;
+    private final AtomicInteger refusalsToCome = new AtomicInteger();
 
     public String consent(String merchantId) {
         String code = "code-" + UUID.randomUUID();
@@ -49,6 +55,16 @@ public class FakeProvider implements TokenGateway {
     public void lifetimes(Long accessSeconds, long refreshSeconds) {
         this.accessLifetimeSeconds = accessSeconds;
         this.refreshLifetimeSeconds = refreshSeconds;
+    }
+
+    /** Exchanges answer only in groups of {@code parties}, all at once, so that their tokens race to be stored. */
+    public void answerExchangesTogether(int parties) {
+        this.exchangeBarrier = parties < 2 ? null : new CyclicBarrier(parties);
+    }
+
+    /** The next refresh is refused as isv.refresh-token-invalid whatever its token (the provider lost the pair it issued). */
+    public void refuseNextRefresh() {
+        refusalsToCome.set(1);
     }
 
     public void mode(Mode mode) {
@@ -77,6 +93,8 @@ public class FakeProvider implements TokenGateway {
         refreshCalls.set(0);
         refreshCallsByApp.clear();
         mode = Mode.NORMAL;
+        exchangeBarrier = null;
+        refusalsToCome.set(0);
         accessLifetimeSeconds = 3600L;
         refreshLifetimeSeconds = 86_400L;
     }
@@ -87,7 +105,16 @@ public class FakeProvider implements TokenGateway {
         if (merchant == null) {
             throw new UpstreamFailure(Kind.INVALID_GRANT, "isv.code-invalid", "provider answered 40002 / isv.code-invalid");
         }
-        return issue(new Lineage(merchant, 0));
+        IssuedTokens tokens = issue(new Lineage(merchant, 0));
+        CyclicBarrier barrier = exchangeBarrier;
+        if (barrier != null) {
+            try {
+                barrier.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new UpstreamFailure(Kind.LOST, "TIMEOUT", "the exchanges did not come together");
+            }
+        }
+        return tokens;
     }
 
     @Override
@@ -99,7 +126,7 @@ public class FakeProvider implements TokenGateway {
             throw new UpstreamFailure(Kind.RETRYABLE, "HTTP_502", "token endpoint answered HTTP 502");
         }
         Lineage lineage = refreshTokens.get(refreshToken);
-        if (lineage == null || now == Mode.INVALID_GRANT) {
+        if (lineage == null || now == Mode.INVALID_GRANT || refusalsToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new UpstreamFailure(Kind.INVALID_GRANT, "isv.refresh-token-invalid", "provider answered 40002 / isv.refresh-token-invalid");
         }
         usesOfRefreshToken.computeIfAbsent(refreshToken, t -> new AtomicInteger()).incrementAndGet();

@@ -63,6 +63,10 @@ public class Grant extends PanacheEntityBase {
     @Column(name = "previous_refresh_enc")
     public byte[] previousRefreshEnc;
 
+    /** The previous refresh token's own expiry: the provider honours it (re_expires_in after use) until then at most. */
+    @Column(name = "previous_refresh_until")
+    public Instant previousRefreshUntil;
+
     /** The token version: 1 at the first exchange, +1 per refresh or re-authorization. */
     @Column(nullable = false)
     public int generation;
@@ -99,6 +103,7 @@ public class Grant extends PanacheEntityBase {
         accessTokenEnc = null;
         refreshTokenEnc = null;
         previousRefreshEnc = null;
+        previousRefreshUntil = null;
         nextRefreshAt = null;
         leaseOwner = null;
         leaseUntil = null;

@@ -112,6 +112,12 @@ public class Grants {
 
     private GrantView store(AppRef app, String codeHash, IssuedTokens tokens) {
         Instant now = clock.instant();
+        // Two codes of one merchant exchanged at once must not both insert (unique per merchant): the second to get here
+        // waits for the first to commit, then finds its grant and renews it with its own, newer tokens.
+        em.createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtextextended(:merchant, 0))) locked")
+                .setParameter("merchant", String.join("\n", app.tenantId(), app.provider(), app.appId(), app.environment(),
+                        tokens.merchantId()))
+                .getSingleResult();
         Grant grant = Grant.find("tenantId = :tenant and provider = :provider and appId = :app and environment = :env and merchantId = :merchant",
                         Parameters.with("tenant", app.tenantId()).and("provider", app.provider()).and("app", app.appId())
                                 .and("env", app.environment()).and("merchant", tokens.merchantId()))
@@ -135,6 +141,7 @@ public class Grants {
         grant.accessTokenEnc = cipher.encrypt(tokens.accessToken(), grant.id, Grant.ACCESS);
         grant.refreshTokenEnc = cipher.encrypt(tokens.refreshToken(), grant.id, Grant.REFRESH);
         grant.previousRefreshEnc = null;
+        grant.previousRefreshUntil = null;
         grant.accessExpiresAt = tokens.accessLifetimeSeconds() == null ? null : now.plusSeconds(tokens.accessLifetimeSeconds());
         grant.refreshExpiresAt = tokens.refreshLifetimeSeconds() == null ? null : now.plusSeconds(tokens.refreshLifetimeSeconds());
         grant.nextRefreshAt = refresher.policy().nextRefresh(now, grant.accessExpiresAt, ThreadLocalRandom.current());

@@ -64,6 +64,20 @@ public final class RefreshPolicy {
         return now.plusMillis(half + randomMillis(delay - half, random));
     }
 
+    /**
+     * After a lost answer the provider may have rotated the refresh token; the token we hold is honoured for its grace
+     * but never past its own expiry ({@code refreshExpiresAt}, null when unknown): the backoff, but at most half the
+     * time left until then.
+     */
+    public Instant retryAfterLostAnswerAt(Instant now, int attempt, Instant refreshExpiresAt, RandomGenerator random) {
+        Instant backoff = retryAt(now, attempt, random);
+        if (refreshExpiresAt == null || !refreshExpiresAt.isAfter(now)) {
+            return backoff;
+        }
+        Instant halfway = now.plusMillis(Duration.between(now, refreshExpiresAt).toMillis() / 2);
+        return backoff.isBefore(halfway) ? backoff : halfway;
+    }
+
     /** Failing since {@code failingSince}: time to ask the merchant to authorize again? */
     public boolean givesUp(Instant failingSince, Instant now) {
         return failingSince != null && !Duration.between(failingSince, now).minus(reauthorizeAfter).isNegative();

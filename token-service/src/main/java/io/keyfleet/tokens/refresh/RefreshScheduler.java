@@ -49,6 +49,14 @@ public class RefreshScheduler {
         refresher.refreshDue(owner, config.scheduler().batchSize(), pool);
     }
 
+    /** Runs whether or not this replica schedules refreshes: refreshes on read and forced ones hold leases too. */
+    @Scheduled(every = "${keyfleet.tokens.scheduler.lease-renewal:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void renewLeases() {
+        if (!stopping) {
+            refresher.renewLeases();
+        }
+    }
+
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
         pool.shutdownNow();

@@ -22,6 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -36,14 +39,22 @@ import org.jboss.logging.Logger;
  * any transaction. The answer is stored only if the grant is still at the generation that was refreshed (a fence, so a
  * late answer never overwrites a newer pair), the new pair and the old refresh token in one transaction. A lost answer
  * (timeout, untrusted signature) leaves the stored tokens as they were: the next attempt uses the same refresh token,
- * which the provider honours for its grace after use. A replica that dies mid-refresh leaves a lease that simply runs out.
+ * which the provider honours for its grace after use (re_expires_in), and is made while that token is still within its
+ * own expiry. Should the provider refuse the current refresh token although a pair was stored from it, the previous
+ * one (kept with its expiry) is tried once before the merchant is asked to authorize again.
+ *
+ * <p>A lease lasts half the time the grant's access token has left, but at least min-lease (see {@link #LEASE_UNTIL});
+ * the replica renews the leases of the grants it is working on ({@link #renewLeases()}), so a replica that dies
+ * mid-refresh leaves leases that run out while the tokens are still good (unless they had less than twice min-lease
+ * left), and another replica takes the grants over in time.
  */
 @ApplicationScoped
 public class Refresher {
 
     private static final Logger LOG = Logger.getLogger(Refresher.class);
 
-    public enum Outcome { REFRESHED, FAILED, STALE, SKIPPED }
+    /** REFUSED: the provider refused the current refresh token and the previous one is worth a try (the lease is kept). */
+    public enum Outcome { REFRESHED, FAILED, REFUSED, STALE, SKIPPED }
 
     @Inject
     TokenGateway gateway;
@@ -60,8 +71,16 @@ public class Refresher {
     @Inject
     EntityManager em;
 
+    /** now + half the access token's remaining life, within [min-lease, lease]; the whole lease when it has no expiry. */
+    private static final String LEASE_UNTIL = "cast(:now as timestamptz) + cast(least(:maxLeaseMs, greatest(:minLeaseMs,"
+            + " coalesce(extract(epoch from (access_expires_at - cast(:now as timestamptz))) * 500, :maxLeaseMs)))"
+            + " as double precision) * interval '1 millisecond'";
+
     Clock clock = Clock.systemUTC();
     private RefreshPolicy policy;
+
+    /** Per owner, the grants claimed in this process and not yet done with: their leases are renewed. */
+    private final Map<String, Set<String>> working = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -82,9 +101,9 @@ public class Refresher {
                             + " for update skip locked", String.class)
                     .setParameter("now", now).setParameter("limit", limit).getResultList();
             if (!ids.isEmpty()) {
-                em.createNativeQuery("update token_grant set lease_owner = :owner, lease_until = :until where id in (:ids)")
-                        .setParameter("owner", owner).setParameter("until", now.plus(config.scheduler().lease()))
-                        .setParameter("ids", ids).executeUpdate();
+                withLease(em.createNativeQuery("update token_grant set lease_owner = :owner, lease_until = " + LEASE_UNTIL
+                        + " where id in (:ids)"), now)
+                        .setParameter("owner", owner).setParameter("ids", ids).executeUpdate();
             }
             return ids;
         });
@@ -97,16 +116,44 @@ public class Refresher {
     public boolean claimOne(String grantId, String owner, Integer seenGeneration) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            var update = em.createNativeQuery("update token_grant set lease_owner = :owner, lease_until = :until where id = :id"
-                            + " and status = 'ACTIVE' and (lease_until is null or lease_until < :now)"
-                            + (seenGeneration == null ? "" : " and generation = :generation"))
-                    .setParameter("owner", owner).setParameter("until", now.plus(config.scheduler().lease()))
-                    .setParameter("id", grantId).setParameter("now", now);
+            var update = withLease(em.createNativeQuery("update token_grant set lease_owner = :owner, lease_until = " + LEASE_UNTIL
+                            + " where id = :id and status = 'ACTIVE' and (lease_until is null or lease_until < :now)"
+                            + (seenGeneration == null ? "" : " and generation = :generation")), now)
+                    .setParameter("owner", owner).setParameter("id", grantId);
             if (seenGeneration != null) {
                 update.setParameter("generation", seenGeneration);
             }
-            return update.executeUpdate() == 1;
+            boolean claimed = update.executeUpdate() == 1;
+            if (claimed) {
+                working(owner).add(grantId);
+            }
+            return claimed;
         });
+    }
+
+    private jakarta.persistence.Query withLease(jakarta.persistence.Query query, Instant now) {
+        return query.setParameter("now", now)
+                .setParameter("maxLeaseMs", config.scheduler().lease().toMillis())
+                .setParameter("minLeaseMs", config.scheduler().minLease().toMillis());
+    }
+
+    private Set<String> working(String owner) {
+        return working.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
+    }
+
+    /** Extends the leases of the grants this process is refreshing (or has claimed and will refresh shortly). */
+    public int renewLeases() {
+        int renewed = 0;
+        for (Map.Entry<String, Set<String>> entry : working.entrySet()) {
+            List<String> ids = List.copyOf(entry.getValue());
+            if (ids.isEmpty()) {
+                continue;
+            }
+            renewed += QuarkusTransaction.requiringNew().call(() -> withLease(em.createNativeQuery(
+                    "update token_grant set lease_until = " + LEASE_UNTIL + " where lease_owner = :owner and id in (:ids)"),
+                    clock.instant()).setParameter("owner", entry.getKey()).setParameter("ids", ids).executeUpdate());
+        }
+        return renewed;
     }
 
     /** Claims and refreshes due grants in rounds until none are due; returns how many were refreshed. */
@@ -114,9 +161,15 @@ public class Refresher {
         int refreshed = 0;
         while (true) {
             List<String> ids = claimDue(owner, batchSize);
+            working(owner).addAll(ids);
             List<Future<Outcome>> results = new ArrayList<>(ids.size());
             for (String id : ids) {
-                results.add(pool.submit(() -> refresh(id, owner)));
+                try {
+                    results.add(pool.submit(() -> refresh(id, owner)));
+                } catch (RuntimeException e) {
+                    working(owner).remove(id);
+                    throw e;
+                }
             }
             for (Future<Outcome> result : results) {
                 try {
@@ -136,21 +189,45 @@ public class Refresher {
         }
     }
 
-    private record Claimed(AppRef app, int generation, String refreshToken) {
+    /**
+     * A grant as claimed for refreshing: {@code refreshToken} is the token the upstream call uses, {@code previous} is
+     * true when that is the previous refresh token (the current one was refused).
+     */
+    private record Claimed(AppRef app, int generation, String refreshToken, Instant refreshTokenExpiresAt, boolean previous) {
     }
 
-    /** One upstream call for a grant {@code owner} has claimed, and the result stored. */
+    /** One upstream call for a grant {@code owner} has claimed (two when the current refresh token is refused), and the result stored. */
     public Outcome refresh(String grantId, String owner) {
-        Claimed claimed = QuarkusTransaction.requiringNew().call(() -> {
-            Grant grant = em.find(Grant.class, grantId);
-            if (grant == null || grant.status != GrantStatus.ACTIVE || !owner.equals(grant.leaseOwner)) {
-                return null;
+        working(owner).add(grantId);
+        try {
+            Claimed claimed = QuarkusTransaction.requiringNew().call(() -> {
+                // still ours, and for long enough to make the call: a claim that waited in the queue past its lease may
+                // already be another replica's
+                int extended = withLease(em.createNativeQuery("update token_grant set lease_until = " + LEASE_UNTIL
+                        + " where id = :id and lease_owner = :owner and status = 'ACTIVE' and lease_until > cast(:now as timestamptz)"),
+                        clock.instant()).setParameter("id", grantId).setParameter("owner", owner).executeUpdate();
+                Grant grant = extended == 1 ? em.find(Grant.class, grantId) : null;
+                if (grant == null) {
+                    return null;
+                }
+                return new Claimed(grant.app(), grant.generation, cipher.decrypt(grant.refreshTokenEnc, grant.id, Grant.REFRESH),
+                        grant.refreshExpiresAt, false);
+            });
+            if (claimed == null) {
+                return Outcome.SKIPPED;
             }
-            return new Claimed(grant.app(), grant.generation, cipher.decrypt(grant.refreshTokenEnc, grant.id, Grant.REFRESH));
-        });
-        if (claimed == null) {
-            return Outcome.SKIPPED;
+            Outcome outcome = call(grantId, claimed);
+            if (outcome != Outcome.REFUSED) {
+                return outcome;
+            }
+            Claimed previous = QuarkusTransaction.requiringNew().call(() -> previousToken(grantId, claimed));
+            return previous == null ? Outcome.FAILED : call(grantId, previous);
+        } finally {
+            working(owner).remove(grantId);
         }
+    }
+
+    private Outcome call(String grantId, Claimed claimed) {
         IssuedTokens tokens;
         try {
             tokens = gateway.refresh(claimed.app(), claimed.refreshToken());
@@ -164,6 +241,17 @@ public class Refresher {
         return QuarkusTransaction.requiringNew().call(() -> stored(grantId, claimed, tokens));
     }
 
+    /** The previous refresh token when the current one was refused and the previous is still within its expiry. */
+    private Claimed previousToken(String grantId, Claimed refused) {
+        Grant grant = em.find(Grant.class, grantId);
+        if (grant == null || grant.generation != refused.generation() || grant.status != GrantStatus.ACTIVE) {
+            return null;
+        }
+        LOG.infof("grant %s: the provider refused the current refresh token; trying the previous one, still within its expiry", grantId);
+        return new Claimed(grant.app(), grant.generation, cipher.decrypt(grant.previousRefreshEnc, grant.id, Grant.PREVIOUS_REFRESH),
+                grant.previousRefreshUntil, true);
+    }
+
     private Outcome stored(String grantId, Claimed claimed, IssuedTokens tokens) {
         Grant grant = em.find(Grant.class, grantId, LockModeType.PESSIMISTIC_WRITE);
         if (grant == null || grant.generation != claimed.generation() || grant.status != GrantStatus.ACTIVE) {
@@ -171,7 +259,11 @@ public class Refresher {
             return Outcome.STALE;
         }
         Instant now = clock.instant();
-        grant.previousRefreshEnc = cipher.encrypt(claimed.refreshToken(), grant.id, Grant.PREVIOUS_REFRESH);
+        if (!claimed.previous()) {
+            // after a refresh with the previous token, the previous token stays what it was
+            grant.previousRefreshEnc = cipher.encrypt(claimed.refreshToken(), grant.id, Grant.PREVIOUS_REFRESH);
+            grant.previousRefreshUntil = grant.refreshExpiresAt;
+        }
         grant.accessTokenEnc = cipher.encrypt(tokens.accessToken(), grant.id, Grant.ACCESS);
         grant.refreshTokenEnc = cipher.encrypt(tokens.refreshToken(), grant.id, Grant.REFRESH);
         grant.accessExpiresAt = expiry(now, tokens.accessLifetimeSeconds());
@@ -194,6 +286,10 @@ public class Refresher {
             return Outcome.STALE;
         }
         Instant now = clock.instant();
+        if (failure.kind() == Kind.INVALID_GRANT && !claimed.previous() && grant.previousRefreshEnc != null
+                && grant.previousRefreshUntil != null && grant.previousRefreshUntil.isAfter(now)) {
+            return Outcome.REFUSED;
+        }
         grant.failedAttempts++;
         if (grant.failingSince == null) {
             grant.failingSince = now;
@@ -207,6 +303,11 @@ public class Refresher {
             grant.nextRefreshAt = null;
             outbox.record(grant.tenantId, GrantEvents.refreshFailed(grant, reauthorizationNeeded(grant, failure), false, null));
             LOG.warnf("grant %s needs re-authorization by merchant %s (%s)", grant.id, grant.merchantId, failure.code());
+        } else if (failure.kind() == Kind.LOST) {
+            // the provider may have rotated the token: retry while the token just used is still within its own expiry
+            grant.nextRefreshAt = policy.retryAfterLostAnswerAt(now, grant.failedAttempts, claimed.refreshTokenExpiresAt(),
+                    ThreadLocalRandom.current());
+            outbox.record(grant.tenantId, GrantEvents.refreshFailed(grant, retryReason(failure), true, grant.nextRefreshAt));
         } else {
             grant.nextRefreshAt = policy.retryAt(now, grant.failedAttempts, ThreadLocalRandom.current());
             outbox.record(grant.tenantId, GrantEvents.refreshFailed(grant, retryReason(failure), true, grant.nextRefreshAt));
@@ -217,7 +318,8 @@ public class Refresher {
     private String retryReason(UpstreamFailure failure) {
         String reason = failure.code() + ": " + failure.getMessage();
         if (failure.kind() == Kind.LOST) {
-            reason += "; the answer was lost, so the next attempt uses the same refresh token within the provider's grace for it";
+            reason += "; the answer was lost, so the next attempt uses the same refresh token within the provider's grace for it,"
+                    + " before that token expires";
         }
         return abbreviate(reason);
     }

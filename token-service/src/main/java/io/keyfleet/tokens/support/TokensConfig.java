@@ -72,8 +72,23 @@ public interface TokensConfig {
         @WithDefault("16")
         int concurrency();
 
-        /** A claim is the replica's for this long; longer than an upstream call so a live claim never expires. */
+        /**
+         * A claim is the replica's for at most this long, and for at most half the time its access token has left (but
+         * {@link #minLease()} at least), so that the grants of a replica that died are taken over before they expire.
+         * A live replica renews the leases of the grants it is refreshing every {@link #leaseRenewal()}.
+         */
         @WithDefault("PT60S")
         Duration lease();
+
+        /**
+         * The shortest lease: the margin a live replica has to renew it (a loaded machine can delay the renewal by
+         * seconds). Tokens with less than twice this left when claimed can expire before a dead replica's claim ends.
+         */
+        @WithDefault("PT5S")
+        Duration minLease();
+
+        /** How often a replica renews the leases of the grants it is refreshing (well below {@link #minLease()}). */
+        @WithDefault("1s")
+        String leaseRenewal();
     }
 }

@@ -94,4 +94,24 @@ class RefreshPolicyTest {
         assertFalse(policy.givesUp(NOW.minus(Duration.ofDays(3)).plusSeconds(1), NOW));
         assertTrue(policy.givesUp(NOW.minus(Duration.ofDays(3)), NOW));
     }
+
+    @Test
+    void afterALostAnswerTheRetryComesBeforeTheUsedRefreshTokenExpires() {
+        Random random = new Random(3);
+        // attempt 10: the backoff alone would be the 15-minute maximum; the refresh token has 4 minutes left
+        Instant refreshExpiry = NOW.plus(Duration.ofMinutes(4));
+        for (int i = 0; i < 100; i++) {
+            Instant at = policy.retryAfterLostAnswerAt(NOW, 10, refreshExpiry, random);
+            assertFalse(at.isAfter(NOW.plus(Duration.ofMinutes(2))), "halfway to the token's expiry at the latest: " + at);
+        }
+        // a long-lived refresh token: the ordinary backoff
+        Instant far = NOW.plus(Duration.ofDays(30));
+        for (int i = 0; i < 100; i++) {
+            long delay = Duration.between(NOW, policy.retryAfterLostAnswerAt(NOW, 1, far, random)).toMillis();
+            assertTrue(delay >= 2_500 && delay <= 5_000, "first retry after 2.5-5 s: " + delay);
+        }
+        // no known expiry: the ordinary backoff
+        long delay = Duration.between(NOW, policy.retryAfterLostAnswerAt(NOW, 10, null, random)).toMillis();
+        assertTrue(delay >= Duration.ofMinutes(7).toMillis(), "backoff of attempt 10 without a known expiry: " + delay);
+    }
 }
