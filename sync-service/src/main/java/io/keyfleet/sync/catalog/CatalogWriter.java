@@ -114,15 +114,18 @@ public class CatalogWriter {
     private static Map<String, Existing> existing(Connection connection, Pool pool, CatalogType type, String afterId, String upTo)
             throws SQLException {
         Map<String, Existing> rows = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("""
-                select item_id, content_hash, removed, selected, selling_price, price_flagged from catalog_item
-                where pool_id = ? and resource_type = ? and item_id > ? and (cast(? as varchar) is null or item_id <= ?)""")) {
-            select.setObject(1, pool.id());
-            select.setString(2, type.name());
-            select.setString(3, afterId);
-            select.setString(4, upTo);
-            select.setString(5, upTo);
-            try (ResultSet row = select.executeQuery()) {
+        // two statements rather than "(? is null or item_id <= ?)": a prepared statement's generic plan cannot bound the
+        // primary-key range scan with that, and every page would read the rest of the type's rows
+        String select = "select item_id, content_hash, removed, selected, selling_price, price_flagged from catalog_item"
+                + " where pool_id = ? and resource_type = ? and item_id > ?" + (upTo == null ? "" : " and item_id <= ?");
+        try (PreparedStatement statement = connection.prepareStatement(select)) {
+            statement.setObject(1, pool.id());
+            statement.setString(2, type.name());
+            statement.setString(3, afterId);
+            if (upTo != null) {
+                statement.setString(4, upTo);
+            }
+            try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     rows.put(row.getString(1), new Existing(row.getString(2), row.getBoolean(3), row.getBoolean(4), row.getBigDecimal(5),
                             row.getBoolean(6)));
