@@ -71,7 +71,8 @@ public class SyncBenchmark implements Benchmark {
     Path projectRoot;
 
     /** One measured sync: the job as sync-service reports it, and what the benchmark saw around it. */
-    record SyncRun(SyncClient.Job job, double wallSeconds, double cpuSeconds, long rowsWritten, CatalogTables.Written stats,
+    record SyncRun(SyncClient.Job job, double wallSeconds, double cpuSeconds, double sandboxCpuSeconds, long rowsWritten,
+                   CatalogTables.Written stats,
                    GcLog.Window heap, long catalogRows) {
         double itemsPerSecond() {
             return job.seen() / wallSeconds;
@@ -131,25 +132,27 @@ public class SyncBenchmark implements Benchmark {
                     UUID pool = client.createPool(member, SECRET);
 
                     LocalStack.log("smaller catalog: %,d items, full sync (warms up the three services)", config.warmUpCatalogSize());
-                    SyncRun small = measure(client, tables, gc, syncService, warmPool, "small full sync");
+                    SyncRun small = measure(client, tables, gc, syncService, sandbox, warmPool, "small full sync");
 
                     LocalStack.log("reference: every page of the %,d-item catalog fetched and parsed, nothing written", config.catalogSize());
+                    long sandboxCpuBefore = sandbox.cpuNanos();
                     UpstreamReference.Result fetched = UpstreamReference.fetchAll(http, sandbox.baseUrl(), member, SECRET, config.pageSize(),
                             config.requestTimeout());
+                    double fetchSandboxCpu = (sandbox.cpuNanos() - sandboxCpuBefore) / 1e9;
                     LocalStack.log("reference: the same %,d rows COPY'd into a table shaped like catalog_item", fetched.rows().size());
                     double copySeconds = CatalogTables.copyReference(dataSource, UpstreamReference.hashed(fetched.rows()));
 
                     LocalStack.log("full sync of %,d items", config.catalogSize());
-                    SyncRun full = measure(client, tables, gc, syncService, pool, "full sync");
+                    SyncRun full = measure(client, tables, gc, syncService, sandbox, pool, "full sync");
                     LocalStack.log("re-sync, nothing changed upstream");
-                    SyncRun unchanged = measure(client, tables, gc, syncService, pool, "no-change re-sync");
+                    SyncRun unchanged = measure(client, tables, gc, syncService, sandbox, pool, "no-change re-sync");
                     client.upstreamChange(member, CHANGED_TYPE, config.added(), config.changed(), config.removed());
                     LocalStack.log("re-sync after %d added, %d changed, %d removed %s upstream", config.added(), config.changed(),
                             config.removed(), CHANGED_TYPE);
-                    SyncRun changed = measure(client, tables, gc, syncService, pool, "re-sync after a change");
+                    SyncRun changed = measure(client, tables, gc, syncService, sandbox, pool, "re-sync after a change");
                     keepLogs = false;
                     report.environment("cpu during run", cpu.summary());
-                    return fill(report, fetched, copySeconds, small, full, unchanged, changed, cpu.machineWasShared());
+                    return fill(report, fetched, fetchSandboxCpu, copySeconds, small, full, unchanged, changed, cpu.machineWasShared());
                 }
             }
         } finally {
@@ -171,16 +174,19 @@ public class SyncBenchmark implements Benchmark {
         return environment;
     }
 
-    private SyncRun measure(SyncClient client, CatalogTables tables, GcLog gc, ServiceProcess syncService, UUID pool, String what)
+    private SyncRun measure(SyncClient client, CatalogTables tables, GcLog gc, ServiceProcess syncService, ServiceProcess sandbox,
+                            UUID pool, String what)
             throws Exception {
         CatalogTables.Written before = tables.written();
         long xid = tables.nextXid();
         int gcMark = gc.mark();
         long cpuBefore = syncService.cpuNanos();
+        long sandboxCpuBefore = sandbox.cpuNanos();
         long start = System.nanoTime();
         SyncClient.Job job = client.syncAll(pool, config.jobTimeout());
         double wall = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (syncService.cpuNanos() - cpuBefore) / 1e9;
+        double sandboxCpuSeconds = (sandbox.cpuNanos() - sandboxCpuBefore) / 1e9;
         if (!job.status().equals("SUCCEEDED")) {
             throw new IllegalStateException(what + " ended " + job.status() + ": " + job.reason());
         }
@@ -192,12 +198,12 @@ public class SyncBenchmark implements Benchmark {
         long rows = tables.catalogRows(pool);
         LocalStack.log("%s: %s in %.2f s (%,.0f items/s), %,d catalog rows written (%,d per pg_stat), peak heap %d MB, live %d MB",
                 what, job.status(), wall, job.seen() / wall, written, stats.catalogItem(), heap.peakUsedMb(), heap.liveMb());
-        return new SyncRun(job, wall, cpuSeconds, written, stats, heap, rows);
+        return new SyncRun(job, wall, cpuSeconds, sandboxCpuSeconds, written, stats, heap, rows);
     }
 
     // ---------------------------------------------------------------- report
 
-    private Report fill(Report report, UpstreamReference.Result fetched, double copySeconds, SyncRun small, SyncRun full,
+    private Report fill(Report report, UpstreamReference.Result fetched, double fetchSandboxCpu, double copySeconds, SyncRun small, SyncRun full,
                         SyncRun unchanged, SyncRun changed, boolean machineWasShared) {
         int items = fetched.rows().size();
         double fetchRate = items / fetched.seconds();
@@ -206,6 +212,7 @@ public class SyncBenchmark implements Benchmark {
         ref.count("fetchItems", "items fetched and parsed", items);
         ref.seconds("fetchSeconds", "fetch time (nothing written)", fetched.seconds());
         ref.perSecond("fetchItemsPerSecond", "fetch rate", fetchRate);
+        ref.seconds("fetchSandboxCpuSeconds", "provider-sandbox CPU time while fetching", fetchSandboxCpu);
         ref.seconds("copySeconds", "COPY of the same rows into a catalog_item-shaped table", copySeconds);
         ref.perSecond("copyRowsPerSecond", "COPY rate", items / copySeconds);
 
@@ -276,6 +283,7 @@ public class SyncBenchmark implements Benchmark {
         s.seconds(key + "JobSeconds", "job time (startedAt → finishedAt)", run.job().serverSeconds());
         s.perSecond(key + "ItemsPerSecond", "items/s", run.itemsPerSecond());
         s.seconds(key + "CpuSeconds", "sync-service CPU time", run.cpuSeconds());
+        s.seconds(key + "SandboxCpuSeconds", "provider-sandbox CPU time", run.sandboxCpuSeconds());
         s.count(key + "JobWritten", "created + updated + removed, as the job counts them", run.job().written());
         s.count(key + "RowsWritten", "catalog_item rows written (row versions, xmin)", run.rowsWritten());
         s.count(key + "StatsCatalog", "catalog_item inserts + updates + deletes (pg_stat)", run.stats().catalogItem());
