@@ -89,12 +89,13 @@ public class SyncRunner {
 
     void stop(@Observes ShutdownEvent event) {
         executor.shutdownNow();
-        fetcher.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // after the jobs: a job still winding down may ask for one more page
+        fetcher.shutdownNow();
     }
 
     public void submit(UUID jobId, UUID poolId, List<CatalogType> items, boolean selectedOnly) {
