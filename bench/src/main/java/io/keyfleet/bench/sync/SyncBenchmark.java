@@ -152,7 +152,8 @@ public class SyncBenchmark implements Benchmark {
                     SyncRun changed = measure(client, tables, gc, syncService, sandbox, pool, "re-sync after a change");
                     keepLogs = false;
                     report.environment("cpu during run", cpu.summary());
-                    return fill(report, fetched, fetchSandboxCpu, copySeconds, small, full, unchanged, changed, cpu.machineWasShared());
+                    return fill(report, fetched, fetchSandboxCpu, copySeconds, small, full, unchanged, changed, client.failedPolls,
+                            cpu.machineWasShared());
                 }
             }
         } finally {
@@ -204,7 +205,7 @@ public class SyncBenchmark implements Benchmark {
     // ---------------------------------------------------------------- report
 
     private Report fill(Report report, UpstreamReference.Result fetched, double fetchSandboxCpu, double copySeconds, SyncRun small, SyncRun full,
-                        SyncRun unchanged, SyncRun changed, boolean machineWasShared) {
+                        SyncRun unchanged, SyncRun changed, int failedPolls, boolean machineWasShared) {
         int items = fetched.rows().size();
         double fetchRate = items / fetched.seconds();
         Report.Section ref = report.section("reference", "References: the same catalog without sync-service");
@@ -259,6 +260,10 @@ public class SyncBenchmark implements Benchmark {
                         changed.rowsWritten(), changed.stats().catalogItem(), changedItem.created(), changedItem.updated(),
                         changedItem.removed(), difference));
 
+        if (failedPolls > 0) {
+            report.note(failedPolls + " status polls of sync jobs were answered 5xx (sync-service could not check the caller's key"
+                    + " with key-service in time) and were repeated; the sync times include those waits.");
+        }
         if (machineWasShared) {
             report.note("Other processes kept a large share of this machine busy during the run (see 'cpu during run'):"
                     + " absolute figures are noisy; rerun on a quiet machine before quoting them.");

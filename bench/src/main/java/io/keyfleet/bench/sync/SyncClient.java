@@ -28,7 +28,19 @@ final class SyncClient {
         }
     }
 
+    static final class Refused extends IOException {
+        final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Status polls answered with a 5xx, retried: reported, as they say the machine was overloaded. */
+    int failedPolls;
 
     private final HttpClient http;
     private final URI sandbox;
@@ -73,14 +85,25 @@ final class SyncClient {
     Job syncAll(UUID poolId, Duration jobTimeout) throws IOException, InterruptedException {
         String jobId = send("POST", syncService.resolve("/v1/pools/" + poolId + "/sync-jobs"), true, Map.of(), 202).get("id").asText();
         long deadline = System.nanoTime() + jobTimeout.toNanos();
+        String last = "";
         while (true) {
-            JsonNode job = send("GET", syncService.resolve("/v1/pools/" + poolId + "/sync-jobs/" + jobId), true, null, 200);
-            String status = job.get("status").asText();
-            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-                return job(job);
+            try {
+                JsonNode job = send("GET", syncService.resolve("/v1/pools/" + poolId + "/sync-jobs/" + jobId), true, null, 200);
+                String status = job.get("status").asText();
+                if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                    return job(job);
+                }
+                last = job.toString();
+            } catch (Refused e) {
+                // on a loaded machine sync-service's check of the caller's key with key-service can time out (503): poll again
+                if (e.status < 500) {
+                    throw e;
+                }
+                failedPolls++;
+                last = e.getMessage();
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("sync job " + jobId + " did not end within " + jobTimeout.toSeconds() + " s: " + job);
+                throw new IllegalStateException("sync job " + jobId + " did not end within " + jobTimeout.toSeconds() + " s: " + last);
             }
             Thread.sleep(50);
         }
@@ -109,7 +132,7 @@ final class SyncClient {
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
-            throw new IOException(method + " " + uri.getPath() + " answered " + response.statusCode() + ": " + response.body());
+            throw new Refused(response.statusCode(), method + " " + uri.getPath() + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
     }
