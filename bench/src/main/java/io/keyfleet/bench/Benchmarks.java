@@ -6,6 +6,7 @@ import io.keyfleet.bench.outbox.OutboxBenchmark;
 import io.keyfleet.bench.sign.SignBenchmark;
 import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.KeyServiceLauncher;
+import io.keyfleet.bench.sync.SyncBenchmark;
 import io.keyfleet.bench.verify.VerifyBenchmark;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,11 @@ public final class Benchmarks {
                     Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
             new Entry("applykey", "applyPublicKey open loop at 200 requests/s with key-service's key pool, and below the"
                     + " refill rate, against the empty endpoint at the same rate (~2.5 min)", ApplyKeyBenchmark.class,
-                    List.of(KeyServiceLauncher.DATABASE), Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
+                    List.of(KeyServiceLauncher.DATABASE), Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
+            new Entry("sync", "a 100,000-item catalog synced end to end (provider-sandbox → sync-service → PostgreSQL), re-synced"
+                    + " unchanged and after a small change, against fetching the pages alone and COPY'ing the rows alone (~3 min)",
+                    SyncBenchmark.class, List.of(KeyServiceLauncher.DATABASE, SyncBenchmark.SYNC_DATABASE, SyncBenchmark.SANDBOX_DATABASE),
+                    Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
 
     private Benchmarks() {
     }

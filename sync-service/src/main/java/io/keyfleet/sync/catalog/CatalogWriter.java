@@ -115,15 +115,18 @@ public class CatalogWriter {
     private static Map<String, Existing> existing(Connection connection, Pool pool, CatalogType type, String afterId, String upTo)
             throws SQLException {
         Map<String, Existing> rows = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("""
-                select item_id, content_hash, removed, selected, selling_price, price_flagged from catalog_item
-                where pool_id = ? and resource_type = ? and item_id > ? and (cast(? as varchar) is null or item_id <= ?)""")) {
-            select.setObject(1, pool.id());
-            select.setString(2, type.name());
-            select.setString(3, afterId);
-            select.setString(4, upTo);
-            select.setString(5, upTo);
-            try (ResultSet row = select.executeQuery()) {
+        // two statements rather than "(? is null or item_id <= ?)": a prepared statement's generic plan cannot bound the
+        // primary-key range scan with that, and every page would read the rest of the type's rows
+        String select = "select item_id, content_hash, removed, selected, selling_price, price_flagged from catalog_item"
+                + " where pool_id = ? and resource_type = ? and item_id > ?" + (upTo == null ? "" : " and item_id <= ?");
+        try (PreparedStatement statement = connection.prepareStatement(select)) {
+            statement.setObject(1, pool.id());
+            statement.setString(2, type.name());
+            statement.setString(3, afterId);
+            if (upTo != null) {
+                statement.setString(4, upTo);
+            }
+            try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     rows.put(row.getString(1), new Existing(row.getString(2), row.getBoolean(3), row.getBoolean(4), row.getBigDecimal(5),
                             row.getBoolean(6)));
@@ -133,36 +136,61 @@ public class CatalogWriter {
         return rows;
     }
 
+    /** The whole page in one statement: its columns as arrays, unnested into rows (one round trip, one executor run). */
     private static void upsert(Connection connection, Pool pool, CatalogType type, List<Object[]> upserts, Instant now) throws SQLException {
         if (upserts.isEmpty()) {
             return;
         }
+        int size = upserts.size();
+        String[] ids = new String[size];
+        String[] names = new String[size];
+        String[] zones = new String[size];
+        String[] specs = new String[size];
+        BigDecimal[] costs = new BigDecimal[size];
+        String[] currencies = new String[size];
+        BigDecimal[] prices = new BigDecimal[size];
+        Boolean[] flagged = new Boolean[size];
+        Boolean[] selected = new Boolean[size];
+        String[] hashes = new String[size];
+        for (int i = 0; i < size; i++) {
+            Object[] row = upserts.get(i);
+            PoolApiClient.Item item = (PoolApiClient.Item) row[0];
+            ids[i] = item.id();
+            names[i] = item.name();
+            zones[i] = item.zoneId();
+            specs[i] = item.spec();
+            costs[i] = item.price();
+            currencies[i] = item.currency() == null ? "USD" : item.currency();
+            prices[i] = (BigDecimal) row[1];
+            flagged[i] = (Boolean) row[4];
+            selected[i] = (Boolean) row[3];
+            hashes[i] = (String) row[2];
+        }
         try (PreparedStatement upsert = connection.prepareStatement("""
                 insert into catalog_item (pool_id, resource_type, item_id, name, zone_id, spec, cost, currency, price, price_flagged,
                                           selected, removed, content_hash, synced_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)
+                select ?, ?, item_id, name, zone_id, spec, cost, currency, price, price_flagged, selected, false, content_hash, ?
+                from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::numeric[], ?::varchar[], ?::numeric[],
+                            ?::boolean[], ?::boolean[], ?::varchar[])
+                     as page (item_id, name, zone_id, spec, cost, currency, price, price_flagged, selected, content_hash)
                 on conflict (pool_id, resource_type, item_id) do update set name = excluded.name, zone_id = excluded.zone_id,
                     spec = excluded.spec, cost = excluded.cost, currency = excluded.currency, price = excluded.price,
                     price_flagged = excluded.price_flagged, removed = false, content_hash = excluded.content_hash,
                     synced_at = excluded.synced_at""")) {
-            for (Object[] row : upserts) {
-                PoolApiClient.Item item = (PoolApiClient.Item) row[0];
-                upsert.setObject(1, pool.id());
-                upsert.setString(2, type.name());
-                upsert.setString(3, item.id());
-                upsert.setString(4, item.name());
-                upsert.setString(5, item.zoneId());
-                upsert.setString(6, item.spec());
-                upsert.setBigDecimal(7, item.price());
-                upsert.setString(8, item.currency() == null ? "USD" : item.currency());
-                upsert.setBigDecimal(9, (BigDecimal) row[1]);
-                upsert.setBoolean(10, (Boolean) row[4]);
-                upsert.setBoolean(11, (Boolean) row[3]);
-                upsert.setString(12, (String) row[2]);
-                upsert.setTimestamp(13, Timestamp.from(now));
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
+            upsert.setObject(1, pool.id());
+            upsert.setString(2, type.name());
+            upsert.setTimestamp(3, Timestamp.from(now));
+            upsert.setArray(4, connection.createArrayOf("varchar", ids));
+            upsert.setArray(5, connection.createArrayOf("varchar", names));
+            upsert.setArray(6, connection.createArrayOf("varchar", zones));
+            upsert.setArray(7, connection.createArrayOf("varchar", specs));
+            upsert.setArray(8, connection.createArrayOf("numeric", costs));
+            upsert.setArray(9, connection.createArrayOf("varchar", currencies));
+            upsert.setArray(10, connection.createArrayOf("numeric", prices));
+            upsert.setArray(11, connection.createArrayOf("boolean", flagged));
+            upsert.setArray(12, connection.createArrayOf("boolean", selected));
+            upsert.setArray(13, connection.createArrayOf("varchar", hashes));
+            upsert.executeUpdate();
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -65,9 +67,17 @@ public class SyncRunner {
 
     private ExecutorService executor;
 
+    /** Fetches the next page of each running item while the job thread applies the current one. */
+    private ExecutorService fetcher;
+
     void start(@Observes StartupEvent event) {
         executor = Executors.newFixedThreadPool(config.workers(), runnable -> {
             Thread thread = new Thread(runnable, "sync-job");
+            thread.setDaemon(true);
+            return thread;
+        });
+        fetcher = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "sync-fetch");
             thread.setDaemon(true);
             return thread;
         });
@@ -84,6 +94,8 @@ public class SyncRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // after the jobs: a job still winding down may ask for one more page
+        fetcher.shutdownNow();
     }
 
     public void submit(UUID jobId, UUID poolId, List<CatalogType> items, boolean selectedOnly) {
@@ -157,17 +169,22 @@ public class SyncRunner {
         finish(jobId, pool, List.of(), overall, problems.isEmpty() ? null : String.join("; ", problems));
     }
 
-    /** Syncs one item; null when every page was applied, else why not. */
+    /**
+     * Syncs one item; null when every page was applied, else why not. The next page is fetched while this one is
+     * applied, so upstream and database work overlap; at most two pages are in memory.
+     */
     private String syncItem(UUID jobId, Pool pool, PoolApiClient.Endpoint endpoint, CatalogType type, boolean selectedOnly) {
         String afterId = "";
         int totalPages = 1;
+        CompletableFuture<PoolApiClient.Page> next = prefetch(jobId, endpoint, type, 1);
         for (int page = 1; page <= totalPages; page++) {
             if (page > 1 && jobs.cancelRequested(jobId)) {
+                next.cancel(false);
                 return "cancelled by the operator at page " + page;
             }
             PoolApiClient.Page result;
             try {
-                result = fetch(jobId, endpoint, type, page);
+                result = await(next);
             } catch (UpstreamException e) {
                 return "page " + page + " failed: " + e.getMessage();
             } catch (JobCancelled e) {
@@ -175,11 +192,15 @@ public class SyncRunner {
             }
             totalPages = result.totalPages();
             boolean last = page >= totalPages;
+            if (!last) {
+                next = prefetch(jobId, endpoint, type, page + 1);
+            }
             try {
                 String from = afterId;
                 CatalogWriter.Counts counts = writer.apply(pool, type, from, result.items(), selectedOnly, last);
                 tx(() -> jobs.progress(jobId, type, counts.seen(), counts.created(), counts.updated(), counts.removed()));
             } catch (Exception e) {
+                next.cancel(false);
                 return "page " + page + " could not be applied: " + e.getMessage();
             }
             if (!result.items().isEmpty()) {
@@ -187,6 +208,27 @@ public class SyncRunner {
             }
         }
         return null;
+    }
+
+    private CompletableFuture<PoolApiClient.Page> prefetch(UUID jobId, PoolApiClient.Endpoint endpoint, CatalogType type, int page) {
+        return CompletableFuture.supplyAsync(() -> fetch(jobId, endpoint, type, page), fetcher);
+    }
+
+    private static PoolApiClient.Page await(CompletableFuture<PoolApiClient.Page> page) {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpstreamException upstream) {
+                throw upstream;
+            }
+            if (e.getCause() instanceof JobCancelled cancelled) {
+                throw cancelled;
+            }
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "fetch failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted");
+        }
     }
 
     /** One page, retried with backoff; a rate limit waits for its reset. */
