@@ -42,7 +42,7 @@ class CatalogSelectionIT {
     }
 
     @Test
-    void everyLineStartsSelectedAndAfterACustomSelectionNewLinesStartUnselected() throws Exception {
+    void everyLineStartsSelectedAndAfterAnItemsCustomSelectionItsNewLinesStartUnselected() throws Exception {
         String tenant = tenant();
         world.generate(600);
         String poolId = pool(tenant);
@@ -52,7 +52,7 @@ class CatalogSelectionIT {
 
         as(tenant).body(Map.of("item", "cloud-server-lines", "selectedIds", List.of("cl-0000001", "cl-0000002", "cl-0000550")))
                 .put("/v1/pools/" + poolId + "/selection").then().statusCode(200);
-        as(tenant).get("/v1/pools/" + poolId).then().body("customSelection", equalTo(true));
+        as(tenant).get("/v1/pools/" + poolId).then().body("customSelectionItems", equalTo(List.of("cloud-server-lines")));
         assertThat(selected(poolId, "CLOUD_SERVER_LINES")).isEqualTo(3);
         as(tenant).get("/v1/pools/" + poolId + "/catalog?item=cloud-server-lines&selectedOnly=true").then()
                 .body("entries.id", equalTo(List.of("cl-0000001", "cl-0000002", "cl-0000550")));
@@ -63,10 +63,11 @@ class CatalogSelectionIT {
         assertThat(counts(job, "cloud-server-lines")).containsExactly(601, 1, 0, 0);
         as(tenant).get("/v1/pools/" + poolId + "/catalog?item=cloud-server-lines&after=cl-0004999").then()
                 .body("entries[0].id", equalTo("cl-0005000")).body("entries[0].selected", equalTo(false));
+        // hosting lines have no custom selection: their new line is sold like the others
         as(tenant).get("/v1/pools/" + poolId + "/catalog?item=hosting-lines&after=ho-0004999").then()
-                .body("entries[0].selected", equalTo(false));
+                .body("entries[0].selected", equalTo(true));
         assertThat(selected(poolId, "CLOUD_SERVER_LINES")).isEqualTo(3);
-        assertThat(selected(poolId, "HOSTING_LINES")).isEqualTo(600);
+        assertThat(selected(poolId, "HOSTING_LINES")).isEqualTo(601);
     }
 
     @Test

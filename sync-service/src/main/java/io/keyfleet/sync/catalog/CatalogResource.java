@@ -145,7 +145,8 @@ public class CatalogResource {
     @RequiresScope(Scopes.SYNC_WRITE)
     @Transactional
     @Operation(summary = "Save a custom selection of lines for one item",
-            description = "Until a selection is saved every line is selected; afterwards lines the pool authorizes later start unselected.")
+            description = "Until a selection is saved for an item every line of it is selected; afterwards that item's lines the pool "
+                    + "authorizes later start unselected. Other items are not affected.")
     public Selection select(@PathParam("poolId") UUID poolId, Selection request) {
         pools.find(caller.tenantId(), poolId);
         if (request == null || request.selectedIds() == null || request.selectedIds().size() > 100_000) {
@@ -153,11 +154,14 @@ public class CatalogResource {
         }
         CatalogType type = type(request.item());
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement pool = connection.prepareStatement("update pool set custom_selection = true where id = ?");
+             PreparedStatement pool = connection.prepareStatement("update pool set custom_selection_items = array_append(custom_selection_items, ?) "
+                     + "where id = ? and not (? = any (custom_selection_items))");
              PreparedStatement update = connection.prepareStatement(
                      "update catalog_item set selected = (item_id = any (?)) where pool_id = ? and resource_type = ? "
                              + "and selected <> (item_id = any (?))")) {
-            pool.setObject(1, poolId);
+            pool.setString(1, type.path());
+            pool.setObject(2, poolId);
+            pool.setString(3, type.path());
             pool.executeUpdate();
             Array ids = connection.createArrayOf("varchar", request.selectedIds().toArray());
             update.setArray(1, ids);

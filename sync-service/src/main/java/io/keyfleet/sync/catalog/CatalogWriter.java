@@ -82,10 +82,11 @@ public class CatalogWriter {
                     continue;
                 }
                 boolean selectionSync = selectedOnly && !type.base();
-                if (selectionSync && (old != null ? !old.selected() : pool.customSelection())) {
+                boolean customSelection = pool.hasCustomSelection(type.path());
+                if (selectionSync && (old != null ? !old.selected() : customSelection)) {
                     continue; // a selection sync leaves unselected lines (and new ones, which start unselected) to a full sync
                 }
-                boolean selected = old != null ? old.selected() : !pool.customSelection() || type.base();
+                boolean selected = old != null ? old.selected() : !customSelection || type.base();
                 BigDecimal selling = old == null ? null : old.sellingPrice();
                 boolean flagged = pool.priceProtection() && selling != null && price.compareTo(selling) > 0;
                 if (flagged && (old == null || !old.flagged())) {

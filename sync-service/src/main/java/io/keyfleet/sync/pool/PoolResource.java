@@ -28,12 +28,12 @@ public class PoolResource {
 
     /** A pool as shown: never the secret (only its version). */
     public record PoolView(UUID id, String providerName, String type, String memberId, String apiBaseUrl, List<String> authorizedIps,
-                           boolean priceProtection, BigDecimal exchangeRate, String remark, int secretVersion, boolean customSelection,
+                           boolean priceProtection, BigDecimal exchangeRate, String remark, int secretVersion, List<String> customSelectionItems,
                            Integer syncIntervalMinutes, String health, String healthMessage, Instant checkedAt, Instant createdAt,
                            Instant updatedAt) {
         static PoolView of(Pool pool) {
             return new PoolView(pool.id(), pool.providerName(), pool.type(), pool.memberId(), pool.apiBaseUrl(), pool.authorizedIps(),
-                    pool.priceProtection(), pool.exchangeRate(), pool.remark(), pool.secretVersion(), pool.customSelection(),
+                    pool.priceProtection(), pool.exchangeRate(), pool.remark(), pool.secretVersion(), pool.customSelectionItems(),
                     pool.syncIntervalMinutes(), pool.health().name(), pool.healthMessage(), pool.checkedAt(), pool.createdAt(),
                     pool.updatedAt());
         }

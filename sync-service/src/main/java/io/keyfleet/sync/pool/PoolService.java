@@ -54,7 +54,7 @@ public class PoolService {
         Instant now = Instant.now();
         Pool pool = new Pool(id, tenantId, definition.providerName().trim(), definition.type().trim(), definition.memberId(),
                 definition.apiBaseUrl().trim(), ips(definition.authorizedIps()), Boolean.TRUE.equals(definition.priceProtection()),
-                definition.exchangeRate() == null ? BigDecimal.ONE : definition.exchangeRate(), definition.remark(), 1, false,
+                definition.exchangeRate() == null ? BigDecimal.ONE : definition.exchangeRate(), definition.remark(), 1, List.of(),
                 definition.schedule(), report == null ? PoolHealth.UNCHECKED : report.health(),
                 report == null ? "Register the generated API secret upstream, then run a connectivity check." : report.message(),
                 report == null ? null : now, now, now);
@@ -91,7 +91,7 @@ public class PoolService {
                 memberId, baseUrl, definition.authorizedIps() == null ? current.authorizedIps() : ips(definition.authorizedIps()),
                 definition.priceProtection() == null ? current.priceProtection() : definition.priceProtection(),
                 definition.exchangeRate() == null ? current.exchangeRate() : definition.exchangeRate(),
-                definition.remark() == null ? current.remark() : definition.remark(), version, current.customSelection(),
+                definition.remark() == null ? current.remark() : definition.remark(), version, current.customSelectionItems(),
                 definition.syncIntervalMinutes() == null ? current.syncIntervalMinutes() : definition.schedule(),
                 report != null ? report.health() : generate ? PoolHealth.UNCHECKED : current.health(),
                 report != null ? report.message() : generate ? "Register the generated API secret upstream, then run a connectivity check."

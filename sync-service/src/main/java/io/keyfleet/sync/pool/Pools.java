@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 public class Pools {
 
     private static final String COLUMNS = "id, tenant_id, provider_name, pool_type, member_id, api_base_url, authorized_ips, "
-            + "price_protection, exchange_rate, remark, secret_version, custom_selection, sync_interval_minutes, health, "
+            + "price_protection, exchange_rate, remark, secret_version, custom_selection_items, sync_interval_minutes, health, "
             + "health_message, checked_at, created_at, updated_at";
 
     @Inject
@@ -29,7 +29,7 @@ public class Pools {
     public void insert(Pool pool) {
         execute("""
                 insert into pool (provider_name, pool_type, member_id, api_base_url, authorized_ips, price_protection, exchange_rate,
-                                  remark, secret_version, custom_selection, sync_interval_minutes, health, health_message, checked_at,
+                                  remark, secret_version, custom_selection_items, sync_interval_minutes, health, health_message, checked_at,
                                   created_at, updated_at, id, tenant_id)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", pool);
     }
@@ -37,7 +37,7 @@ public class Pools {
     public void update(Pool pool) {
         execute("""
                 update pool set provider_name = ?, pool_type = ?, member_id = ?, api_base_url = ?, authorized_ips = ?,
-                       price_protection = ?, exchange_rate = ?, remark = ?, secret_version = ?, custom_selection = ?,
+                       price_protection = ?, exchange_rate = ?, remark = ?, secret_version = ?, custom_selection_items = ?,
                        sync_interval_minutes = ?, health = ?, health_message = ?, checked_at = ?, created_at = ?, updated_at = ?
                 where id = ? and tenant_id = ?""", pool);
     }
@@ -150,7 +150,7 @@ public class Pools {
             statement.setBigDecimal(7, pool.exchangeRate());
             statement.setString(8, pool.remark());
             statement.setInt(9, pool.secretVersion());
-            statement.setBoolean(10, pool.customSelection());
+            statement.setArray(10, connection.createArrayOf("text", pool.customSelectionItems().toArray()));
             if (pool.syncIntervalMinutes() == null) {
                 statement.setNull(11, Types.INTEGER);
             } else {
@@ -181,7 +181,7 @@ public class Pools {
                     Timestamp checked = row.getTimestamp(16);
                     pools.add(new Pool((UUID) row.getObject(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
                             row.getString(6), ips == null ? List.of() : List.of(ips.split(",")), row.getBoolean(8), row.getBigDecimal(9),
-                            row.getString(10), row.getInt(11), row.getBoolean(12), (Integer) row.getObject(13),
+                            row.getString(10), row.getInt(11), List.of((String[]) row.getArray(12).getArray()), (Integer) row.getObject(13),
                             PoolHealth.valueOf(row.getString(14)), row.getString(15), checked == null ? null : checked.toInstant(),
                             row.getTimestamp(17).toInstant(), row.getTimestamp(18).toInstant()));
                 }
