@@ -6,6 +6,7 @@ import io.keyfleet.bench.outbox.OutboxBenchmark;
 import io.keyfleet.bench.sign.SignBenchmark;
 import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.KeyServiceLauncher;
+import io.keyfleet.bench.tokens.TokensBenchmark;
 import io.keyfleet.bench.verify.VerifyBenchmark;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,13 @@ public final class Benchmarks {
                     Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
             new Entry("applykey", "applyPublicKey open loop at 200 requests/s with key-service's key pool, and below the"
                     + " refill rate, against the empty endpoint at the same rate (~2.5 min)", ApplyKeyBenchmark.class,
-                    List.of(KeyServiceLauncher.DATABASE), Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
+                    List.of(KeyServiceLauncher.DATABASE), Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
+            new Entry("tokens", "100,000 grants exchanged through real token-, signing-, key-service and the sandbox, their tokens"
+                    + " expiring within 60 s: refreshes/s the scheduler sustains (vs openssl sign), grants seen expired (goal 0),"
+                    + " GET …/token vs health (~35 min; -Dbench.tokens.grants=2000 for a quick look)", TokensBenchmark.class,
+                    List.of(KeyServiceLauncher.DATABASE, SignBenchmark.DATABASE, TokensBenchmark.TOKEN_DATABASE,
+                            TokensBenchmark.SANDBOX_DATABASE),
+                    Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
 
     private Benchmarks() {
     }
