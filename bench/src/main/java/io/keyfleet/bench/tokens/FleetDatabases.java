@@ -28,7 +28,10 @@ final class FleetDatabases {
         this.password = password;
     }
 
-    /** Grants of the app in token-service: how many, ACTIVE, refreshed at least once, holding an expired token now, due now. */
+    /**
+     * Grants of the app in token-service: how many, ACTIVE, refreshed at least once, holding an expired token now, and
+     * due but not claimed by a scheduler (the backlog: waiting, not in flight).
+     */
     record GrantState(long grants, long active, long refreshed, long expiredNow, long due) {
     }
 
@@ -37,7 +40,8 @@ final class FleetDatabases {
              PreparedStatement select = connection.prepareStatement("""
                      select count(*), count(*) filter (where status = 'ACTIVE'), count(*) filter (where generation >= 2),
                             count(*) filter (where access_expires_at <= now()),
-                            count(*) filter (where status = 'ACTIVE' and next_refresh_at <= now())
+                            count(*) filter (where status = 'ACTIVE' and next_refresh_at <= now()
+                                             and (lease_until is null or lease_until < now()))
                      from token_grant where app_id = ?""")) {
             select.setString(1, appId);
             try (ResultSet row = select.executeQuery()) {

@@ -14,7 +14,7 @@ public interface TokensBenchConfig {
     int grants();
 
     /** Exchanges on a separate app (1-day tokens, never refreshed in the run) first: JIT warm-up and the seeding-rate estimate. */
-    @WithDefault("600")
+    @WithDefault("1000")
     int warmUpGrants();
 
     /** Concurrent consent + exchange loops while seeding. */
@@ -25,8 +25,14 @@ public interface TokensBenchConfig {
     @WithDefault("60s")
     Duration window();
 
+    /**
+     * Exchanges/s the window is planned with, instead of the warm-up's rate (which comes from freshly started JVMs and
+     * moves with the machine's load), e.g. the seeding rate of an earlier run.
+     */
+    Optional<Double> seedRate();
+
     /** The window is placed after the seeding's estimated end × this, so that no grant falls due while seeding. */
-    @WithDefault("1.15")
+    @WithDefault("1.1")
     double seedSafety();
 
     /** token-service's keyfleet.tokens.refresh-margin (its default). */

@@ -144,14 +144,14 @@ public class TokensBenchmark implements Benchmark {
             Seeder.Result warmUp = Seeder.run("warm-up", api, WARM_UP_APP_ID, "2089", config.warmUpGrants(), config.seedThreads(),
                     new AtomicInteger(), Duration.ofMinutes(10));
             requireSeeded("warm-up", warmUp);
-            double estimatedRate = warmUp.secondHalfPerSecond();
+            double estimatedRate = config.seedRate().orElse(warmUp.secondHalfPerSecond());
 
             // the window: after the estimated end of seeding plus margin and jitter, so that no grant falls due while seeding
             Instant seedStart = Instant.now();
             Duration estimatedSeeding = Duration.ofMillis((long) (1000.0 * n / estimatedRate * config.seedSafety()));
             Instant windowStart = seedStart.plus(estimatedSeeding).plus(config.refreshMargin()).plus(config.refreshJitter());
-            LocalStack.log("seeding %,d grants at ~%.0f exchanges/s (warm-up): about %d s; their tokens expire from %s to %s",
-                    n, estimatedRate, estimatedSeeding.toSeconds(), windowStart, windowStart.plus(config.window()));
+            LocalStack.log("seeding %,d grants at ~%.0f exchanges/s (%s): about %d s; their tokens expire from %s to %s",
+                    n, estimatedRate, config.seedRate().isPresent() ? "given" : "warm-up", estimatedSeeding.toSeconds(), windowStart, windowStart.plus(config.window()));
             AtomicInteger done = new AtomicInteger();
             LifetimeSteering steering = new LifetimeSteering(api, APP_ID, appKey, windowStart, config.window(), n, done);
             Seeder.Result seed;
@@ -179,7 +179,7 @@ public class TokensBenchmark implements Benchmark {
                     FleetDatabases.GrantState state = db.grantState(APP_ID);
                     samples.add(new Sample(System.currentTimeMillis(), state.due(), state.refreshed(), state.expiredNow()));
                     if (System.currentTimeMillis() - lastLog > 30_000) {
-                        LocalStack.log("  refreshed %,d of %,d; due now %,d; holding an expired token %,d; reads %,d, seen expired %d",
+                        LocalStack.log("  refreshed %,d of %,d; due and waiting %,d; holding an expired token %,d; reads %,d, seen expired %d",
                                 state.refreshed(), n, state.due(), state.expiredNow(), readers.reads.get(), readers.grantsSeenExpired());
                         lastLog = System.currentTimeMillis();
                     }
@@ -257,38 +257,22 @@ public class TokensBenchmark implements Benchmark {
                 .seconds("refreshFirstAfterSeeding", "first planned refresh after seeding ended, s", secondsBetween(seedEnd, r[0]));
 
         // refresh rate: from the sandbox's call log; "sustained" = while token-service had a backlog of due grants
-        long totalRefreshes = perSecond.stream().mapToLong(s -> s[1]).sum();
-        long firstSecond = perSecond.isEmpty() ? 0 : perSecond.get(0)[0];
-        long lastSecond = perSecond.isEmpty() ? 0 : perSecond.get(perSecond.size() - 1)[0];
+        RefreshRates rates = RefreshRates.of(perSecond, samples.stream().map(s -> new RefreshRates.Look(s.atMillis(), s.due())).toList());
+        long totalRefreshes = rates.total();
+        double sustained = rates.sustained();
+        // without a backlog the scheduler was never the limit: compare what it did, first refresh to last
+        double refreshRate = Double.isNaN(sustained) ? rates.overall() : sustained;
+        String refreshRateName = Double.isNaN(sustained) ? "refreshes/s (first → last; no backlog)" : "sustained refreshes/s";
         long backlogPeak = samples.stream().mapToLong(Sample::due).max().orElse(0);
-        List<Sample> busy = samples.stream().filter(s -> s.due() > 0).toList();
-        double sustained = Double.NaN;
-        double busySeconds = 0;
-        if (busy.size() >= 2) {
-            long from = busy.get(0).atMillis() / 1000;
-            long to = busy.get(busy.size() - 1).atMillis() / 1000;
-            busySeconds = to - from;
-            long inBusy = perSecond.stream().filter(s -> s[0] >= from && s[0] < to).mapToLong(s -> s[1]).sum();
-            sustained = busySeconds > 0 ? inBusy / busySeconds : Double.NaN;
-        }
-        double overall = lastSecond > firstSecond ? totalRefreshes / (double) (lastSecond - firstSecond + 1) : Double.NaN;
-        long peak10s = 0;
-        for (int i = 0; i < perSecond.size(); i++) {
-            long sum = 0;
-            for (int j = i; j < perSecond.size() && perSecond.get(j)[0] < perSecond.get(i)[0] + 10; j++) {
-                sum += perSecond.get(j)[1];
-            }
-            peak10s = Math.max(peak10s, sum);
-        }
         long maxExpiredAtOnce = samples.stream().mapToLong(Sample::expiredNow).max().orElse(0);
         report.section("refresh", "Refreshes by token-service's scheduler against the sandbox")
                 .count("refreshes", "successful upstream refreshes (sandbox call log)", totalRefreshes)
-                .seconds("refreshSeconds", "first → last refresh, s", lastSecond - firstSecond + 1.0)
-                .perSecond("overallRate", "refreshes/s, first → last", overall)
-                .count("backlogPeak", "peak backlog: grants due and not yet refreshed", backlogPeak)
-                .seconds("busySeconds", "time with a backlog, s", busySeconds)
+                .seconds("refreshSeconds", "first → last refresh, s", rates.spanSeconds())
+                .perSecond("overallRate", "refreshes/s, first → last", rates.overall())
+                .count("backlogPeak", "peak backlog: grants due, not yet claimed by the scheduler", backlogPeak)
+                .seconds("busySeconds", "time with a backlog, s", rates.busySeconds())
                 .perSecond("sustainedRate", "refreshes/s sustained while there was a backlog", sustained)
-                .perSecond("peak10s", "refreshes/s, best 10 s", peak10s / 10.0)
+                .perSecond("peak10s", "refreshes/s, best 10 s", rates.bestTenSeconds())
                 .millis("cpuPerRefresh", "CPU of the four services per refresh, ms (incl. reads)", refreshCpuNs / 1e6 / Math.max(1, totalRefreshes))
                 .count("maxRefreshesOfOneToken", "most refreshes with one refresh token (sandbox; 1 = single flight)",
                         stats.path("maxRefreshesOfOneToken").asLong())
@@ -322,10 +306,10 @@ public class TokensBenchmark implements Benchmark {
                 .latencies("tokenLatency", "GET …/token latency", tokenLatency)
                 .millis("tokenCpu", "token-service CPU per GET …/token, ms", tokenCpuNs / 1e6 / Math.max(1, token.ok()));
 
-        report.ratio("refresh-vs-openssl", "sustained refreshes/s / openssl signatures/s", sustained, fmt(sustained),
+        report.ratio("refresh-vs-openssl", refreshRateName + " / openssl signatures/s", refreshRate, fmt(refreshRate),
                 openssl.signPerSecond(), fmt(openssl.signPerSecond()), "each refresh needs 2 RSA-2048 signatures (signing-service's"
                         + " request, the sandbox's answer), so 0.5 is the ceiling if nothing else cost anything");
-        report.ratio("refresh-vs-exchange", "sustained refreshes/s / seeding exchanges/s", sustained, fmt(sustained), seed.perSecond(),
+        report.ratio("refresh-vs-exchange", refreshRateName + " / seeding exchanges/s", refreshRate, fmt(refreshRate), seed.perSecond(),
                 fmt(seed.perSecond()), "the same upstream round trip, driven by the scheduler instead of " + config.seedThreads() + " clients");
         report.ratio("get-vs-health", "GET …/token / health requests/s", tokenRate, fmt(tokenRate), healthRate, fmt(healthRate),
                 "what authentication, the grant read and decryption cost against the service's cheapest endpoint");
@@ -340,13 +324,14 @@ public class TokensBenchmark implements Benchmark {
         report.target("single-flight", "exactly one upstream refresh per grant (sandbox: max refreshes of one token = 1)",
                 stats.path("maxRefreshesOfOneToken").asLong() == 1 && totalRefreshes == n,
                 stats.path("maxRefreshesOfOneToken").asLong() + ", " + totalRefreshes + " refreshes for " + n + " grants");
-        if (busy.size() < 2) {
+        if (Double.isNaN(sustained)) {
             report.note("No backlog of due grants built up: the scheduler kept up with the grants as they fell due, so the refresh"
                     + " rate shown is the rate they fell due at, not the most the scheduler can do.");
         }
-        report.note(String.format(Locale.ROOT, "Seeding started %s and ended %s; the window was placed from the warm-up's rate"
-                + " (%.0f/s) × %.2f safety, plus refresh margin %s and jitter %s.", seedStart, seedEnd, warmUp.secondHalfPerSecond(),
-                config.seedSafety(), config.refreshMargin(), config.refreshJitter()));
+        report.note(String.format(Locale.ROOT, "Seeding started %s and ended %s; the window was placed from %s (%.0f/s) × %.2f"
+                + " safety, plus refresh margin %s and jitter %s.", seedStart, seedEnd,
+                config.seedRate().isPresent() ? "the given seeding rate" : "the warm-up's rate",
+                config.seedRate().orElse(warmUp.secondHalfPerSecond()), config.seedSafety(), config.refreshMargin(), config.refreshJitter()));
         report.note("Refresh figures count the sandbox's successful refresh_token calls for the benchmark app; a refresh on read"
                 + " (a reader finding a token within 1 s of expiry) counts as well.");
         if (shared) {
