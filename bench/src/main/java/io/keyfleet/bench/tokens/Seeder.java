@@ -12,11 +12,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Grants made the honest way, concurrently: a merchant's consent in the sandbox (one-time app_auth_code), then
  * {@code POST /v1/grants/exchange} of token-service (signed through signing-service, the sandbox's signed answer checked).
- * Merchant i is user {@code <prefix><i, 12 digits>}. A failed exchange is tried again with a new consent, at most 3 times.
+ * Merchant i is user {@code <prefix><i, 12 digits>}. A failed exchange is tried again with a new consent after 1, 2, 4 and 8 s (5 attempts in all).
  */
 final class Seeder {
 
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 5;
 
     /**
      * @param grantIds        token-service's grant ids, by merchant index
@@ -72,6 +72,13 @@ final class Seeder {
                             firstFailure.compareAndSet(null, e);
                             if (attempt < ATTEMPTS) {
                                 retries.incrementAndGet();
+                                // e.g. 503 VERIFICATION_UNAVAILABLE on an overloaded machine: "retry in a few seconds"
+                                try {
+                                    Thread.sleep(1000L << (attempt - 1));
+                                } catch (InterruptedException interrupted) {
+                                    Thread.currentThread().interrupt();
+                                    return;
+                                }
                             }
                         }
                     }

@@ -290,6 +290,10 @@ public class TokensBenchmark implements Benchmark {
                 .count("endNotActive", "at the end: grants not ACTIVE", end.grants() - end.active())
                 .count("endNotRefreshed", "at the end: grants never refreshed", end.grants() - end.refreshed())
                 .count("endExpired", "at the end: grants holding an expired token", end.expiredNow());
+        if (seed.retries() + warmUp.retries() > 0) {
+            report.note("Exchanges were tried again " + (seed.retries() + warmUp.retries()) + " times (warm-up and seeding); the first"
+                    + " failure: " + (warmUp.firstFailure() != null ? warmUp.firstFailure() : seed.firstFailure()));
+        }
         if (readers.firstProblem.get() != null) {
             report.note("First problem a reader saw: " + readers.firstProblem.get());
         }
