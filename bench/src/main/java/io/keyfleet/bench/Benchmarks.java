@@ -53,7 +53,8 @@ public final class Benchmarks {
                     List.of(KeyServiceLauncher.DATABASE), Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
             new Entry("tokens", "100,000 grants exchanged through real token-, signing-, key-service and the sandbox, their tokens"
                     + " expiring within 60 s: refreshes/s the scheduler sustains (vs openssl sign), grants seen expired (goal 0),"
-                    + " GET …/token vs health (~35 min; -Dbench.tokens.grants=2000 for a quick look)", TokensBenchmark.class,
+                    + " GET …/token vs health (30+ min, longer on a busy machine; -Dbench.tokens.grants=2000 for a quick look)",
+                    TokensBenchmark.class,
                     List.of(KeyServiceLauncher.DATABASE, SignBenchmark.DATABASE, TokensBenchmark.TOKEN_DATABASE,
                             TokensBenchmark.SANDBOX_DATABASE),
                     Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
