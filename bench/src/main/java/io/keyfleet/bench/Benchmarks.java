@@ -7,6 +7,7 @@ import io.keyfleet.bench.sign.SignBenchmark;
 import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.KeyServiceLauncher;
 import io.keyfleet.bench.sync.SyncBenchmark;
+import io.keyfleet.bench.tokens.TokensBenchmark;
 import io.keyfleet.bench.verify.VerifyBenchmark;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,13 @@ public final class Benchmarks {
             new Entry("sync", "a 100,000-item catalog synced end to end (provider-sandbox → sync-service → PostgreSQL), re-synced"
                     + " unchanged and after a small change, against fetching the pages alone and COPY'ing the rows alone (~3 min)",
                     SyncBenchmark.class, List.of(KeyServiceLauncher.DATABASE, SyncBenchmark.SYNC_DATABASE, SyncBenchmark.SANDBOX_DATABASE),
+                    Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)),
+            new Entry("tokens", "100,000 grants exchanged through real token-, signing-, key-service and the sandbox, their tokens"
+                    + " expiring within 60 s: refreshes/s the scheduler sustains (vs openssl sign), grants seen expired (goal 0),"
+                    + " GET …/token vs health (30+ min, longer on a busy machine; -Dbench.tokens.grants=2000 for a quick look)",
+                    TokensBenchmark.class,
+                    List.of(KeyServiceLauncher.DATABASE, SignBenchmark.DATABASE, TokensBenchmark.TOKEN_DATABASE,
+                            TokensBenchmark.SANDBOX_DATABASE),
                     Map.of("mp.messaging.incoming.bench-keys.topic", BenchMain.IDLE_TOPIC)));
 
     private Benchmarks() {

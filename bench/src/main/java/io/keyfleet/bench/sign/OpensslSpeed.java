@@ -8,18 +8,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code openssl speed -multi N -seconds S rsa2048}, run as a process; its summary line parsed. */
-final class OpensslSpeed {
+public final class OpensslSpeed {
 
     /** e.g. {@code rsa 2048 bits 0.000248s 0.000019s   4038.0  52282.9} */
     private static final Pattern RSA_LINE = Pattern.compile("(?m)^rsa\\s+2048 bits\\s+\\S+\\s+\\S+\\s+([0-9.]+)\\s+([0-9.]+)\\s*$");
 
-    record Result(String version, int processes, double signPerSecond, double verifyPerSecond, String command) {
+    public record Result(String version, int processes, double signPerSecond, double verifyPerSecond, String command) {
     }
 
     private OpensslSpeed() {
     }
 
-    static Result run(int processes, int seconds) throws IOException, InterruptedException {
+    public static Result run(int processes, int seconds) throws IOException, InterruptedException {
         List<String> command = List.of("openssl", "speed", "-multi", String.valueOf(processes), "-seconds", String.valueOf(seconds), "rsa2048");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
