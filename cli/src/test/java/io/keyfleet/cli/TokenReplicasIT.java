@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -48,60 +42,36 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokenReplicasIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int GRANTS = 1_000;
     private static final int ACCESS_LIFETIME_SECONDS = 30;
     private static final int CYCLES = 3;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private String adminApiKey;
 
     @Test
     void twoInstancesKeepAThousandGrantsAliveWithOneUpstreamRefreshPerGrantPerCycle(
             @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDirectory) throws Exception {
         long started = System.nanoTime();
         Path root = ProjectLayout.locate().root();
-        Suite definition = Suite.builder(root)
-                .services(KeyfleetService.PROVIDER_SANDBOX, KeyfleetService.KEY_SERVICE, KeyfleetService.SIGNING_SERVICE,
-                        KeyfleetService.TOKEN_SERVICE)
-                .anyFreePorts()
-                .dataDirectory(dataDirectory)
-                .readinessTimeout(Duration.ofSeconds(240))
-                .build();
+        Suite definition = TokenSuiteFixture.suite(root, dataDirectory);
         Process second = null;
         ExecutorService workers = Executors.newFixedThreadPool(8);
         try (RunningSuite suite = definition.start()) {
-            adminApiKey = definition.adminApiKey().orElseThrow();
+            TokenSuiteFixture fixture = new TokenSuiteFixture(definition, suite);
             Duration suiteStart = Duration.ofNanos(System.nanoTime() - started);
-            URI keys = suite.baseUrl(KeyfleetService.KEY_SERVICE);
-            URI sandbox = suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX);
-            URI tokens = suite.baseUrl(KeyfleetService.TOKEN_SERVICE);
-            SecondReplica replica = SecondReplica.start(root, suite, adminApiKey, dataDirectory.resolve("token-service-2.log"), Map.of());
+            URI tokens = fixture.tokens;
+            TokenServiceReplica replica = TokenServiceReplica.start(root, suite, fixture.adminApiKey,
+                    dataDirectory.resolve("token-service-2.log"), Map.of());
             second = replica.process();
 
-            String tenant = "replicas-" + UUID.randomUUID().toString().substring(0, 8);
-            String appId = "20210000" + (10_000_000 + new Random().nextInt(89_999_999));
-            send("POST", keys.resolve("/v1/tenants"), null, "{\"id\":\"" + tenant + "\",\"name\":\"Replicas\"}", 201);
-            JsonNode key = send("POST", keys.resolve("/v1/keys"), tenant,
-                    "{\"provider\":\"alipay\",\"appId\":\"" + appId + "\",\"environment\":\"SANDBOX\"}", 201);
-            String platformKey = send("GET", sandbox.resolve("/sandbox/admin/platform-key"), null, null, 200).get("alipayPublicKey").asText();
-            send("PUT", keys.resolve("/v1/provider-keys"), tenant,
-                    "{\"provider\":\"alipay\",\"environment\":\"SANDBOX\",\"publicKey\":\"" + platformKey + "\"}", 200);
-            send("PUT", sandbox.resolve("/sandbox/admin/apps/" + appId), null, "{\"publicKey\":\"" + key.get("publicKeyBase64").asText()
-                    + "\",\"accessTokenLifetimeSeconds\":" + ACCESS_LIFETIME_SECONDS + ",\"refreshTokenLifetimeSeconds\":900}", 200);
-            replica.awaitReady(http);
+            String tenant = fixture.tenantTrustingTheSandbox("replicas", "Replicas");
+            String appId = fixture.sandboxApp(tenant, ACCESS_LIFETIME_SECONDS, 900);
+            replica.awaitReady(fixture.http);
             URI tokens2 = replica.baseUrl();
             List<URI> instances = List.of(tokens, tokens2);
 
             List<Future<String>> exchanged = new ArrayList<>();
             for (int i = 0; i < GRANTS; i++) {
                 URI instance = instances.get(i % 2);
-                exchanged.add(workers.submit(() -> {
-                    String code = send("POST", sandbox.resolve("/sandbox/consents"), null, "{\"appId\":\"" + appId + "\"}", 201)
-                            .get("appAuthCode").asText();
-                    return send("POST", instance.resolve("/v1/grants/exchange"), tenant, "{\"provider\":\"alipay\",\"appId\":\""
-                            + appId + "\",\"environment\":\"SANDBOX\",\"code\":\"" + code + "\"}", 201).get("id").asText();
-                }));
+                exchanged.add(workers.submit(() -> fixture.newGrant(instance, tenant, appId)));
             }
             List<String> grantIds = new ArrayList<>();
             for (Future<String> id : exchanged) {
@@ -120,12 +90,12 @@ class TokenReplicasIT {
                 readers.add(workers.submit(() -> {
                     while (running.get()) {
                         String id = grantIds.get(random.nextInt(grantIds.size()));
-                        HttpResponse<String> response = call("GET", instance.resolve("/v1/grants/" + id + "/token"), tenant, null);
+                        HttpResponse<String> response = fixture.readToken(instance, tenant, id);
                         Instant received = Instant.now();
                         reads.incrementAndGet();
                         if (response.statusCode() != 200) {
                             badReads.add(id + ": HTTP " + response.statusCode() + " " + response.body());
-                        } else if (!Instant.parse(JSON.readTree(response.body()).get("expiresAt").asText()).isAfter(received)) {
+                        } else if (!Instant.parse(TokenSuiteFixture.JSON.readTree(response.body()).get("expiresAt").asText()).isAfter(received)) {
                             badReads.add(id + ": expired token at " + received + ": " + response.body());
                         }
                     }
@@ -155,7 +125,7 @@ class TokenReplicasIT {
             Map<String, Integer> versionByMerchant = new HashMap<>();
             String after = null;
             do {
-                JsonNode page = send("GET", tokens.resolve("/v1/grants?appId=" + appId + "&limit=500"
+                JsonNode page = fixture.send("GET", tokens.resolve("/v1/grants?appId=" + appId + "&limit=500"
                         + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8))), tenant, null, 200);
                 for (JsonNode grant : page.get("items")) {
                     assertEquals("ACTIVE", grant.get("status").asText(), grant.toString());
@@ -163,8 +133,8 @@ class TokenReplicasIT {
                 }
                 after = page.get("nextAfter").isNull() ? null : page.get("nextAfter").asText();
             } while (after != null);
-            JsonNode perGrant = send("GET", sandbox.resolve("/sandbox/admin/stats/grants?appId=" + appId + "&limit=10000"), null, null, 200);
-            JsonNode summary = send("GET", sandbox.resolve("/sandbox/admin/stats/refreshes?appId=" + appId), null, null, 200);
+            JsonNode perGrant = fixture.send("GET", fixture.sandbox.resolve("/sandbox/admin/stats/grants?appId=" + appId + "&limit=10000"), null, null, 200);
+            JsonNode summary = fixture.refreshStats(appId);
 
             assertEquals(GRANTS, versionByMerchant.size());
             assertEquals(GRANTS, perGrant.size());
@@ -195,73 +165,6 @@ class TokenReplicasIT {
             if (second != null && second.isAlive()) {
                 second.destroyForcibly();
             }
-        }
-    }
-
-    private HttpResponse<String> call(String method, URI uri, String tenant, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + adminApiKey)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (tenant != null) {
-            request.header("X-Keyfleet-Tenant", tenant);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode send(String method, URI uri, String tenant, String body, int expectedStatus) throws Exception {
-        HttpResponse<String> response = call(method, uri, tenant, body);
-        assertEquals(expectedStatus, response.statusCode(), method + " " + uri + " answered " + response.body());
-        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-    }
-
-    /** A second token-service process over the suite's database, sharing its token encryption key; logs to a file. */
-    record SecondReplica(Process process, URI baseUrl) {
-
-        static SecondReplica start(Path root, RunningSuite suite, String serviceApiKey, Path log, Map<String, String> extraEnvironment)
-                throws Exception {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", KeyfleetService.TOKEN_SERVICE.runnableJar(root).toString())
-                    .directory(root.resolve("token-service").toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Map<String, String> environment = builder.environment();
-            environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-            environment.put("KEYFLEET_DB_URL", suite.jdbcUrl(KeyfleetService.TOKEN_SERVICE));
-            environment.put("KEYFLEET_DB_USER", suite.databaseUser());
-            environment.put("KEYFLEET_DB_PASSWORD", suite.databasePassword());
-            environment.put("KAFKA_BOOTSTRAP_SERVERS", suite.kafkaBootstrapServers());
-            environment.put("KEYFLEET_KEY_SERVICE_URL", suite.baseUrl(KeyfleetService.KEY_SERVICE).toString());
-            environment.put("KEYFLEET_SIGNING_URL", suite.baseUrl(KeyfleetService.SIGNING_SERVICE).toString());
-            environment.put("KEYFLEET_GATEWAY_URL", suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX).toString());
-            // the suite's service keys are its own business: the admin credential stands in for this replica's
-            environment.put("KEYFLEET_SERVICE_API_KEY", serviceApiKey);
-            // replicas must share the key their stored tokens are encrypted with: the one ./keyfleet up keeps for the suite
-            environment.put("KEYFLEET_TOKENS_KEY_FILE", log.resolveSibling("secrets").resolve("token-encryption.key").toString());
-            environment.putAll(extraEnvironment);
-            return new SecondReplica(builder.start(), URI.create("http://localhost:" + port));
-        }
-
-        void awaitReady(HttpClient http) throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-            while (System.nanoTime() < deadline) {
-                assertTrue(process.isAlive(), "the second token-service exited");
-                try {
-                    if (http.send(HttpRequest.newBuilder(baseUrl.resolve("/q/health/ready")).GET().build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (java.io.IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(500);
-            }
-            throw new AssertionError("the second token-service did not get ready");
         }
     }
 }

@@ -15,13 +15,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The custom selection of lines, and selection syncs (600 lines per type: two pages of 500). */
@@ -29,17 +26,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "sync_service"))
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(UpstreamWorldResource.class)
-class CatalogSelectionIT {
-
-    @Inject
-    DataSource dataSource;
-
-    UpstreamWorld world = UpstreamWorldResource.world();
-
-    @AfterEach
-    void clean() {
-        world.reset();
-    }
+class CatalogSelectionIT extends UpstreamWorldTest {
 
     @Test
     void everyLineStartsSelectedAndAfterAnItemsCustomSelectionItsNewLinesStartUnselected() throws Exception {
@@ -50,8 +37,7 @@ class CatalogSelectionIT {
         assertThat(selected(poolId, "CLOUD_SERVER_LINES")).isEqualTo(600);
         assertThat(selected(poolId, "HOSTING_LINES")).isEqualTo(600);
 
-        as(tenant).body(Map.of("item", "cloud-server-lines", "selectedIds", List.of("cl-0000001", "cl-0000002", "cl-0000550")))
-                .put("/v1/pools/" + poolId + "/selection").then().statusCode(200);
+        select(tenant, poolId, "cloud-server-lines", List.of("cl-0000001", "cl-0000002", "cl-0000550"));
         as(tenant).get("/v1/pools/" + poolId).then().body("customSelectionItems", equalTo(List.of("cloud-server-lines")));
         assertThat(selected(poolId, "CLOUD_SERVER_LINES")).isEqualTo(3);
         as(tenant).get("/v1/pools/" + poolId + "/catalog?item=cloud-server-lines&selectedOnly=true").then()
@@ -76,8 +62,7 @@ class CatalogSelectionIT {
         world.generate(600);
         String poolId = pool(tenant);
         runToEnd(tenant, poolId, List.of(), false);
-        as(tenant).body(Map.of("item", "cloud-server-lines", "selectedIds", List.of("cl-0000001", "cl-0000002", "cl-0000550")))
-                .put("/v1/pools/" + poolId + "/selection").then().statusCode(200);
+        select(tenant, poolId, "cloud-server-lines", List.of("cl-0000001", "cl-0000002", "cl-0000550"));
 
         world.put("cloud-server-lines", 1, "Selected, changed", new BigDecimal("30.00"));
         world.put("cloud-server-lines", 550, "Selected, changed", new BigDecimal("31.00"));
@@ -116,14 +101,17 @@ class CatalogSelectionIT {
                 + "and z.resource_type = 'ZONES' and l.resource_type = 'BARE_METAL_LINES' and z.synced_at > l.synced_at",
                 UUID.fromString(poolId))).isZero();
 
-        as(tenant).body(Map.of("item", "bare-metal-lines", "selectedIds", List.of("ba-0000001")))
-                .put("/v1/pools/" + poolId + "/selection").then().statusCode(200);
+        select(tenant, poolId, "bare-metal-lines", List.of("ba-0000001"));
         world.put("zones", 1, "Zone renamed", new BigDecimal("0.50"));
         world.put("zones", 7, "Zone added", new BigDecimal("0.50"));
         JsonPath next = runToEnd(tenant, poolId, List.of("zones", "bare-metal-lines"), true);
         assertThat(next.getList("items.item")).containsExactly("zones", "bare-metal-lines");
         assertThat(counts(next, "zones")).containsExactly(4, 1, 1, 0);
         as(tenant).get("/v1/pools/" + poolId + "/catalog?item=zones").then().body("entries.selected", equalTo(List.of(true, true, true, true)));
+    }
+
+    private static void select(String tenant, String poolId, String item, List<String> selectedIds) {
+        as(tenant).body(Map.of("item", item, "selectedIds", selectedIds)).put("/v1/pools/" + poolId + "/selection").then().statusCode(200);
     }
 
     private long selected(String poolId, String type) throws Exception {

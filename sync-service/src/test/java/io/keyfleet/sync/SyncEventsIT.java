@@ -25,7 +25,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,12 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Price protection and the pool events, read from the real Kafka topic the outbox relay publishes to. */
@@ -46,20 +43,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "sync_service"))
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(UpstreamWorldResource.class)
-class SyncEventsIT {
-
-    @Inject
-    DataSource dataSource;
+class SyncEventsIT extends UpstreamWorldTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-
-    UpstreamWorld world = UpstreamWorldResource.world();
-
-    @AfterEach
-    void clean() {
-        world.reset();
-    }
 
     @Test
     void aSyncedCostAboveTheSellingPriceFlagsTheItemAndSaysSoOnce() throws Exception {

@@ -36,9 +36,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import javax.sql.DataSource;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Cancelling jobs, and one active job per pool and item under concurrent requests. */
@@ -46,20 +44,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "sync_service"))
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(UpstreamWorldResource.class)
-class SyncJobControlIT {
-
-    @Inject
-    DataSource dataSource;
+class SyncJobControlIT extends UpstreamWorldTest {
 
     @Inject
     SyncJobs syncJobs;
-
-    UpstreamWorld world = UpstreamWorldResource.world();
-
-    @AfterEach
-    void clean() {
-        world.reset();
-    }
 
     @Test
     void aCancelledJobStopsAfterItsPageKeepsWhatItAppliedAndANewJobFinishesTheRest() throws Exception {

@@ -23,9 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import javax.sql.DataSource;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Schedules per pool, run by the real scheduler (every second in tests: see UpstreamWorldResource). */
@@ -33,20 +31,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "sync_service"))
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(UpstreamWorldResource.class)
-class SyncScheduleIT {
-
-    @Inject
-    DataSource dataSource;
+class SyncScheduleIT extends UpstreamWorldTest {
 
     @Inject
     SyncService service;
-
-    UpstreamWorld world = UpstreamWorldResource.world();
-
-    @AfterEach
-    void clean() {
-        world.reset();
-    }
 
     @Test
     void aPoolWithAnIntervalIsSyncedOnScheduleAndOnlyThen() throws Exception {

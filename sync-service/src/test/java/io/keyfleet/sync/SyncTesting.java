@@ -50,7 +50,7 @@ final class SyncTesting {
     }
 
     static JsonPath waitFor(String tenant, String poolId, String jobId) {
-        Awaitility.await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> !List.of("QUEUED", "RUNNING").contains(job(tenant, poolId, jobId).getString("status")));
         return job(tenant, poolId, jobId);
     }
