@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,9 +96,11 @@ public class PoolApiClient {
             response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, "No answer from " + base + " within " + timeout.toMillis()
-                    + " ms; check the API base URL and that the platform is up.");
+            throw timedOut(base, timeout);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpTimeoutException) {
+                throw timedOut(base, timeout); // the client's own timer (same duration) can fire first
+            }
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "Cannot reach " + base + " ("
                     + e.getCause().getClass().getSimpleName() + "); check the API base URL, DNS and firewall.");
         } catch (InterruptedException e) {
@@ -105,6 +108,11 @@ public class PoolApiClient {
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "Interrupted while calling " + base + ".");
         }
         return answer(response, path);
+    }
+
+    private static UpstreamException timedOut(URI base, Duration timeout) {
+        return new UpstreamException(UpstreamException.Kind.TIMEOUT, "No answer from " + base + " within " + timeout.toMillis()
+                + " ms; check the API base URL and that the platform is up.");
     }
 
     private static JsonNode answer(HttpResponse<String> response, String path) {
