@@ -325,9 +325,15 @@ public class TokensBenchmark implements Benchmark {
         report.target("none-expired", "no grant seen expired, every grant refreshed once and ACTIVE", noneExpired,
                 readers.grantsSeenExpired() + " seen by readers, " + lapsed + " lapsed at the provider, "
                         + (end.grants() - end.refreshed()) + " not refreshed");
-        report.target("single-flight", "exactly one upstream refresh per grant (sandbox: max refreshes of one token = 1)",
-                stats.path("maxRefreshesOfOneToken").asLong() == 1 && totalRefreshes == n,
-                stats.path("maxRefreshesOfOneToken").asLong() + ", " + totalRefreshes + " refreshes for " + n + " grants");
+        // a grant refreshed early in a long run can come due again before the run ends: that second refresh uses the new
+        // refresh token, so single flight is "no refresh token used twice", not "as many refreshes as grants"
+        long maxPerToken = stats.path("maxRefreshesOfOneToken").asLong();
+        long usedTwice = stats.path("tokensRefreshedMoreThanOnce").asLong();
+        report.target("single-flight", "exactly one upstream refresh per grant per cycle (sandbox: every refresh token used once)",
+                maxPerToken == 1 && usedTwice == 0 && totalRefreshes >= n,
+                "max refreshes of one token " + maxPerToken + ", tokens used more than once " + usedTwice + "; " + totalRefreshes
+                        + " refreshes for " + n + " grants (" + Math.max(0, totalRefreshes - n) + " of them a grant's next cycle come due"
+                        + " during the run)");
         if (Double.isNaN(sustained)) {
             report.note("No backlog of due grants built up: the scheduler kept up with the grants as they fell due, so the refresh"
                     + " rate shown is the rate they fell due at, not the most the scheduler can do.");
