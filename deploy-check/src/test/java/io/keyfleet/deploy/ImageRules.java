@@ -346,8 +346,9 @@ final class ImageRules {
         if (user == null || user.equals("root") || user.equals("0") || user.startsWith("0:") || user.startsWith("root:")) {
             violations.add(where + "the image does not end as a non-root USER (last USER: " + user + ")");
         }
-        String from = builder(dockerfile, context).map(b -> b.stage().label()).orElse("?");
-        String out = builder(dockerfile, context).map(b -> b.out(module)).orElse("?");
+        Optional<Builder> builder = builder(dockerfile, context);
+        String from = builder.map(b -> b.stage().label()).orElse("?");
+        String out = builder.map(b -> b.out(module)).orElse("?");
         for (String layer : FAST_JAR_LAYERS) {
             String dest = "/deployments/" + (layer.endsWith("/") ? layer : "");
             boolean copied = stage.get().all("COPY").stream().anyMatch(c -> c.flag("from").filter(from::equals).isPresent()
