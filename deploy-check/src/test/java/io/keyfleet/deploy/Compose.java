@@ -86,6 +86,18 @@ final class Compose {
         return text.equals("NONE") || text.startsWith("NONE ") ? Optional.empty() : Optional.of(text);
     }
 
+    /** {@code build:} as a mapping (the short form, a context path, becomes {@code context}); empty when the image is pulled. */
+    Optional<Map<String, String>> build(String name) {
+        Object build = service(name).get("build");
+        Map<String, String> result = new LinkedHashMap<>();
+        if (build instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> result.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        } else if (build != null) {
+            result.put("context", String.valueOf(build));
+        }
+        return result.isEmpty() ? Optional.empty() : Optional.of(result);
+    }
+
     /** A job that runs once: no restart, and the services that need it wait for it to complete. */
     boolean isOneShot(String name) {
         return "no".equals(String.valueOf(service(name).get("restart")))

@@ -61,14 +61,12 @@ class DockerComposeTest {
     }
 
     @Test
-    void everyImageIsPinnedAndEveryServiceImageIsBuiltFromItsDockerfile() {
+    void everyImageIsPinnedAndEveryServiceImageIsBuiltFromTheSourcesByItsStageOfTheDockerfile() {
         assertThat(ComposeRules.images(compose)).isEmpty();
+        assertThat(ImageRules.composeBuilds(compose, Repo.ROOT)).isEmpty();
         for (ServiceCatalog.Service service : ServiceCatalog.ALL) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> build = (Map<String, Object>) compose.service(service.name()).get("build");
-            assertThat(build).as(service.name() + " build").isNotNull();
-            assertThat(build.get("context")).isEqualTo("./" + service.module());
-            assertThat(build.get("dockerfile")).isEqualTo("src/main/docker/Dockerfile.jvm");
+            assertThat(compose.build(service.name())).as(service.name() + " build").hasValueSatisfying(build -> assertThat(build)
+                    .containsEntry("context", ".").containsEntry("dockerfile", "Dockerfile").containsEntry("target", service.name()));
             assertThat(String.valueOf(compose.service(service.name()).get("image"))).startsWith("keyfleet/" + service.name() + ":");
         }
     }
