@@ -232,6 +232,7 @@ class StopTimeIT {
         Path lib = projectRoot.resolve("cli/target/lib");
         assertTrue(Files.isDirectory(lib), lib + " is missing; it is made in the package phase (./mvnw verify -pl cli)");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", // as ./keyfleet runs it
                 "-D" + ProjectLayout.ROOT_PROPERTY + "=" + checkout, "-D" + UpCommand.ANY_FREE_PORTS_PROPERTY + "=true",
                 "-cp", classes + File.pathSeparator + lib.resolve("*"), Keyfleet.class.getName()));
         command.addAll(List.of(arguments));

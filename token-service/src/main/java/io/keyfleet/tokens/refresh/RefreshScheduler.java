@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jboss.logging.Logger;
 
 /** This replica's share of the refreshing: every tick it claims due grants and refreshes them, a few at a time. */
@@ -36,6 +37,8 @@ public class RefreshScheduler {
     private final String owner = "replica-" + UUID.randomUUID();
     private ThreadPoolExecutor pool;
     private volatile boolean stopping;
+    /** Held (shared) by a running tick or lease renewal; {@link #stop} takes it exclusively to wait for them. */
+    private final ReentrantReadWriteLock jobs = new ReentrantReadWriteLock();
 
     @PostConstruct
     void init() {
@@ -54,24 +57,39 @@ public class RefreshScheduler {
 
     @Scheduled(every = "${keyfleet.tokens.scheduler.tick:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        if (!config.scheduler().enabled() || stopping) {
+        if (!config.scheduler().enabled()) {
             return;
         }
-        refresher.refreshDue(owner, config.scheduler().batchSize(), pool);
+        whileRunning(() -> refresher.refreshDue(owner, config.scheduler().batchSize(), pool));
     }
 
     /** Runs whether or not this replica schedules refreshes: refreshes on read and forced ones hold leases too. */
     @Scheduled(every = "${keyfleet.tokens.scheduler.lease-renewal:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void renewLeases() {
-        if (!stopping) {
-            refresher.renewLeases();
+        whileRunning(refresher::renewLeases);
+    }
+
+    /**
+     * Runs a scheduled job unless shutdown has begun; {@link #stop} waits for one under way (it must not outlive the
+     * database: Quarkus closes Hibernate right after the shutdown observers, and the scheduler does not wait for jobs).
+     */
+    private void whileRunning(Runnable job) {
+        if (stopping || !jobs.readLock().tryLock()) {
+            return;
+        }
+        try {
+            if (!stopping) {
+                job.run();
+            }
+        } finally {
+            jobs.readLock().unlock();
         }
     }
 
     /**
-     * Claimed refreshes that have not started are dropped (their leases run out and a replica takes them again);
-     * the tick waiting for them returns at once. Refreshes already under way get {@link #STOP_WAIT}, then they
-     * are interrupted.
+     * No new tick or lease renewal starts. Claimed refreshes that have not started are dropped (their leases run out
+     * and a replica takes them again); refreshes already under way get {@link #STOP_WAIT}, then they are interrupted;
+     * then it waits (up to {@link #STOP_WAIT} more) for the tick to return.
      */
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
@@ -87,6 +105,12 @@ public class RefreshScheduler {
             if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.infof("Refreshes still under way %d ms after shutdown began; interrupting them", STOP_WAIT.toMillis());
                 pool.shutdownNow();
+            }
+            // the tick returns once its refreshes have (a dropped one counts as done); a lease renewal is one statement
+            if (jobs.writeLock().tryLock(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                jobs.writeLock().unlock();
+            } else {
+                LOG.infof("A refresh tick is still running %d ms after its refreshes were stopped", STOP_WAIT.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -170,10 +171,10 @@ public class Refresher {
             for (String id : ids) {
                 try {
                     results.add(pool.submit(() -> refresh(id, owner)));
-                } catch (RuntimeException e) {
+                } catch (RejectedExecutionException e) {
                     // shut down meanwhile: what is not submitted waits for its lease to run out
                     ids.subList(results.size(), ids.size()).forEach(working(owner)::remove);
-                    throw e;
+                    break;
                 }
             }
             for (int i = 0; i < results.size(); i++) {
