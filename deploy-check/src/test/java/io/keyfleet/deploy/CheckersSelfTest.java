@@ -144,14 +144,14 @@ class CheckersSelfTest {
         String shortGrace = GOOD_DEPLOYMENT.replace("      automountServiceAccountToken: false\n",
                 "      automountServiceAccountToken: false\n      terminationGracePeriodSeconds: 10\n");
         assertThat(ManifestRules.stopFitsGracePeriod(deployment(shortGrace), Map.of(), kit)).singleElement().asString()
-                .contains("up to 14 s", "terminationGracePeriodSeconds 10");
+                .contains("up to 18 s", "terminationGracePeriodSeconds 10");
         String longPreStop = GOOD_DEPLOYMENT.replace("          resources:\n",
                 "          lifecycle:\n            preStop:\n              exec:\n                command: [\"sh\", \"-c\", \"sleep 20\"]\n"
                         + "          resources:\n");
         assertThat(ManifestRules.stopFitsGracePeriod(deployment(longPreStop), Map.of(), kit)).singleElement().asString()
-                .contains("up to 34 s", "preStop=PT20S");
-        assertThat(ManifestRules.stopFitsGracePeriod(deployment(GOOD_DEPLOYMENT), Map.of("QUARKUS_SHUTDOWN_TIMEOUT", "25s"), kit))
-                .singleElement().asString().contains("quarkus.shutdown.timeout=PT25S");
+                .contains("up to 38 s", "preStop=PT20S");
+        assertThat(ManifestRules.stopFitsGracePeriod(deployment(GOOD_DEPLOYMENT), Map.of("QUARKUS_SHUTDOWN_TIMEOUT", "20s"), kit))
+                .singleElement().asString().contains("quarkus.shutdown.timeout=PT20S");
         assertThat(ManifestRules.stopFitsGracePeriod(deployment(GOOD_DEPLOYMENT), Map.of(), Map.of()))
                 .anySatisfy(v -> assertThat(v).contains("quarkus.shutdown.timeout is not set"));
     }

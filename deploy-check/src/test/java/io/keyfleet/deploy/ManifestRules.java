@@ -261,11 +261,12 @@ final class ManifestRules {
     /** Kubernetes' default when a pod sets no terminationGracePeriodSeconds. */
     static final long DEFAULT_TERMINATION_GRACE_SECONDS = 30;
     /**
-     * The stop steps service-kit and the services bound in code rather than configuration: the outbox relay
-     * ({@code OutboxRelay.STOP_WAIT} + {@code INTERRUPT_WAIT}, 3 s) and a scheduler or job runner
-     * ({@code RefreshScheduler.STOP_WAIT}, {@code SyncRunner.STOP_WAIT}, 2 s).
+     * The stop steps service-kit and the services bound in code rather than configuration, for the service with the
+     * most (token-service): a batch being applied when the consumers close ({@code ConsumerShutdown.IN_FLIGHT_WAIT},
+     * 2 s), the outbox relay ({@code OutboxRelay.STOP_WAIT} + {@code INTERRUPT_WAIT}, 3 s) and the refresh scheduler
+     * (refreshes under way, then the tick: 2 x {@code RefreshScheduler.STOP_WAIT}, 4 s).
      */
-    static final Duration STOP_STEPS_IN_CODE = Duration.ofSeconds(5);
+    static final Duration STOP_STEPS_IN_CODE = Duration.ofSeconds(9);
 
     /**
      * A service's stop, at most, must fit in the pod's terminationGracePeriodSeconds, or the kubelet kills it while
