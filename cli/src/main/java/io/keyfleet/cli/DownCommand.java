@@ -8,9 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code ./keyfleet down}: asks the supervisor to stop (SIGTERM) and waits for it; then stops, in reverse start order,
@@ -118,15 +115,8 @@ final class DownCommand {
         return false;
     }
 
+    /** The supervisor and what it left are not our children: polled (see {@link RunningSuite#awaitExit(long, Duration)}). */
     private static boolean awaitExit(ProcessHandle process, Duration timeout) {
-        try {
-            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return !process.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !process.isAlive();
-        }
+        return RunningSuite.awaitExit(process.pid(), timeout);
     }
 }

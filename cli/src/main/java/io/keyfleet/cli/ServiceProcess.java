@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,9 @@ final class ServiceProcess {
     private final int port;
     private final Path logFile;
     private final Process process;
+    private long stopRequestedNanos;
+    /** When the process exited, once {@link #requestStop()} was called. */
+    private CompletableFuture<Long> exitedNanos = new CompletableFuture<>();
 
     private ServiceProcess(KeyfleetService service, int port, Path logFile, Process process) {
         this.service = service;
@@ -89,20 +93,35 @@ final class ServiceProcess {
     }
 
     /**
-     * SIGTERM (Quarkus shuts down gracefully), then SIGKILL if it is still running after {@code gracePeriod}.
-     * Returns once the process is gone, or after a further 10 s if even SIGKILL does not end it.
+     * Sends SIGTERM once (Quarkus shuts down gracefully) and returns at once; {@link #awaitStop} waits for the exit,
+     * so several services can be stopped together.
      */
-    void stop(Duration gracePeriod) {
-        if (!process.isAlive()) {
+    synchronized void requestStop() {
+        if (stopRequestedNanos != 0) {
             return;
         }
+        stopRequestedNanos = System.nanoTime();
+        exitedNanos = process.onExit().thenApply(exited -> System.nanoTime());
         process.destroy();
-        if (!waitForExit(gracePeriod)) {
+    }
+
+    /**
+     * Waits until the process has exited or {@code deadlineNanos} ({@link System#nanoTime()}) has passed; then
+     * SIGKILL, and up to 10 s more.
+     *
+     * @param gracePeriod only for the message when it has to be killed
+     * @return how long the process took to exit after {@link #requestStop()}
+     */
+    Duration awaitStop(long deadlineNanos, Duration gracePeriod) {
+        requestStop();
+        if (!waitForExit(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())))) {
             System.err.println(service + " (pid " + pid() + ") did not stop within " + gracePeriod.toSeconds()
                     + " s; killing it");
             process.destroyForcibly();
             waitForExit(Duration.ofSeconds(10));
         }
+        long exited = exitedNanos.getNow(System.nanoTime());
+        return Duration.ofNanos(Math.max(0, exited - stopRequestedNanos));
     }
 
     private boolean waitForExit(Duration timeout) {

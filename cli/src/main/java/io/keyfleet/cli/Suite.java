@@ -52,7 +52,11 @@ public final class Suite {
     public static final int DEFAULT_POSTGRES_PORT = 5433;
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(120);
-    public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(20);
+    /**
+     * How long the services get to stop after SIGTERM before SIGKILL: a last resort, since a service normally stops in
+     * about a second and bounds its own stop well below this (service-kit's shutdown settings).
+     */
+    public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
 
     private static final int LOG_LINES_ON_FAILURE = 20;
     private static final Duration READINESS_POLL_INTERVAL = Duration.ofMillis(250);
@@ -466,7 +470,7 @@ public final class Suite {
             return this;
         }
 
-        /** How long a service may take to stop after SIGTERM before it is killed (default 20 s). */
+        /** How long the services may take to stop after SIGTERM before they are killed (default 10 s). */
         public Builder stopGracePeriod(Duration gracePeriod) {
             stopGracePeriod = requirePositive(gracePeriod, "stop grace period");
             return this;

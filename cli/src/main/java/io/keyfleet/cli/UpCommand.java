@@ -25,6 +25,11 @@ import java.util.stream.Collectors;
 final class UpCommand {
 
     static final int EXIT_CANCELLED = 130;
+    /**
+     * For tests that run the real supervisor next to other suites: free ports instead of the defaults (the run file
+     * records them, so {@code status} and {@code down} work as usual).
+     */
+    static final String ANY_FREE_PORTS_PROPERTY = "keyfleet.anyFreePorts";
     private static final Duration MONITOR_INTERVAL = Duration.ofSeconds(2);
 
     private final ProjectLayout layout;
@@ -62,11 +67,14 @@ final class UpCommand {
     private int supervise() {
         StopRequest stopRequest = new StopRequest(Thread.currentThread(), out);
         ProgressPrinter progress = new ProgressPrinter();
-        Suite suite = Suite.builder(layout.root())
+        Suite.Builder builder = Suite.builder(layout.root())
                 .dataDirectory(layout.stateDirectory())
                 .readinessTimeout(readinessTimeout)
-                .listener(progress)
-                .build();
+                .listener(progress);
+        if (Boolean.getBoolean(ANY_FREE_PORTS_PROPERTY)) {
+            builder.anyFreePorts();
+        }
+        Suite suite = builder.build();
         progress.startRunFile(suite);
         stopRequest.installSignalHandlers();
         out.println("Starting Keyfleet: PostgreSQL, Kafka and " + suite.services().size() + " services"

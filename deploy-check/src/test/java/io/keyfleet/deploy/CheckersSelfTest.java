@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The checkers themselves, fed deliberately broken objects: each rule must notice when it is broken. */
@@ -133,6 +134,26 @@ class CheckersSelfTest {
         assertThat(String.join("\n", ManifestRules.noLiteralSecrets(leaky)))
                 .contains("Secret key-service-db carries literal values [password]", "sets KEYFLEET_DB_PASSWORD as a literal value");
         assertThat(ManifestRules.replicas(leaky, 2)).singleElement().asString().contains("has 1 replicas");
+    }
+
+    @Test
+    void aStopLongerThanTheTerminationGracePeriodIsReported() {
+        Map<String, String> kit = Map.of("quarkus.shutdown.timeout", "5s", "quarkus.thread-pool.shutdown-timeout", "2s",
+                "mp.messaging.connector.smallrye-kafka.close-timeout", "2000");
+        assertThat(ManifestRules.stopFitsGracePeriod(deployment(GOOD_DEPLOYMENT), Map.of(), kit)).isEmpty();
+        String shortGrace = GOOD_DEPLOYMENT.replace("      automountServiceAccountToken: false\n",
+                "      automountServiceAccountToken: false\n      terminationGracePeriodSeconds: 10\n");
+        assertThat(ManifestRules.stopFitsGracePeriod(deployment(shortGrace), Map.of(), kit)).singleElement().asString()
+                .contains("up to 18 s", "terminationGracePeriodSeconds 10");
+        String longPreStop = GOOD_DEPLOYMENT.replace("          resources:\n",
+                "          lifecycle:\n            preStop:\n              exec:\n                command: [\"sh\", \"-c\", \"sleep 20\"]\n"
+                        + "          resources:\n");
+        assertThat(ManifestRules.stopFitsGracePeriod(deployment(longPreStop), Map.of(), kit)).singleElement().asString()
+                .contains("up to 38 s", "preStop=PT20S");
+        assertThat(ManifestRules.stopFitsGracePeriod(deployment(GOOD_DEPLOYMENT), Map.of("QUARKUS_SHUTDOWN_TIMEOUT", "20s"), kit))
+                .singleElement().asString().contains("quarkus.shutdown.timeout=PT20S");
+        assertThat(ManifestRules.stopFitsGracePeriod(deployment(GOOD_DEPLOYMENT), Map.of(), Map.of()))
+                .anySatisfy(v -> assertThat(v).contains("quarkus.shutdown.timeout is not set"));
     }
 
     @Test

@@ -171,6 +171,18 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void everyServiceStopsWithinItsTerminationGracePeriod(Rendered rendered) {
+        List<String> violations = new ArrayList<>();
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            ServiceCatalog.Service service = ServiceCatalog.named(deployment.getMetadata().getName());
+            violations.addAll(ManifestRules.stopFitsGracePeriod(deployment, environment(rendered, deployment),
+                    ServiceCatalog.configuration(service)));
+        }
+        assertThat(violations).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void everyEnvironmentVariableIsOneTheServiceReads(Rendered rendered) {
         List<String> unknown = new ArrayList<>();
         for (Deployment deployment : rendered.all(Deployment.class)) {

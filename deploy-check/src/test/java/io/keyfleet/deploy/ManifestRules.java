@@ -18,11 +18,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -253,6 +256,105 @@ final class ManifestRules {
             }
         }
         return violations;
+    }
+
+    /** Kubernetes' default when a pod sets no terminationGracePeriodSeconds. */
+    static final long DEFAULT_TERMINATION_GRACE_SECONDS = 30;
+    /**
+     * The stop steps service-kit and the services bound in code rather than configuration, for the service with the
+     * most (token-service): a batch being applied when the consumers close ({@code ConsumerShutdown.IN_FLIGHT_WAIT},
+     * 2 s), the outbox relay ({@code OutboxRelay.STOP_WAIT} + {@code INTERRUPT_WAIT}, 3 s) and the refresh scheduler
+     * (refreshes under way, then the tick: 2 x {@code RefreshScheduler.STOP_WAIT}, 4 s).
+     */
+    static final Duration STOP_STEPS_IN_CODE = Duration.ofSeconds(9);
+
+    /**
+     * A service's stop, at most, must fit in the pod's terminationGracePeriodSeconds, or the kubelet kills it while
+     * it still finishes requests or hands back its work: a preStop sleep, {@code quarkus.shutdown.delay}, in-flight
+     * requests ({@code quarkus.shutdown.timeout}), {@link #STOP_STEPS_IN_CODE}, one Kafka consumer close
+     * ({@code close-timeout}) and the worker threads ({@code quarkus.thread-pool.shutdown-timeout}).
+     *
+     * @param environment the container's variables (they override the properties, e.g. {@code QUARKUS_SHUTDOWN_TIMEOUT})
+     * @param properties  the service's configuration: service-kit's defaults overlaid with its application.properties
+     */
+    static List<String> stopFitsGracePeriod(Deployment deployment, Map<String, String> environment, Map<String, String> properties) {
+        List<String> violations = new ArrayList<>();
+        String name = "Deployment " + deployment.getMetadata().getName();
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        long grace = pod.getTerminationGracePeriodSeconds() == null ? DEFAULT_TERMINATION_GRACE_SECONDS
+                : pod.getTerminationGracePeriodSeconds();
+        Map<String, Duration> steps = new LinkedHashMap<>();
+        steps.put("preStop", preStop(pod.getContainers().get(0)));
+        steps.put("quarkus.shutdown.delay", setting("quarkus.shutdown.delay", environment, properties).map(ManifestRules::duration)
+                .orElse(Duration.ZERO));
+        Optional<String> timeout = setting("quarkus.shutdown.timeout", environment, properties);
+        if (timeout.isEmpty()) {
+            violations.add(name + ": quarkus.shutdown.timeout is not set (Quarkus then waits for in-flight requests without limit)");
+        }
+        steps.put("quarkus.shutdown.timeout", timeout.map(ManifestRules::duration).orElse(Duration.ZERO));
+        steps.put("stop steps bounded in code", STOP_STEPS_IN_CODE);
+        steps.put("kafka consumer close-timeout", setting("mp.messaging.connector.smallrye-kafka.close-timeout", environment, properties)
+                .map(ms -> Duration.ofMillis(Long.parseLong(ms))).orElse(Duration.ofSeconds(10)));
+        steps.put("quarkus.thread-pool.shutdown-timeout", setting("quarkus.thread-pool.shutdown-timeout", environment, properties)
+                .map(ManifestRules::duration).orElse(Duration.ofMinutes(1)));
+        Duration total = steps.values().stream().reduce(Duration.ZERO, Duration::plus);
+        if (total.getSeconds() >= grace) {
+            violations.add(name + ": stopping may take up to " + total.getSeconds() + " s " + steps
+                    + ", not less than terminationGracePeriodSeconds " + grace);
+        }
+        return violations;
+    }
+
+    /** The environment variable of a property (as Quarkus maps it), else the property itself, prod profile first. */
+    private static Optional<String> setting(String property, Map<String, String> environment, Map<String, String> properties) {
+        String env = ConfigNames.envName(property);
+        if (environment.containsKey(env)) {
+            return Optional.of(environment.get(env));
+        }
+        return Optional.ofNullable(properties.getOrDefault("%prod." + property, properties.get(property)));
+    }
+
+    /** A preStop hook's time: {@code sleep: {seconds: N}} or an exec of {@code sleep N}; zero without one. */
+    private static Duration preStop(Container container) {
+        if (container.getLifecycle() == null || container.getLifecycle().getPreStop() == null) {
+            return Duration.ZERO;
+        }
+        var hook = container.getLifecycle().getPreStop();
+        if (hook.getSleep() != null && hook.getSleep().getSeconds() != null) {
+            return Duration.ofSeconds(hook.getSleep().getSeconds());
+        }
+        if (hook.getExec() != null && hook.getExec().getCommand() != null) {
+            Matcher sleep = SLEEP.matcher(String.join(" ", hook.getExec().getCommand()));
+            if (sleep.find()) {
+                return Duration.ofSeconds(Long.parseLong(sleep.group(1)));
+            }
+        }
+        throw new IllegalArgumentException(container.getName() + ": a preStop hook these checks cannot time: " + hook);
+    }
+
+    private static final Pattern SLEEP = Pattern.compile("(?:^|[\\s/;&])sleep\\s+(\\d+)\\b");
+
+    /** A Quarkus duration: {@code 5s}, {@code 500ms}, {@code 1m}, {@code PT5S} or a number of seconds. */
+    static Duration duration(String value) {
+        String v = value.strip();
+        if (v.startsWith("P")) {
+            return Duration.parse(v);
+        }
+        if (v.matches("\\d+")) {
+            return Duration.ofSeconds(Long.parseLong(v));
+        }
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Not a duration: " + value);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     static Optional<Volume> volume(PodSpec pod, String name) {

@@ -64,6 +64,13 @@ final class ServiceCatalog {
                 .orElseThrow(() -> new IllegalArgumentException("No service " + name));
     }
 
+    /** The service's configuration files: service-kit's defaults overlaid with its application.properties. */
+    static Map<String, String> configuration(Service service) {
+        Map<String, String> configuration = new java.util.LinkedHashMap<>(ConfigNames.properties(Repo.read(KIT_DEFAULTS)));
+        configuration.putAll(service.applicationProperties());
+        return configuration;
+    }
+
     /** Every configuration property the service reads: its and the kit's properties files and sources. */
     static Set<String> properties(Service service) {
         Set<String> names = new TreeSet<>();

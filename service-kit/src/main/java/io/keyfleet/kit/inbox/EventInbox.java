@@ -7,10 +7,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,6 +34,9 @@ public class EventInbox {
     @Inject
     MeterRegistry registry;
 
+    /** Held (shared) while an event or a batch is being applied; {@link #awaitIdle} takes it exclusively. */
+    private final ReentrantReadWriteLock applying = new ReentrantReadWriteLock();
+
     /**
      * @param consumer a stable name of the consuming feature, e.g. {@code signing-key-cache}
      * @param json the record value as received
@@ -38,6 +44,15 @@ public class EventInbox {
      * @return true if the effect ran, false for a duplicate or an unreadable event (which is logged and skipped)
      */
     public boolean apply(String consumer, String json, Consumer<EventEnvelope> effect) {
+        applying.readLock().lock();
+        try {
+            return applyOne(consumer, json, effect);
+        } finally {
+            applying.readLock().unlock();
+        }
+    }
+
+    private boolean applyOne(String consumer, String json, Consumer<EventEnvelope> effect) {
         EventEnvelope envelope;
         try {
             envelope = EventCodec.decode(json);
@@ -75,6 +90,27 @@ public class EventInbox {
      * @return the envelopes whose effect ran, in order
      */
     public List<EventEnvelope> applyBatch(String consumer, List<String> jsons, Consumer<List<EventEnvelope>> effect) {
+        applying.readLock().lock();
+        try {
+            return applyInOneTransaction(consumer, jsons, effect);
+        } finally {
+            applying.readLock().unlock();
+        }
+    }
+
+    /**
+     * Waits until no event is being applied, up to {@code timeout}: on shutdown, once the consumers are closed, so that
+     * a batch under way can commit before the database goes. True if none is being applied.
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        if (!applying.writeLock().tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        applying.writeLock().unlock();
+        return true;
+    }
+
+    private List<EventEnvelope> applyInOneTransaction(String consumer, List<String> jsons, Consumer<List<EventEnvelope>> effect) {
         List<EventEnvelope> readable = new ArrayList<>(jsons.size());
         for (String json : jsons) {
             try {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,10 @@ import org.jboss.logging.Logger;
  * unsent rows in id order. Rows are marked sent only after the broker acknowledged all of them (idempotent
  * producer, acks=all); a failed batch is rolled back and sent again after a backoff, which can duplicate
  * events but never reorders or loses them. Consumers drop the duplicates by event id.
+ *
+ * <p>On shutdown the relay stops within {@link #STOP_WAIT} plus {@link #INTERRUPT_WAIT}: a backoff or poll wait ends at
+ * once, a batch in flight gets {@link #STOP_WAIT} to finish and is then interrupted (it rolls back and is sent again by
+ * the next relay to run), and the producer is closed with a short timeout.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -46,6 +51,11 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** "kfoutbox" in ASCII: one advisory lock per database, and every service has its own database. */
     public static final long RELAY_LOCK = 0x6b666f7574626f78L;
+    /** How long a stopping relay lets a batch in flight finish before interrupting it. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(2);
+    /** How long it then waits for the interrupted batch to give up. */
+    static final Duration INTERRUPT_WAIT = Duration.ofSeconds(1);
+    static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     @Inject
     EntityManager entityManager;
@@ -63,6 +73,8 @@ public class OutboxRelay {
     String applicationName;
 
     private final Semaphore wakeUps = new Semaphore(0);
+    /** Counted down on shutdown: ends a backoff at once. */
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestUnsentAgeSeconds = new AtomicLong();
     private Counter published;
@@ -92,15 +104,23 @@ public class OutboxRelay {
     void onStop(@Observes ShutdownEvent event) {
         running = false;
         stopping = true;
-        if (worker != null) {
-            wakeUps.release();
+        stopSignal.countDown();
+        wakeUps.release();
+        Thread relay = worker;
+        if (relay != null) {
             try {
-                worker.join(TimeUnit.SECONDS.toMillis(10));
+                relay.join(STOP_WAIT.toMillis());
+                if (relay.isAlive()) {
+                    // a batch waiting for a broker that does not answer: give it up, it is rolled back and sent again
+                    LOG.infof("Outbox relay still busy %d ms after shutdown began; interrupting its batch", STOP_WAIT.toMillis());
+                    relay.interrupt();
+                    relay.join(INTERRUPT_WAIT.toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        closeProducer(Duration.ofSeconds(2));
+        closeProducer(PRODUCER_CLOSE_TIMEOUT);
     }
 
     /** Called after a local transaction that recorded events has committed. */
@@ -122,12 +142,29 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    // interrupted by shutdown: the batch was rolled back and stays unsent for the next relay
+                    LOG.debugf("Outbox batch given up on shutdown: %s", describe(e));
+                    return;
+                }
                 failures.increment();
                 LOG.warnf("Outbox publish failed, retrying in %d ms: %s", backoff.toMillis(), describe(e));
                 closeProducer(Duration.ZERO);
-                sleepQuietly(backoff);
+                if (awaitStop(backoff)) {
+                    return;
+                }
                 backoff = min(backoff.multipliedBy(2), config.maxBackoff());
             }
+        }
+    }
+
+    /** Waits out a backoff; true (at once) when shutdown began. */
+    private boolean awaitStop(Duration duration) {
+        try {
+            return stopSignal.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 
@@ -287,13 +324,5 @@ public class OutboxRelay {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void sleepQuietly(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -40,6 +40,7 @@ public class SyncRunner {
 
     private static final Logger LOG = Logger.getLogger(SyncRunner.class);
     private static final Duration CANCEL_CHECK = Duration.ofMillis(250);
+    static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     @Inject
     SyncConfig config;
@@ -87,10 +88,16 @@ public class SyncRunner {
         }
     }
 
+    /**
+     * Interrupts running jobs (a page fetch, backoff or rate-limit wait then ends at once) and waits up to
+     * {@link #STOP_WAIT} for them; a job left queued or running is ended FAILED at the next start.
+     */
     void stop(@Observes ShutdownEvent event) {
         executor.shutdownNow();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            if (!executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.infof("Sync jobs still running %d ms after shutdown began; leaving them to the next start", STOP_WAIT.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -24,10 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -156,28 +158,35 @@ public class Refresher {
         return renewed;
     }
 
-    /** Claims and refreshes due grants in rounds until none are due; returns how many were refreshed. */
+    /**
+     * Claims and refreshes due grants in rounds until none are due or {@code pool} is shut down; returns how many were
+     * refreshed.
+     */
     public int refreshDue(String owner, int batchSize, ExecutorService pool) {
         int refreshed = 0;
-        while (true) {
+        while (!pool.isShutdown()) {
             List<String> ids = claimDue(owner, batchSize);
             working(owner).addAll(ids);
             List<Future<Outcome>> results = new ArrayList<>(ids.size());
             for (String id : ids) {
                 try {
                     results.add(pool.submit(() -> refresh(id, owner)));
-                } catch (RuntimeException e) {
-                    working(owner).remove(id);
-                    throw e;
+                } catch (RejectedExecutionException e) {
+                    // shut down meanwhile: what is not submitted waits for its lease to run out
+                    ids.subList(results.size(), ids.size()).forEach(working(owner)::remove);
+                    break;
                 }
             }
-            for (Future<Outcome> result : results) {
+            for (int i = 0; i < results.size(); i++) {
                 try {
-                    if (result.get() == Outcome.REFRESHED) {
+                    if (results.get(i).get() == Outcome.REFRESHED) {
                         refreshed++;
                     }
                 } catch (ExecutionException e) {
                     LOG.warnf("refresh failed unexpectedly: %s", e.getCause().toString());
+                } catch (CancellationException e) {
+                    // dropped before it started, on shutdown: its lease runs out and a replica takes the grant again
+                    working(owner).remove(ids.get(i));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return refreshed;
@@ -187,6 +196,7 @@ public class Refresher {
                 return refreshed;
             }
         }
+        return refreshed;
     }
 
     /**
