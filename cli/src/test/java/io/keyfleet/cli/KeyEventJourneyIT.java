@@ -1,5 +1,6 @@
 package io.keyfleet.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +33,7 @@ class KeyEventJourneyIT {
                 .services(KeyfleetService.KEY_SERVICE, KeyfleetService.SIGNING_SERVICE)
                 .anyFreePorts()
                 .dataDirectory(dataDirectory)
-                .readinessTimeout(Duration.ofSeconds(180))
+                .readinessTimeout(Duration.ofSeconds(300))
                 .build();
         try (RunningSuite suite = definition.start()) {
             adminApiKey = definition.adminApiKey().orElseThrow();
@@ -46,21 +48,17 @@ class KeyEventJourneyIT {
             JsonNode rotated = send(keys.resolve("/v1/keys/" + keyId + "/rotate"), tenant, "", 200);
 
             URI versions = signing.resolve("/v1/keys/" + keyId + "/versions");
-            JsonNode known = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(versions)
+            AtomicReference<JsonNode> seen = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(versions).timeout(Duration.ofSeconds(30))
                         .header("Authorization", "Bearer " + adminApiKey).header("X-Keyfleet-Tenant", tenant).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    known = JSON.readTree(response.body());
-                    if (known.size() == 2 && "CURRENT".equals(known.get(1).get("state").asText())) {
-                        break;
-                    }
-                }
-                Thread.sleep(250);
-            }
-            assertTrue(known != null && known.size() == 2, "signing-service knows both versions: " + known);
+                seen.set(response.statusCode() == 200 ? JSON.readTree(response.body()) : null);
+                JsonNode versionsKnown = seen.get();
+                assertTrue(versionsKnown != null && versionsKnown.size() == 2 && "CURRENT".equals(versionsKnown.get(1).get("state").asText()),
+                        "signing-service knows both versions: " + response.statusCode() + " " + response.body());
+            });
+            JsonNode known = seen.get();
             assertEquals("PREVIOUS", known.get(0).get("state").asText());
             assertEquals(created.get("fingerprint").asText(), known.get(0).get("fingerprint").asText());
             assertEquals("CURRENT", known.get(1).get("state").asText());

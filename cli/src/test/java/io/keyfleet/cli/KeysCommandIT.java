@@ -50,7 +50,7 @@ class KeysCommandIT {
                 .services(KeyfleetService.KEY_SERVICE)
                 .anyFreePorts()
                 .dataDirectory(dataDirectory)
-                .readinessTimeout(Duration.ofSeconds(180))
+                .readinessTimeout(Duration.ofSeconds(300))
                 .build();
         suite = definition.start();
         url = suite.baseUrl(KeyfleetService.KEY_SERVICE).toString();

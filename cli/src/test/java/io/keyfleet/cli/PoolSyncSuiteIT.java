@@ -1,5 +1,6 @@
 package io.keyfleet.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class PoolSyncSuiteIT {
                 .services(KeyfleetService.KEY_SERVICE, KeyfleetService.SYNC_SERVICE, KeyfleetService.PROVIDER_SANDBOX)
                 .anyFreePorts()
                 .dataDirectory(dataDirectory)
-                .readinessTimeout(Duration.ofSeconds(240))
+                .readinessTimeout(Duration.ofSeconds(300))
                 .build();
         suite = definition.start();
         admin = definition.adminApiKey().orElseThrow();
@@ -154,30 +155,24 @@ class PoolSyncSuiteIT {
         return new UpstreamPool(tenant, member, poolId);
     }
 
-    private static JsonNode awaitPool(String tenant, String poolId, java.util.function.Predicate<JsonNode> until) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (true) {
-            JsonNode pool = call("GET", sync("/v1/pools/" + poolId), tenant, null, true).expect(200).body();
-            if (until.test(pool)) {
-                return pool;
-            }
-            assertTrue(Instant.now().isBefore(deadline), "the pool did not reach the expected state: " + pool);
-            Thread.sleep(200);
-        }
+    private static JsonNode awaitPool(String tenant, String poolId, java.util.function.Predicate<JsonNode> until) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            last.set(call("GET", sync("/v1/pools/" + poolId), tenant, null, true).expect(200).body());
+            assertTrue(until.test(last.get()), "the pool did not reach the expected state: " + last.get());
+        });
+        return last.get();
     }
 
     private static JsonNode runToEnd(String tenant, String poolId, String body) throws Exception {
         String jobId = call("POST", sync("/v1/pools/" + poolId + "/sync-jobs"), tenant, body, true).expect(202).body().get("id").asText();
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (true) {
-            JsonNode job = call("GET", sync("/v1/pools/" + poolId + "/sync-jobs/" + jobId), tenant, null, true).expect(200).body();
-            String status = job.get("status").asText();
-            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-                return job;
-            }
-            assertTrue(Instant.now().isBefore(deadline), "job did not end: " + job);
-            Thread.sleep(250);
-        }
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            last.set(call("GET", sync("/v1/pools/" + poolId + "/sync-jobs/" + jobId), tenant, null, true).expect(200).body());
+            String status = last.get().get("status").asText();
+            assertTrue(!status.equals("QUEUED") && !status.equals("RUNNING"), "job did not end: " + last.get());
+        });
+        return last.get();
     }
 
     private static List<Integer> counts(JsonNode job, String item) {

@@ -43,7 +43,7 @@ class SuiteIT {
         RunningSuite suite = Suite.builder(projectRoot)
                 .anyFreePorts()
                 .dataDirectory(dataDirectory)
-                .readinessTimeout(Duration.ofSeconds(180))
+                .readinessTimeout(Duration.ofSeconds(300))
                 .build()
                 .start();
         try {
@@ -78,7 +78,7 @@ class SuiteIT {
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,5 +1,6 @@
 package io.keyfleet.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -44,20 +45,12 @@ record TokenServiceReplica(Process process, URI baseUrl) {
         return new TokenServiceReplica(builder.start(), URI.create("http://localhost:" + port));
     }
 
-    void awaitReady(HttpClient http) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(process.isAlive(), "the second token-service exited");
-            try {
-                if (http.send(HttpRequest.newBuilder(baseUrl.resolve("/q/health/ready")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the second token-service did not get ready");
+    void awaitReady(HttpClient http) {
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(java.io.IOException.class)
+                .alias("the second token-service gets ready").until(() -> {
+                    assertTrue(process.isAlive(), "the second token-service exited");
+                    return http.send(HttpRequest.newBuilder(baseUrl.resolve("/q/health/ready")).timeout(Duration.ofSeconds(30)).GET().build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
     }
 }

@@ -9,8 +9,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -21,18 +31,22 @@ import java.util.UUID;
 final class TokenSuiteFixture {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** token-service hands a token out only with more than this left (keyfleet.tokens.min-remaining, 1 s by default). */
+    static final Duration MIN_REMAINING = Duration.ofSeconds(1);
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final String adminApiKey;
     final URI keys;
     final URI sandbox;
     final URI tokens;
+    private final RunningSuite suite;
 
     TokenSuiteFixture(Suite definition, RunningSuite suite) {
         this.adminApiKey = definition.adminApiKey().orElseThrow();
         this.keys = suite.baseUrl(KeyfleetService.KEY_SERVICE);
         this.sandbox = suite.baseUrl(KeyfleetService.PROVIDER_SANDBOX);
         this.tokens = suite.baseUrl(KeyfleetService.TOKEN_SERVICE);
+        this.suite = suite;
     }
 
     static Suite suite(Path root, Path dataDirectory) {
@@ -41,7 +55,7 @@ final class TokenSuiteFixture {
                         KeyfleetService.TOKEN_SERVICE)
                 .anyFreePorts()
                 .dataDirectory(dataDirectory)
-                .readinessTimeout(Duration.ofSeconds(240))
+                .readinessTimeout(Duration.ofSeconds(300))
                 .build();
     }
 
@@ -92,6 +106,53 @@ final class TokenSuiteFixture {
 
     HttpResponse<String> readToken(URI tokenService, String tenant, String grantId) throws Exception {
         return call("GET", tokenService.resolve("/v1/grants/" + grantId + "/token"), tenant, null);
+    }
+
+    /**
+     * Whether a token answer ({@code GET .../token}, 200) was fresh when token-service handed it out, which was after
+     * {@code askedAt}: more than {@link #MIN_REMAINING} left then. Measured from the moment it was asked for, not from when
+     * the answer arrived, so a slow answer on a loaded machine does not pass for an expired token.
+     */
+    static boolean freshWhenHandedOut(String tokenBody, Instant askedAt) throws Exception {
+        return Instant.parse(JSON.readTree(tokenBody).get("expiresAt").asText()).isAfter(askedAt.plus(MIN_REMAINING));
+    }
+
+    /** The lowest token version among the grants (1 when never refreshed). */
+    int lowestTokenVersion(String tenant, List<String> grantIds) throws Exception {
+        int lowest = Integer.MAX_VALUE;
+        for (String id : grantIds) {
+            lowest = Math.min(lowest, grant(tenant, id).get("tokenVersion").asInt());
+        }
+        return lowest;
+    }
+
+    /** token-service's database, as its replicas share it: to see who holds which lease and how far the grants are. */
+    Connection tokenDatabase() throws SQLException {
+        return DriverManager.getConnection(suite.jdbcUrl(KeyfleetService.TOKEN_SERVICE), suite.databaseUser(), suite.databasePassword());
+    }
+
+    /** The replicas (lease owners) holding a lease on a grant right now, i.e. refreshing it or about to. */
+    static Set<String> leaseOwners(Connection tokenDatabase) throws SQLException {
+        Set<String> owners = new HashSet<>();
+        try (Statement query = tokenDatabase.createStatement();
+             ResultSet rows = query.executeQuery("select distinct lease_owner from token_grant where lease_owner is not null")) {
+            while (rows.next()) {
+                owners.add(rows.getString(1));
+            }
+        }
+        return owners;
+    }
+
+    /** The lowest token version (generation) of the tenant's active grants, from the database: cheap for many grants. */
+    static int lowestGeneration(Connection tokenDatabase, String tenant) throws SQLException {
+        try (PreparedStatement query = tokenDatabase.prepareStatement(
+                "select coalesce(min(generation), 0) from token_grant where tenant_id = ? and status = 'ACTIVE'")) {
+            query.setString(1, tenant);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
     }
 
     void startScenario(String scenario) throws Exception {

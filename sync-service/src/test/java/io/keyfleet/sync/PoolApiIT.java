@@ -148,13 +148,13 @@ class PoolApiIT {
     @Test
     void theConnectivityCheckNeverHangsPastItsTimeout() {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        UpstreamWorldResource.world().accountDelay(20_000);
+        UpstreamWorldResource.world().accountDelay(60_000);
         try {
             Instant start = Instant.now();
             as(tenant).body(definition(newMember())).post("/v1/pools/check").then().statusCode(200)
-                    .body("ok", equalTo(false)).body("health", equalTo("UNREACHABLE")).body("steps[0].message", containsString("within 2000 ms"));
-            // the configured bound is 2 s (test profile); the upstream would take 20 s
-            assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+                    .body("ok", equalTo(false)).body("health", equalTo("UNREACHABLE")).body("steps[0].message", containsString("within 5000 ms"));
+            // the configured bound is 5 s (test profile); the upstream would take a minute
+            assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         } finally {
             UpstreamWorldResource.world().accountDelay(0);
         }

@@ -54,18 +54,22 @@ class SyncJobControlIT extends UpstreamWorldTest {
         String tenant = tenant();
         world.generate(1_200);
         String poolId = pool(tenant);
-        for (int i = 0; i < 30; i++) {
-            world.trouble("DELAY", 1_000);
-        }
+        // zones, operating systems and the first page of lines come at once; the second page of lines takes a second (the
+        // page in flight when the cancel comes); the third asks to wait out a rate limit of 60 s (the longest a job
+        // waits), so the job cannot finish the lines before the cancel however slow the machine
+        world.noTrouble(3);
+        world.trouble("DELAY", 1_000);
+        world.trouble("RATE_LIMITED", 60);
         String jobId = start(tenant, poolId, List.of(), false);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> counts(SyncTesting.job(tenant, poolId, jobId), "cloud-server-lines").get(0) >= 500);
 
         Instant cancelled = Instant.now();
         as(tenant).post("/v1/pools/" + poolId + "/sync-jobs/" + jobId + "/cancel").then().statusCode(200)
                 .body("cancelRequested", equalTo(true));
         JsonPath job = waitFor(tenant, poolId, jobId);
-        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(5)); // at most the page in flight (1 s), then it stops
+        // at most the page in flight, then it stops; not after the rate limit (a minute) it would otherwise wait out
+        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(30));
         assertThat(job.getString("status")).isEqualTo("PARTIAL");
         assertThat(job.getString("reason")).contains("cancelled");
         assertThat(job.getString("items.find { it.item == 'zones' }.status")).isEqualTo("SUCCEEDED");
@@ -99,15 +103,16 @@ class SyncJobControlIT extends UpstreamWorldTest {
         String tenant = tenant();
         world.generate(1_200);
         String poolId = pool(tenant);
-        world.trouble("RATE_LIMITED", 30); // the first page asks for 30 s (within keyfleet.sync.max-rate-limit-wait)
+        world.trouble("RATE_LIMITED", 60); // the first page asks for 60 s (keyfleet.sync.max-rate-limit-wait, the longest allowed)
         String jobId = start(tenant, poolId, List.of(), false);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> world.pageCalls() > 0
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> world.pageCalls() > 0
                 && "RUNNING".equals(SyncTesting.job(tenant, poolId, jobId).getString("status")));
 
         Instant cancelled = Instant.now();
         as(tenant).post("/v1/pools/" + poolId + "/sync-jobs/" + jobId + "/cancel").then().statusCode(200);
         JsonPath job = waitFor(tenant, poolId, jobId);
-        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        // within moments (the wait checks for a cancel every 250 ms), not after the rest of the minute
+        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(30));
         assertThat(job.getString("status")).isEqualTo("PARTIAL");
         assertThat(job.getString("items.find { it.item == 'zones' }.reason")).contains("cancelled");
         assertThat(job.getList("items.status")).doesNotContain("SUCCEEDED", "QUEUED", "RUNNING");
@@ -120,11 +125,11 @@ class SyncJobControlIT extends UpstreamWorldTest {
         world.generate(5);
         List<String> busyPools = List.of(pool(tenant), pool(tenant));
         List<String> busyJobs = new ArrayList<>();
-        for (String busy : busyPools) { // both workers (keyfleet.sync.workers = 2) wait out a 30 s rate limit
-            world.trouble("RATE_LIMITED", 30);
+        for (String busy : busyPools) { // both workers (keyfleet.sync.workers = 2) wait out a 60 s rate limit, until cancelled
+            world.trouble("RATE_LIMITED", 60);
             int calls = world.pageCalls();
             busyJobs.add(start(tenant, busy, List.of("zones"), false));
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> world.pageCalls() > calls);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> world.pageCalls() > calls);
         }
         String poolId = pool(tenant);
         String queued = start(tenant, poolId, List.of("zones"), false);
@@ -149,9 +154,8 @@ class SyncJobControlIT extends UpstreamWorldTest {
         String tenant = tenant();
         world.generate(1_200);
         String poolId = pool(tenant);
-        for (int i = 0; i < 10; i++) {
-            world.trouble("DELAY", 200);
-        }
+        // the job's first page asks to wait 5 s: it is still running when the last of the callers comes, even on a slow machine
+        world.trouble("RATE_LIMITED", 5);
         int callers = 8;
         CyclicBarrier together = new CyclicBarrier(callers);
         List<CompletableFuture<Response>> requests = new ArrayList<>();
@@ -215,9 +219,9 @@ class SyncJobControlIT extends UpstreamWorldTest {
         world.generate(600);
         String poolId = pool(tenant);
         runToEnd(tenant, poolId, List.of("zones", "operating-systems"), false);
-        for (int i = 0; i < 6; i++) {
-            world.trouble("DELAY", 300);
-        }
+        // each job's first page asks to wait 5 s: both are still running when the third request comes, even on a slow machine
+        world.trouble("RATE_LIMITED", 5);
+        world.trouble("RATE_LIMITED", 5);
         String lines = start(tenant, poolId, List.of("cloud-server-lines"), false);
         String hosting = start(tenant, poolId, List.of("hosting-lines"), false);
         as(tenant).body(Map.of()).post("/v1/pools/" + poolId + "/sync-jobs").then().statusCode(409)

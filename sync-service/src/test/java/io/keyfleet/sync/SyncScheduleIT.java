@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.keyfleet.sync.job.SyncService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -36,6 +37,9 @@ class SyncScheduleIT extends UpstreamWorldTest {
     @Inject
     SyncService service;
 
+    @Inject
+    MeterRegistry registry;
+
     @Test
     void aPoolWithAnIntervalIsSyncedOnScheduleAndOnlyThen() throws Exception {
         String tenant = tenant();
@@ -50,15 +54,16 @@ class SyncScheduleIT extends UpstreamWorldTest {
         as(tenant).body(Map.of("syncIntervalMinutes", 0)).put("/v1/pools/" + disabledLater).then().statusCode(200)
                 .body("pool.syncIntervalMinutes", nullValue());
 
-        // not due again within the interval, whatever the scheduler does meanwhile
-        Thread.sleep(2_500);
+        // not due again within the interval, however often the scheduler looks meanwhile
+        awaitFurtherScheduleChecks();
         assertThat(jobIds(tenant, scheduled)).hasSize(1);
 
-        // the interval passes (moved back, not waited for)
-        backdate(scheduled);
+        // the interval passes (moved back, not waited for); the look that starts the second job sees both moved
         backdate(disabledLater);
+        backdate(scheduled);
         String second = awaitJobs(tenant, scheduled, 2).get(0);
         waitFor(tenant, scheduled, second);
+        awaitFurtherScheduleChecks(); // the look that started it has ended, and another after it
         assertThat(jobIds(tenant, disabledLater)).hasSize(1);
         assertThat(jobIds(tenant, unscheduled)).isEmpty();
     }
@@ -67,12 +72,14 @@ class SyncScheduleIT extends UpstreamWorldTest {
     void aScheduleDueWhileItsPoolIsSyncingDoesNotStartASecondJob() throws Exception {
         String tenant = tenant();
         world.generate(5);
-        world.trouble("RATE_LIMITED", 30); // the first page waits 30 s: the job is surely still running when the schedule is due
+        // the first page waits out a rate limit as long as a job may (keyfleet.sync.max-rate-limit-wait, 60 s) until the
+        // cancel below: the job is still running when the schedule is due, however slow the machine
+        world.trouble("RATE_LIMITED", 60);
         String poolId = pool(tenant, Map.of("syncIntervalMinutes", 5));
         String running = awaitJobs(tenant, poolId, 1).get(0);
 
         backdate(poolId);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> SyncTesting.count(dataSource,
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> SyncTesting.count(dataSource,
                 "select count(*) from pool where id = ? and last_scheduled_at > now() - interval '1 minute'", UUID.fromString(poolId)) == 1);
         assertThat(SyncTesting.job(tenant, poolId, running).getString("status")).isEqualTo("RUNNING");
         as(tenant).post("/v1/pools/" + poolId + "/sync-jobs/" + running + "/cancel").then().statusCode(200);
@@ -103,14 +110,24 @@ class SyncScheduleIT extends UpstreamWorldTest {
         List<String> jobs = jobIds(tenant, poolId);
         assertThat(jobs).hasSize(1);
         waitFor(tenant, poolId, jobs.get(0));
-        Thread.sleep(1_500); // a scheduler tick after the job ended: still not due
+        awaitFurtherScheduleChecks(); // the scheduler looked after the job ended: still not due
         assertThat(jobIds(tenant, poolId)).hasSize(1);
     }
 
     private List<String> awaitJobs(String tenant, String poolId, int count) {
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> jobIds(tenant, poolId).size() >= count);
         return jobIds(tenant, poolId);
+    }
+
+    /** Two more completed looks at the schedules: the second began after the first ended, so after this call. */
+    private void awaitFurtherScheduleChecks() {
+        double checks = scheduleChecks();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> scheduleChecks() >= checks + 2);
+    }
+
+    private double scheduleChecks() {
+        return registry.counter("keyfleet.sync.schedule.checks").count();
     }
 
     private void backdate(String poolId) throws Exception {

@@ -33,7 +33,7 @@ public final class UpstreamWorld implements AutoCloseable {
     public record Item(String id, String name, String zoneId, String spec, BigDecimal price) {
     }
 
-    /** What the next page calls meet, in order: a 429 for n seconds, a status code, a delay, or a malformed body. */
+    /** What the next page calls meet, in order: a 429 for n seconds, a status code, a delay, a malformed body, or nothing. */
     public record Trouble(String kind, long value) {
     }
 
@@ -98,6 +98,13 @@ public final class UpstreamWorld implements AutoCloseable {
 
     public void trouble(String kind, long value) {
         troubles.add(new Trouble(kind, value));
+    }
+
+    /** The next {@code calls} page calls (after the troubles already queued) are answered normally. */
+    public void noTrouble(int calls) {
+        for (int i = 0; i < calls; i++) {
+            troubles.add(new Trouble("NONE", 0));
+        }
     }
 
     public void accountDelay(long millis) {
@@ -174,6 +181,8 @@ public final class UpstreamWorld implements AutoCloseable {
                 case "STATUS" -> {
                     send(exchange, (int) trouble.value(), Map.of("code", "UNAVAILABLE"));
                     return;
+                }
+                case "NONE" -> {
                 }
                 case "MALFORMED" -> {
                     byte[] bytes = "{\"page\":1,\"items\":[{\"id\":".getBytes(StandardCharsets.UTF_8);

@@ -1,9 +1,23 @@
 package io.keyfleet.testkit;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -30,5 +44,72 @@ public final class KafkaClients {
         props.put("key.deserializer", StringDeserializer.class.getName());
         props.put("value.deserializer", StringDeserializer.class.getName());
         return new KafkaConsumer<>(props);
+    }
+
+    /**
+     * Reads {@code topic} from the beginning and collects the records with key {@code key}, decoded, in topic order,
+     * until {@code enough} holds for them; then reads on to the end the topic had at that moment, so that whatever
+     * was published by then (a duplicate, say) is in the list too. Waits for the expected records, not for a number of
+     * polls: fails only when {@code enough} does not hold within {@code deadline}.
+     */
+    public static <T> List<T> readUntil(String bootstrapServers, String topic, String key, Function<String, T> decode,
+                                        Predicate<List<T>> enough, Duration deadline) {
+        long until = System.nanoTime() + deadline.toNanos();
+        List<T> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumerFromStart(bootstrapServers)) {
+            consumer.subscribe(List.of(topic));
+            while (!enough.test(found)) {
+                if (System.nanoTime() - until > 0) {
+                    throw new AssertionError("records of " + key + " on " + topic + " not there within " + deadline + "; found " + found);
+                }
+                poll(consumer, key, decode, found);
+            }
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            while (end.entrySet().stream().anyMatch(partition -> consumer.position(partition.getKey()) < partition.getValue())) {
+                if (System.nanoTime() - until > 0) {
+                    throw new AssertionError("could not read " + topic + " to its end " + end + " within " + deadline);
+                }
+                poll(consumer, key, decode, found);
+            }
+        }
+        return found;
+    }
+
+    private static <T> void poll(KafkaConsumer<String, String> consumer, String key, Function<String, T> decode, List<T> found) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            if (key.equals(record.key())) {
+                found.add(decode.apply(record.value()));
+            }
+        }
+    }
+
+    /**
+     * Whether consumer group {@code groupId} has committed, on every partition of {@code topic}, the partition's end
+     * offset: it has consumed (and its consumer acknowledged) everything published to the topic so far. A positive
+     * signal that a consumer had its chance to see every record, for tests that then check that something did
+     * <em>not</em> happen.
+     */
+    public static boolean groupHasConsumedAll(String bootstrapServers, String groupId, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                    .all().get(30, TimeUnit.SECONDS);
+            for (TopicPartition partition : partitions) {
+                long end = ends.get(partition).offset();
+                OffsetAndMetadata done = committed.get(partition);
+                if (end > 0 && (done == null || done.offset() < end)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("could not read the offsets of group " + groupId + " on " + topic, e);
+        }
     }
 }

@@ -109,7 +109,7 @@ public class FakeProvider implements TokenGateway {
         CyclicBarrier barrier = exchangeBarrier;
         if (barrier != null) {
             try {
-                barrier.await(10, TimeUnit.SECONDS);
+                barrier.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
                 throw new UpstreamFailure(Kind.LOST, "TIMEOUT", "the exchanges did not come together");
             }

@@ -66,7 +66,7 @@ class CredentialHealthIT {
         String in90Days = CredentialTesting.createApiKey(tenant, ",\"expiresAt\":\"" + Instant.now().plus(Duration.ofDays(90)) + "\"")
                 .path("credential.credentialId");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> warnings(in20Days).size() == 1 && warnings(in5Days).size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> warnings(in20Days).size() == 1 && warnings(in5Days).size() == 1);
         assertThat(warnings(in20Days).get(0).daysLeft()).isEqualTo(30);
         assertThat(warnings(in5Days).get(0).daysLeft()).isEqualTo(7);
         assertThat(warnings(in5Days).get(0).action()).contains("add a new key");
@@ -76,7 +76,7 @@ class CredentialHealthIT {
                 .createNativeQuery("update api_credential set expires_at = ?1 where id = cast(?2 as uuid)")
                 .setParameter(1, Instant.now().plus(Duration.ofDays(6)).truncatedTo(ChronoUnit.MICROS)).setParameter(2, in20Days)
                 .executeUpdate());
-        await().atMost(Duration.ofSeconds(20)).until(() -> warnings(in20Days).size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> warnings(in20Days).size() == 2);
         assertThat(warnings(in20Days).get(1).daysLeft()).isEqualTo(7);
         assertThat(warnings(in5Days)).hasSize(1);
         assertThat(warnings(in90Days)).isEmpty();

@@ -38,7 +38,7 @@ class ProviderKeyResourceIT {
                 .then().statusCode(200).body("id", equalTo(id)).body("currentVersion", equalTo(2))
                 .body("versions", hasSize(2)).body("versions[0].state", equalTo("PREVIOUS")).body("versions[1].state", equalTo("CURRENT"));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 as(tenant).get("/v1/provider-keys/{id}", id).then().body("versions[0].state", equalTo("RETIRED")));
         as(tenant).get("/v1/provider-keys?provider=alipay").then().body("size()", equalTo(1));
         as(newTenant()).get("/v1/provider-keys/{id}", id).then().statusCode(404).body("code", equalTo("PROVIDER_KEY_NOT_FOUND"));

@@ -79,6 +79,7 @@ public class OutboxRelay {
     private final AtomicLong oldestUnsentAgeSeconds = new AtomicLong();
     private Counter published;
     private Counter failures;
+    private Counter lockBusy;
     private volatile boolean running;
     /** Set on shutdown: the scheduled jobs then leave the database alone, it may already be closing. */
     private volatile boolean stopping;
@@ -88,6 +89,8 @@ public class OutboxRelay {
     void onStart(@Observes StartupEvent event) {
         published = Counter.builder("keyfleet.outbox.published").description("Events published from the outbox").register(registry);
         failures = Counter.builder("keyfleet.outbox.publish.failures").description("Outbox batches that failed and will be retried").register(registry);
+        lockBusy = Counter.builder("keyfleet.outbox.relay.lock.busy")
+                .description("Relay passes that left the outbox alone because another replica was publishing").register(registry);
         Gauge.builder("keyfleet.outbox.backlog", backlog, AtomicLong::get).description("Committed events not yet published").register(registry);
         Gauge.builder("keyfleet.outbox.oldest.unsent.age.seconds", oldestUnsentAgeSeconds, AtomicLong::get)
                 .description("Age of the oldest unpublished event").register(registry);
@@ -174,6 +177,7 @@ public class OutboxRelay {
                 .timeout((int) config.sendTimeout().plusSeconds(30).toSeconds())
                 .call(() -> {
                     if (!takeRelayLock()) {
+                        lockBusy.increment();
                         return 0;
                     }
                     List<OutboxEvent> batch = entityManager

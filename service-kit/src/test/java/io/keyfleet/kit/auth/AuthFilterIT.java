@@ -43,7 +43,9 @@ class AuthFilterIT {
     public static class AuthOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("keyfleet.auth.enabled", "true", "keyfleet.auth.trusted-proxies", "127.0.0.1/32,10.9.0.0/16");
+            // verifications stay cached for as long as a test takes on a slow machine: only the event may drop them
+            return Map.of("keyfleet.auth.enabled", "true", "keyfleet.auth.trusted-proxies", "127.0.0.1/32,10.9.0.0/16",
+                    "keyfleet.auth.cache-ttl", "1h");
         }
     }
 

@@ -103,7 +103,7 @@ class SignatureApiIT {
         loop.start();
         List<Long> delaysMillis = new ArrayList<>();
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> loop.lastVersion() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> loop.lastVersion() == 1);
             for (int next = 2; next <= 6; next++) {
                 KeyPair pair = KeyServiceStub.rsa();
                 KeyServiceStub.add(keyId, TENANT, "antom", "app-rot", "SANDBOX", next, pair);
@@ -111,8 +111,9 @@ class SignatureApiIT {
                         publicKey(pair), Instant.now().plus(Duration.ofHours(1))));
                 long promotedAt = System.nanoTime();
                 int expected = next;
-                // the first rotation also waits for this replica's cache consumer to be assigned its partitions
-                await().atMost(Duration.ofSeconds(next == 2 ? 60 : 30)).pollInterval(Duration.ofMillis(5))
+                // the first rotation also waits for this replica's cache consumer to be assigned its partitions; the delay
+                // is taken from the loop's own timestamps, so polling every 50 ms does not add to it
+                await().atMost(Duration.ofSeconds(next == 2 ? 90 : 60)).pollInterval(Duration.ofMillis(50))
                         .until(() -> loop.firstAnswerWith(expected) != 0);
                 if (next > 2) {
                     delaysMillis.add((loop.firstAnswerWith(expected) - promotedAt) / 1_000_000);
@@ -127,7 +128,7 @@ class SignatureApiIT {
                 loop.count(), delaysMillis, delaysMillis.stream().mapToLong(Long::longValue).max().orElseThrow());
 
         publish(new KeyRevoked(keyId, 0, "compromised"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 sign(antomRequest("app-rot")).then().statusCode(409).body("code", equalTo("KEY_RETIRED")));
     }
 

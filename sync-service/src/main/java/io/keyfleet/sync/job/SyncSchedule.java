@@ -1,6 +1,9 @@
 package io.keyfleet.sync.job;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -11,8 +14,20 @@ public class SyncSchedule {
     @Inject
     SyncService service;
 
+    @Inject
+    MeterRegistry registry;
+
+    private Counter checks;
+
+    @PostConstruct
+    void init() {
+        checks = Counter.builder("keyfleet.sync.schedule.checks")
+                .description("Completed looks at the pools' sync schedules (each starts the jobs that were due)").register(registry);
+    }
+
     @Scheduled(every = "${keyfleet.sync.schedule-check:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void run() {
         service.runSchedules();
+        checks.increment();
     }
 }
