@@ -4,10 +4,7 @@ import io.keyfleet.localstack.EmbeddedPostgresServer;
 import io.keyfleet.localstack.KafkaBroker;
 import io.keyfleet.localstack.LocalPorts;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +45,7 @@ public final class RunningSuite implements AutoCloseable {
 
     synchronized void postgresStarted(EmbeddedPostgresServer server, Path directory) {
         postgres = server;
-        postgresPid = readPostmasterPid(directory).orElse(null);
+        postgresPid = server.pid();
     }
 
     synchronized void kafkaStarted(KafkaBroker broker, Optional<Long> brokerPid) {
@@ -212,7 +209,7 @@ public final class RunningSuite implements AutoCloseable {
             if (postgres != null) {
                 long begin = System.nanoTime();
                 postgres.stop();
-                awaitExit(Suite.POSTGRES, postgresPid); // pg_ctl returns when the pid file is gone, a moment early
+                awaitExit(Suite.POSTGRES, postgresPid);
                 listener.componentStopped(Suite.POSTGRES, since(begin));
             }
             ports.forEach((component, port) -> {
@@ -244,17 +241,6 @@ public final class RunningSuite implements AutoCloseable {
             throw new IllegalStateException("Kafka has not been started");
         }
         return kafka;
-    }
-
-    /** The first line of {@code <directory>/pgdata/postmaster.pid} (the data directory layout of local-stack). */
-    private static Optional<Long> readPostmasterPid(Path postgresDirectory) {
-        Path pidFile = postgresDirectory.resolve("pgdata").resolve("postmaster.pid");
-        try {
-            String firstLine = Files.readAllLines(pidFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
-            return Optional.of(Long.parseLong(firstLine.strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private static void awaitExit(String component, Long pid) {
