@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,31 +98,35 @@ class StopTimeIT {
     // ---- the real supervisor: Ctrl-C (SIGINT) and ./keyfleet down --------------------------------------------------
 
     /**
-     * {@code java io.keyfleet.cli.Keyfleet up} as its own process, in a checkout of its own (the service modules linked
-     * into a temporary directory, so its {@code .keyfleet/} is temporary too) and on free ports. First start: SIGINT to
-     * the supervisor, as Ctrl-C in its terminal sends. Second start on the data the first left: {@code Keyfleet down}
-     * from another process.
+     * {@code ./keyfleet up} as its own process, in a checkout of its own (the script copied and the modules linked into
+     * a temporary directory, so its {@code .keyfleet/} is temporary too) and on free ports. First start: SIGINT to the
+     * supervisor, as Ctrl-C in its terminal sends (the script execs the JVM, so the process is the supervisor). Second
+     * start on the data the first left: {@code ./keyfleet down} from another process.
      */
     @Test
     void ctrlCAndKeyfleetDownStopTheSupervisorAndEverythingWithinTenSeconds(@TempDir Path checkout) throws Exception {
         Path projectRoot = ProjectLayout.locate().root();
+        assertTrue(Files.isDirectory(projectRoot.resolve("cli/target/lib")), "cli/target/lib is made in the package phase");
+        List<Path> links = new ArrayList<>();
         for (KeyfleetService service : KeyfleetService.values()) {
-            Files.createSymbolicLink(checkout.resolve(service.moduleName()), projectRoot.resolve(service.moduleName()));
+            links.add(Files.createSymbolicLink(checkout.resolve(service.moduleName()), projectRoot.resolve(service.moduleName())));
         }
+        links.add(Files.createSymbolicLink(checkout.resolve("cli"), projectRoot.resolve("cli")));
+        Files.copy(projectRoot.resolve("keyfleet"), checkout.resolve("keyfleet"), StandardCopyOption.COPY_ATTRIBUTES);
         ProjectLayout layout = new ProjectLayout(checkout);
         try {
-            superviseTwice(projectRoot, checkout, layout);
+            superviseTwice(checkout, layout);
         } finally {
-            for (KeyfleetService service : KeyfleetService.values()) {
-                Files.deleteIfExists(checkout.resolve(service.moduleName())); // the links, never what they point at
+            for (Path link : links) {
+                Files.deleteIfExists(link); // the link, never what it points at
             }
         }
     }
 
-    private void superviseTwice(Path projectRoot, Path checkout, ProjectLayout layout) throws Exception {
+    private void superviseTwice(Path checkout, ProjectLayout layout) throws Exception {
         String keyId;
 
-        Process up = supervisor(projectRoot, checkout, checkout.resolve("up-1.log"), "up", "--timeout", "300");
+        Process up = keyfleet(checkout, checkout.resolve("up-1.log"), "up", "--timeout", "300");
         try {
             RunFile run = awaitUp(up, layout, checkout.resolve("up-1.log"));
             Api api = new Api(URI.create("http://localhost:" + port(run, KeyfleetService.KEY_SERVICE.moduleName())),
@@ -146,7 +151,7 @@ class StopTimeIT {
             killIfAlive(up, layout);
         }
 
-        up = supervisor(projectRoot, checkout, checkout.resolve("up-2.log"), "up", "--timeout", "300");
+        up = keyfleet(checkout, checkout.resolve("up-2.log"), "up", "--timeout", "300");
         Process down = null;
         try {
             RunFile run = awaitUp(up, layout, checkout.resolve("up-2.log"));
@@ -159,7 +164,7 @@ class StopTimeIT {
             Duration took;
             try (Load load = new Load(api)) {
                 long begin = System.nanoTime();
-                down = supervisor(projectRoot, checkout, checkout.resolve("down.log"), "down");
+                down = keyfleet(checkout, checkout.resolve("down.log"), "down");
                 assertTrue(down.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "./keyfleet down returned");
                 took = awaitGone(processIds, ports, begin);
                 System.out.printf("StopTimeIT: ./keyfleet down on existing data: everything gone %.1f s after it was run%n",
@@ -226,22 +231,20 @@ class StopTimeIT {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** {@code java -cp cli/target/classes:cli/target/lib/* io.keyfleet.cli.Keyfleet ARGS} for the given checkout. */
-    private static Process supervisor(Path projectRoot, Path checkout, Path output, String... arguments) throws IOException {
-        Path classes = projectRoot.resolve("cli/target/classes");
-        Path lib = projectRoot.resolve("cli/target/lib");
-        assertTrue(Files.isDirectory(lib), lib + " is missing; it is made in the package phase (./mvnw verify -pl cli)");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", // as ./keyfleet runs it
-                "-D" + ProjectLayout.ROOT_PROPERTY + "=" + checkout, "-D" + UpCommand.ANY_FREE_PORTS_PROPERTY + "=true",
-                "-cp", classes + File.pathSeparator + lib.resolve("*"), Keyfleet.class.getName()));
+    /**
+     * {@code ./keyfleet ARGS}, the real script, copied into the temporary checkout (it works where it lies); its JVM
+     * takes free ports ({@code JAVA_TOOL_OPTIONS}, which the services and the broker ignore).
+     */
+    private static Process keyfleet(Path checkout, Path output, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(checkout.resolve("keyfleet").toString()));
         command.addAll(List.of(arguments));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(checkout.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-D" + UpCommand.ANY_FREE_PORTS_PROPERTY + "=true");
+        return builder.start();
     }
 
     /** Waits for "Keyfleet is up." and returns the run file, with every component's process recorded. */
