@@ -57,10 +57,17 @@ class StopTimeIT {
         Path projectRoot = ProjectLayout.locate().root();
         String keyId = null;
         for (int run = 1; run <= 2; run++) {
+            Map<String, Duration> stopTimes = new LinkedHashMap<>();
             Suite definition = Suite.builder(projectRoot)
                     .anyFreePorts()
                     .dataDirectory(dataDirectory)
                     .readinessTimeout(READINESS_TIMEOUT)
+                    .listener(new SuiteListener() {
+                        @Override
+                        public void componentStopped(String component, Duration took) {
+                            stopTimes.put(component, took);
+                        }
+                    })
                     .build();
             RunningSuite suite = definition.start();
             Map<String, Long> processIds;
@@ -81,7 +88,8 @@ class StopTimeIT {
                     suite.stop();
                     took = awaitGone(processIds, ports, begin);
                     System.out.printf("StopTimeIT: RunningSuite.stop() run %d: everything gone %.1f s after stop() began"
-                            + " (%d requests sent while it stopped)%n", run, took.toMillis() / 1000.0, load.sent());
+                            + " (%d requests sent while it stopped); each component: %s%n", run, took.toMillis() / 1000.0,
+                            load.sent(), describe(stopTimes));
                 }
             } finally {
                 suite.stop();
@@ -140,8 +148,8 @@ class StopTimeIT {
                 signal("INT", up.pid());
                 assertTrue(up.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "the supervisor ended after SIGINT");
                 took = awaitGone(processIds, ports, begin);
-                System.out.printf("StopTimeIT: Ctrl-C (SIGINT to the supervisor): everything gone %.1f s after the signal%n",
-                        took.toMillis() / 1000.0);
+                System.out.printf("StopTimeIT: Ctrl-C (SIGINT to the supervisor): everything gone %.1f s after the signal;"
+                        + " the supervisor said:%n%s%n", took.toMillis() / 1000.0, stopLines(checkout.resolve("up-1.log")));
             }
             assertStoppedInTime(took, "Ctrl-C", processIds, ports);
             assertEquals(0, up.exitValue(), "supervisor's exit code after Ctrl-C; its output:\n" + output(checkout.resolve("up-1.log")));
@@ -167,8 +175,8 @@ class StopTimeIT {
                 down = keyfleet(checkout, checkout.resolve("down.log"), "down");
                 assertTrue(down.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "./keyfleet down returned");
                 took = awaitGone(processIds, ports, begin);
-                System.out.printf("StopTimeIT: ./keyfleet down on existing data: everything gone %.1f s after it was run%n",
-                        took.toMillis() / 1000.0);
+                System.out.printf("StopTimeIT: ./keyfleet down on existing data: everything gone %.1f s after it was run;"
+                        + " the supervisor said:%n%s%n", took.toMillis() / 1000.0, stopLines(checkout.resolve("up-2.log")));
             }
             assertStoppedInTime(took, "./keyfleet down", processIds, ports);
             assertEquals(0, down.exitValue(), "./keyfleet down's exit code; its output:\n" + output(checkout.resolve("down.log")));
@@ -227,7 +235,19 @@ class StopTimeIT {
                 + text.substring(Math.max(0, text.length() - 3000)));
     }
 
-    private static boolean isAlive(long pid) {
+    private static String describe(Map<String, Duration> stopTimes) {
+        StringBuilder text = new StringBuilder();
+        stopTimes.forEach((component, took) -> text.append(text.length() == 0 ? "" : ", ").append(component).append(' ')
+                .append(String.format("%.1f s", took.toMillis() / 1000.0)));
+        return text.toString();
+    }
+
+    /** The supervisor's "  key-service  stopped  1.2 s" lines (up's output holds the admin API key too: not that). */
+    private static String stopLines(Path output) throws IOException {
+        return String.join("\n", read(output).lines().filter(line -> line.contains(" stopped ")).toList());
+    }
+
+        private static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
@@ -375,13 +395,13 @@ class StopTimeIT {
         Load(Api api) {
             thread = new Thread(() -> {
                 while (running.get()) {
+                    sent.incrementAndGet();
                     try {
                         api.createKey();
-                        sent.incrementAndGet();
                     } catch (Exception | AssertionError e) {
-                        sent.incrementAndGet(); // refused or cut off by the stop
-                        pause();
+                        // refused or cut off by the stop
                     }
+                    pause(); // about five a second: busy, not a load test competing with the stop for the CPU
                 }
             }, "stop-time-load");
             thread.setDaemon(true);
@@ -394,7 +414,7 @@ class StopTimeIT {
 
         private void pause() {
             try {
-                Thread.sleep(100);
+                Thread.sleep(200);
             } catch (InterruptedException e) {
                 running.set(false);
             }
