@@ -8,13 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * {@code ./keyfleet down}: asks the supervisor to stop (SIGTERM) and waits for it; then stops, in reverse start order,
- * whatever recorded process is still alive (all of them when the supervisor was killed before it could clean up).
+ * {@code ./keyfleet down}: asks the supervisor to stop (SIGTERM; the script has usually sent it already, see
+ * {@link #SIGNALLED_PROPERTY}) and waits for it; then stops whatever recorded process is still alive (all of them when
+ * the supervisor was killed before it could clean up): the services together, then Kafka, then PostgreSQL.
  */
 final class DownCommand {
 
+    /** Set by the {@code ./keyfleet} script to the supervisor's pid when it has sent it SIGTERM itself. */
+    static final String SIGNALLED_PROPERTY = "keyfleet.down.signalled";
     private static final Duration SUPERVISOR_STOP_TIMEOUT = Duration.ofSeconds(150);
     /** Services whose supervisor was killed have lost Kafka too and may hang on shutdown: do not wait long. */
     private static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -30,16 +34,31 @@ final class DownCommand {
     }
 
     int run() {
+        OptionalLong signalled = signalledSupervisor();
         Optional<RunFile> runFile = RunFile.read(layout.runFile());
         if (runFile.isEmpty()) {
-            out.println("Keyfleet is not running.");
+            Optional<ProcessHandle> stopping = signalled.isPresent() ? ProcessHandle.of(signalled.getAsLong())
+                    .filter(DownCommand::isSupervisor) : Optional.empty();
+            if (stopping.isEmpty()) {
+                out.println(signalled.isPresent() ? "Stopped." : "Keyfleet is not running.");
+                return 0;
+            }
+            // the script's SIGTERM came first and the supervisor has already cleaned up its run file
+            out.println("Stopping Keyfleet (supervisor pid " + signalled.getAsLong() + ")...");
+            if (!awaitExit(stopping.get(), SUPERVISOR_STOP_TIMEOUT)) {
+                err.println("the supervisor (pid " + signalled.getAsLong() + ") is still running "
+                        + SUPERVISOR_STOP_TIMEOUT.toSeconds() + " s after it was asked to stop");
+                return 1;
+            }
+            out.println("Stopped.");
             return 0;
         }
         RunFile run = runFile.get();
         Optional<ProcessHandle> supervisor = run.supervisor().liveHandle();
         if (supervisor.isPresent()) {
             out.println("Stopping Keyfleet (supervisor pid " + run.supervisor().pid() + ")...");
-            if (!stop(supervisor.get(), SUPERVISOR_STOP_TIMEOUT)) {
+            boolean asked = signalled.isPresent() && signalled.getAsLong() == run.supervisor().pid();
+            if (!stop(supervisor.get(), SUPERVISOR_STOP_TIMEOUT, !asked)) {
                 err.println("the supervisor (pid " + run.supervisor().pid() + ") did not stop within "
                         + SUPERVISOR_STOP_TIMEOUT.toSeconds() + " s; it was killed");
             }
@@ -104,9 +123,29 @@ final class DownCommand {
         return allStopped;
     }
 
-    /** SIGTERM, wait, SIGKILL if needed; true when it stopped after SIGTERM alone. */
-    private static boolean stop(ProcessHandle process, Duration timeout) {
-        process.destroy();
+    /**
+     * The supervisor the {@code ./keyfleet} script has already sent SIGTERM (property {@link #SIGNALLED_PROPERTY}), so
+     * that the stop began before this JVM had started; a second SIGTERM would only make it say "Already stopping".
+     */
+    private static OptionalLong signalledSupervisor() {
+        String pid = System.getProperty(SIGNALLED_PROPERTY, "");
+        try {
+            return pid.isBlank() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(pid.strip()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static boolean isSupervisor(ProcessHandle process) {
+        return process.isAlive() && process.info().commandLine().map(line -> line.contains(Keyfleet.class.getName()))
+                .orElse(true);
+    }
+
+    /** SIGTERM (unless already sent), wait, SIGKILL if needed; true when it stopped after SIGTERM alone. */
+    private static boolean stop(ProcessHandle process, Duration timeout, boolean sendSigterm) {
+        if (sendSigterm) {
+            process.destroy();
+        }
         if (awaitExit(process, timeout)) {
             return true;
         }

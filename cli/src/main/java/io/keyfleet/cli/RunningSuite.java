@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A started {@link Suite}: where each component listens, which process it is, and {@link #stop()}. Closing it stops it.
@@ -181,8 +182,8 @@ public final class RunningSuite implements AutoCloseable {
 
     /**
      * Stops everything: the services together (SIGTERM to all, then SIGKILL to any still running when the grace period
-     * is over), then Kafka, then PostgreSQL, and returns once their ports are free (or after 10 s more per port). Safe
-     * to call more than once.
+     * is over), then Kafka and PostgreSQL together, and returns once their ports are free (or after 10 s more per
+     * port). Safe to call more than once.
      */
     public synchronized void stop() {
         if (stopped) {
@@ -201,16 +202,31 @@ public final class RunningSuite implements AutoCloseable {
                 Duration took = process.awaitStop(deadline, stopGracePeriod);
                 listener.componentStopped(process.service().moduleName(), took);
             }
+            // then Kafka and PostgreSQL together: with the services gone nothing uses either, and neither needs the other
+            AtomicReference<Duration> kafkaTook = new AtomicReference<>();
+            Thread kafkaStop = null;
             if (kafka != null) {
-                long begin = System.nanoTime();
-                kafka.stop();
-                listener.componentStopped(Suite.KAFKA, since(begin));
+                KafkaBroker broker = kafka;
+                kafkaStop = new Thread(() -> {
+                    long begin = System.nanoTime();
+                    broker.stop();
+                    kafkaTook.set(since(begin));
+                }, "keyfleet-kafka-stop");
+                kafkaStop.start();
             }
+            Duration postgresTook = null;
             if (postgres != null) {
                 long begin = System.nanoTime();
                 postgres.stop();
                 awaitExit(Suite.POSTGRES, postgresPid);
-                listener.componentStopped(Suite.POSTGRES, since(begin));
+                postgresTook = since(begin);
+            }
+            if (kafkaStop != null) {
+                joinUninterruptibly(kafkaStop); // KafkaBroker.stop() kills the broker if it does not stop in time
+                listener.componentStopped(Suite.KAFKA, kafkaTook.get() != null ? kafkaTook.get() : Duration.ZERO);
+            }
+            if (postgresTook != null) {
+                listener.componentStopped(Suite.POSTGRES, postgresTook);
             }
             ports.forEach((component, port) -> {
                 if (!LocalPorts.awaitFree(port, PORT_RELEASE_TIMEOUT)) {
@@ -275,7 +291,21 @@ public final class RunningSuite implements AutoCloseable {
         return true;
     }
 
-    private static boolean isAlive(long pid) {
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+        private static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,10 +57,17 @@ class StopTimeIT {
         Path projectRoot = ProjectLayout.locate().root();
         String keyId = null;
         for (int run = 1; run <= 2; run++) {
+            Map<String, Duration> stopTimes = new LinkedHashMap<>();
             Suite definition = Suite.builder(projectRoot)
                     .anyFreePorts()
                     .dataDirectory(dataDirectory)
                     .readinessTimeout(READINESS_TIMEOUT)
+                    .listener(new SuiteListener() {
+                        @Override
+                        public void componentStopped(String component, Duration took) {
+                            stopTimes.put(component, took);
+                        }
+                    })
                     .build();
             RunningSuite suite = definition.start();
             Map<String, Long> processIds;
@@ -80,7 +88,8 @@ class StopTimeIT {
                     suite.stop();
                     took = awaitGone(processIds, ports, begin);
                     System.out.printf("StopTimeIT: RunningSuite.stop() run %d: everything gone %.1f s after stop() began"
-                            + " (%d requests sent while it stopped)%n", run, took.toMillis() / 1000.0, load.sent());
+                            + " (%d requests sent while it stopped); each component: %s%n", run, took.toMillis() / 1000.0,
+                            load.sent(), describe(stopTimes));
                 }
             } finally {
                 suite.stop();
@@ -97,31 +106,35 @@ class StopTimeIT {
     // ---- the real supervisor: Ctrl-C (SIGINT) and ./keyfleet down --------------------------------------------------
 
     /**
-     * {@code java io.keyfleet.cli.Keyfleet up} as its own process, in a checkout of its own (the service modules linked
-     * into a temporary directory, so its {@code .keyfleet/} is temporary too) and on free ports. First start: SIGINT to
-     * the supervisor, as Ctrl-C in its terminal sends. Second start on the data the first left: {@code Keyfleet down}
-     * from another process.
+     * {@code ./keyfleet up} as its own process, in a checkout of its own (the script copied and the modules linked into
+     * a temporary directory, so its {@code .keyfleet/} is temporary too) and on free ports. First start: SIGINT to the
+     * supervisor, as Ctrl-C in its terminal sends (the script execs the JVM, so the process is the supervisor). Second
+     * start on the data the first left: {@code ./keyfleet down} from another process.
      */
     @Test
     void ctrlCAndKeyfleetDownStopTheSupervisorAndEverythingWithinTenSeconds(@TempDir Path checkout) throws Exception {
         Path projectRoot = ProjectLayout.locate().root();
+        assertTrue(Files.isDirectory(projectRoot.resolve("cli/target/lib")), "cli/target/lib is made in the package phase");
+        List<Path> links = new ArrayList<>();
         for (KeyfleetService service : KeyfleetService.values()) {
-            Files.createSymbolicLink(checkout.resolve(service.moduleName()), projectRoot.resolve(service.moduleName()));
+            links.add(Files.createSymbolicLink(checkout.resolve(service.moduleName()), projectRoot.resolve(service.moduleName())));
         }
+        links.add(Files.createSymbolicLink(checkout.resolve("cli"), projectRoot.resolve("cli")));
+        Files.copy(projectRoot.resolve("keyfleet"), checkout.resolve("keyfleet"), StandardCopyOption.COPY_ATTRIBUTES);
         ProjectLayout layout = new ProjectLayout(checkout);
         try {
-            superviseTwice(projectRoot, checkout, layout);
+            superviseTwice(checkout, layout);
         } finally {
-            for (KeyfleetService service : KeyfleetService.values()) {
-                Files.deleteIfExists(checkout.resolve(service.moduleName())); // the links, never what they point at
+            for (Path link : links) {
+                Files.deleteIfExists(link); // the link, never what it points at
             }
         }
     }
 
-    private void superviseTwice(Path projectRoot, Path checkout, ProjectLayout layout) throws Exception {
+    private void superviseTwice(Path checkout, ProjectLayout layout) throws Exception {
         String keyId;
 
-        Process up = supervisor(projectRoot, checkout, checkout.resolve("up-1.log"), "up", "--timeout", "300");
+        Process up = keyfleet(checkout, checkout.resolve("up-1.log"), "up", "--timeout", "300");
         try {
             RunFile run = awaitUp(up, layout, checkout.resolve("up-1.log"));
             Api api = new Api(URI.create("http://localhost:" + port(run, KeyfleetService.KEY_SERVICE.moduleName())),
@@ -135,8 +148,8 @@ class StopTimeIT {
                 signal("INT", up.pid());
                 assertTrue(up.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "the supervisor ended after SIGINT");
                 took = awaitGone(processIds, ports, begin);
-                System.out.printf("StopTimeIT: Ctrl-C (SIGINT to the supervisor): everything gone %.1f s after the signal%n",
-                        took.toMillis() / 1000.0);
+                System.out.printf("StopTimeIT: Ctrl-C (SIGINT to the supervisor): everything gone %.1f s after the signal;"
+                        + " the supervisor said:%n%s%n", took.toMillis() / 1000.0, stopLines(checkout.resolve("up-1.log")));
             }
             assertStoppedInTime(took, "Ctrl-C", processIds, ports);
             assertEquals(0, up.exitValue(), "supervisor's exit code after Ctrl-C; its output:\n" + output(checkout.resolve("up-1.log")));
@@ -146,7 +159,7 @@ class StopTimeIT {
             killIfAlive(up, layout);
         }
 
-        up = supervisor(projectRoot, checkout, checkout.resolve("up-2.log"), "up", "--timeout", "300");
+        up = keyfleet(checkout, checkout.resolve("up-2.log"), "up", "--timeout", "300");
         Process down = null;
         try {
             RunFile run = awaitUp(up, layout, checkout.resolve("up-2.log"));
@@ -159,11 +172,11 @@ class StopTimeIT {
             Duration took;
             try (Load load = new Load(api)) {
                 long begin = System.nanoTime();
-                down = supervisor(projectRoot, checkout, checkout.resolve("down.log"), "down");
+                down = keyfleet(checkout, checkout.resolve("down.log"), "down");
                 assertTrue(down.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "./keyfleet down returned");
                 took = awaitGone(processIds, ports, begin);
-                System.out.printf("StopTimeIT: ./keyfleet down on existing data: everything gone %.1f s after it was run%n",
-                        took.toMillis() / 1000.0);
+                System.out.printf("StopTimeIT: ./keyfleet down on existing data: everything gone %.1f s after it was run;"
+                        + " the supervisor said:%n%s%n", took.toMillis() / 1000.0, stopLines(checkout.resolve("up-2.log")));
             }
             assertStoppedInTime(took, "./keyfleet down", processIds, ports);
             assertEquals(0, down.exitValue(), "./keyfleet down's exit code; its output:\n" + output(checkout.resolve("down.log")));
@@ -222,26 +235,36 @@ class StopTimeIT {
                 + text.substring(Math.max(0, text.length() - 3000)));
     }
 
-    private static boolean isAlive(long pid) {
+    private static String describe(Map<String, Duration> stopTimes) {
+        StringBuilder text = new StringBuilder();
+        stopTimes.forEach((component, took) -> text.append(text.length() == 0 ? "" : ", ").append(component).append(' ')
+                .append(String.format("%.1f s", took.toMillis() / 1000.0)));
+        return text.toString();
+    }
+
+    /** The supervisor's "  key-service  stopped  1.2 s" lines (up's output holds the admin API key too: not that). */
+    private static String stopLines(Path output) throws IOException {
+        return String.join("\n", read(output).lines().filter(line -> line.contains(" stopped ")).toList());
+    }
+
+        private static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** {@code java -cp cli/target/classes:cli/target/lib/* io.keyfleet.cli.Keyfleet ARGS} for the given checkout. */
-    private static Process supervisor(Path projectRoot, Path checkout, Path output, String... arguments) throws IOException {
-        Path classes = projectRoot.resolve("cli/target/classes");
-        Path lib = projectRoot.resolve("cli/target/lib");
-        assertTrue(Files.isDirectory(lib), lib + " is missing; it is made in the package phase (./mvnw verify -pl cli)");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", // as ./keyfleet runs it
-                "-D" + ProjectLayout.ROOT_PROPERTY + "=" + checkout, "-D" + UpCommand.ANY_FREE_PORTS_PROPERTY + "=true",
-                "-cp", classes + File.pathSeparator + lib.resolve("*"), Keyfleet.class.getName()));
+    /**
+     * {@code ./keyfleet ARGS}, the real script, copied into the temporary checkout (it works where it lies); its JVM
+     * takes free ports ({@code JAVA_TOOL_OPTIONS}, which the services and the broker ignore).
+     */
+    private static Process keyfleet(Path checkout, Path output, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(checkout.resolve("keyfleet").toString()));
         command.addAll(List.of(arguments));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(checkout.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-D" + UpCommand.ANY_FREE_PORTS_PROPERTY + "=true");
+        return builder.start();
     }
 
     /** Waits for "Keyfleet is up." and returns the run file, with every component's process recorded. */
@@ -372,13 +395,13 @@ class StopTimeIT {
         Load(Api api) {
             thread = new Thread(() -> {
                 while (running.get()) {
+                    sent.incrementAndGet();
                     try {
                         api.createKey();
-                        sent.incrementAndGet();
                     } catch (Exception | AssertionError e) {
-                        sent.incrementAndGet(); // refused or cut off by the stop
-                        pause();
+                        // refused or cut off by the stop
                     }
+                    pause(); // about five a second: busy, not a load test competing with the stop for the CPU
                 }
             }, "stop-time-load");
             thread.setDaemon(true);
@@ -391,7 +414,7 @@ class StopTimeIT {
 
         private void pause() {
             try {
-                Thread.sleep(100);
+                Thread.sleep(200);
             } catch (InterruptedException e) {
                 running.set(false);
             }

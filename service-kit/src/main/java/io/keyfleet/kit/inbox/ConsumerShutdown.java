@@ -10,6 +10,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,6 +39,7 @@ public class ConsumerShutdown {
     EventInbox inbox;
 
     void stopConsumers(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+        long begin = System.nanoTime();
         for (KafkaConnector connector : connectors) {
             connector.terminate(event);
         }
@@ -49,5 +51,6 @@ public class ConsumerShutdown {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        LOG.infof("Kafka consumers closed in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
     }
 }
