@@ -105,6 +105,9 @@ class SignatureApiIT {
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> loop.lastVersion() == 1);
             for (int next = 2; next <= 6; next++) {
+                // every rotation comes while the loop is signing: a few answers with the version in use first
+                int answered = loop.count();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> loop.count() >= answered + 2);
                 KeyPair pair = KeyServiceStub.rsa();
                 KeyServiceStub.add(keyId, TENANT, "antom", "app-rot", "SANDBOX", next, pair);
                 publish(new KeyRotated(keyId, "antom", "app-rot", "SANDBOX", next - 1, next, "RSA_2048", "d".repeat(64),
