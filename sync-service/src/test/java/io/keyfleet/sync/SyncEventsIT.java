@@ -138,6 +138,6 @@ class SyncEventsIT extends UpstreamWorldTest {
 
     /** The pool's events on the pools topic, in order, once {@code enough} holds for them (and whatever else was there by then). */
     private List<EventEnvelope> events(String poolId, Predicate<List<EventEnvelope>> enough) {
-        return KafkaClients.readUntil(bootstrapServers, Topics.POOLS, poolId, EventCodec::decode, enough, Duration.ofSeconds(90));
+        return KafkaClients.readUntil(bootstrapServers, Topics.POOLS, poolId, EventCodec::decode, enough, Duration.ofSeconds(120));
     }
 }

@@ -19,7 +19,7 @@ public final class KeyEvents {
      * topic held for the key by then.
      */
     public static List<EventEnvelope> of(String bootstrapServers, String keyId, Predicate<List<EventEnvelope>> until) {
-        return KafkaClients.readUntil(bootstrapServers, Topics.KEYS, keyId, EventCodec::decode, until, Duration.ofSeconds(90));
+        return KafkaClients.readUntil(bootstrapServers, Topics.KEYS, keyId, EventCodec::decode, until, Duration.ofSeconds(120));
     }
 
     public static Predicate<List<EventEnvelope>> atLeast(int count) {

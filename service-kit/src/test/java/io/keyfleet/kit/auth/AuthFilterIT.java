@@ -148,7 +148,7 @@ class AuthFilterIT {
                 new CredentialUpdated(StubCredentialCheck.TENANT_CREDENTIAL.toString(), false), Instant.now());
         try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapServers)) {
             // sent again until heard: the listener starts at the end of a topic that may only now be created
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).until(() -> {
                 producer.send(new ProducerRecord<>(disabled.topic(), disabled.aggregateId(), EventCodec.encode(disabled))).get();
                 return cache.size() == 0;
             });

@@ -49,7 +49,8 @@ class KeyEventsConsumerIT {
             send(producer, created); // a redelivery must not turn version 1 back into CURRENT
         }
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        // the first events this application consumes: its consumer joins the group first (slow on a loaded machine)
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
                 given().header("X-Keyfleet-Tenant", "tenant-s").get("/v1/keys/{k}/versions", keyId).then().statusCode(200)
                         .body("size()", equalTo(2))
                         .body("[0].state", equalTo("PREVIOUS"))
@@ -76,7 +77,7 @@ class KeyEventsConsumerIT {
             send(producer, EventEnvelope.wrap("tenant-s", new KeyCreated(keyId, "antom", "app-2", "PRODUCTION", 1,
                     "RSA_2048", "c".repeat(64), PUBLIC_KEY, true), Instant.now()));
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> // perhaps the first events this application consumes
                 given().header("X-Keyfleet-Tenant", "tenant-s").get("/v1/keys/{k}/versions", keyId).then().statusCode(200)
                         .body("[0].environment", equalTo("PRODUCTION")));
     }

@@ -105,6 +105,9 @@ class SignatureApiIT {
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> loop.lastVersion() == 1);
             for (int next = 2; next <= 6; next++) {
+                // every rotation comes while the loop is signing: a few answers with the version in use first
+                int answered = loop.count();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> loop.count() >= answered + 2);
                 KeyPair pair = KeyServiceStub.rsa();
                 KeyServiceStub.add(keyId, TENANT, "antom", "app-rot", "SANDBOX", next, pair);
                 publish(new KeyRotated(keyId, "antom", "app-rot", "SANDBOX", next - 1, next, "RSA_2048", "d".repeat(64),
@@ -113,7 +116,7 @@ class SignatureApiIT {
                 int expected = next;
                 // the first rotation also waits for this replica's cache consumer to be assigned its partitions; the delay
                 // is taken from the loop's own timestamps, so polling every 50 ms does not add to it
-                await().atMost(Duration.ofSeconds(next == 2 ? 90 : 60)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(next == 2 ? 120 : 60)).pollInterval(Duration.ofMillis(50))
                         .until(() -> loop.firstAnswerWith(expected) != 0);
                 if (next > 2) {
                     delaysMillis.add((loop.firstAnswerWith(expected) - promotedAt) / 1_000_000);
@@ -247,7 +250,8 @@ class SignatureApiIT {
     }
 
     private static void awaitKnown(String keyId, int versions) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        // perhaps the first event this application consumes: its consumer joins the group first (slow on a loaded machine)
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
                 given().header("X-Keyfleet-Tenant", TENANT).get("/v1/keys/{k}/versions", keyId).then().statusCode(200)
                         .body("size()", equalTo(versions)));
     }
