@@ -63,7 +63,6 @@ class StartupWaitTest {
                 .untilAnswering(server, () -> answersWhen(directory.resolve("never"))));
 
         assertTrue(error.getMessage().startsWith("fake PostgreSQL exited with code 3 before it answered"), error.getMessage());
-        assertTrue(error.getMessage().contains("connection refused"), "the last attempt's error: " + error.getMessage());
         assertTrue(error.getMessage().contains("FATAL:  could not create any TCP/IP sockets"), error.getMessage());
         assertTrue(error.getMessage().contains("Last lines of " + log()), error.getMessage());
         assertTrue(Duration.ofNanos(System.nanoTime() - begin).compareTo(GENEROUS) < 0, "did not wait for the deadline");
