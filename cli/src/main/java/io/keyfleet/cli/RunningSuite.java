@@ -305,8 +305,24 @@ public final class RunningSuite implements AutoCloseable {
         }
     }
 
-        private static boolean isAlive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        /**
+     * Whether the process still runs. One that has exited but waits for its parent to collect its exit status (a zombie:
+     * the postmaster, whose parent is init since pg_ctl started it) has released everything and counts as stopped;
+     * {@link ProcessHandle#isAlive()} says true until init gets round to it, which took seconds on some machines.
+     */
+    static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !isZombie(pid);
+    }
+
+    /** Linux: the state letter after the command name in {@code /proc/<pid>/stat}; false where there is no /proc. */
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            int nameEnd = stat.lastIndexOf(')');
+            return nameEnd > 0 && stat.length() > nameEnd + 2 && stat.charAt(nameEnd + 2) == 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static Duration since(long startNanos) {

@@ -27,6 +27,7 @@ final class ServiceProcess {
     private final int port;
     private final Path logFile;
     private final Process process;
+    private boolean stopRequested;
     private long stopRequestedNanos;
     /** When the process exited, once {@link #requestStop()} was called. */
     private CompletableFuture<Long> exitedNanos = new CompletableFuture<>();
@@ -97,9 +98,10 @@ final class ServiceProcess {
      * so several services can be stopped together.
      */
     synchronized void requestStop() {
-        if (stopRequestedNanos != 0) {
+        if (stopRequested) {
             return;
         }
+        stopRequested = true;
         stopRequestedNanos = System.nanoTime();
         exitedNanos = process.onExit().thenApply(exited -> System.nanoTime());
         process.destroy();
