@@ -4,7 +4,10 @@ import io.keyfleet.localstack.EmbeddedPostgresServer;
 import io.keyfleet.localstack.KafkaBroker;
 import io.keyfleet.localstack.LocalPorts;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -305,9 +308,8 @@ public final class RunningSuite implements AutoCloseable {
         }
     }
 
-        /**
-     * Whether the process still runs. One that has exited but waits for its parent to collect its exit status (a zombie:
-     * the postmaster, whose parent is init since pg_ctl started it) has released everything and counts as stopped;
+    /**
+     * Whether the process still runs. One that has exited but waits for its parent to collect its exit status (a zombie) has released everything and counts as stopped;
      * {@link ProcessHandle#isAlive()} says true until init gets round to it, which took seconds on some machines.
      */
     static boolean isAlive(long pid) {
