@@ -12,7 +12,8 @@ import java.util.Set;
  * only itself — {@code keys:write} does not imply {@code keys:read}.
  *
  * <p>{@link #SYSTEM_ONLY} scopes reach across tenants (create tenants and act for them, read private key material
- * for signing); only credentials of the system tenant may hold them.
+ * for signing, read pools' API secrets); only credentials of the system tenant may hold them. What each of the
+ * suite's own services holds is {@link ServiceIdentity}'s business.
  */
 public final class Scopes {
 
@@ -27,6 +28,7 @@ public final class Scopes {
     public static final String AUDIT_READ = "audit:read";
     public static final String TENANTS_ADMIN = "tenants:admin";
     public static final String SECRETS_ADMIN = "secrets:admin";
+    public static final String SECRETS_POOLS = "secrets:pools";
     public static final String SIGNING_SIGN = "signing:sign";
     public static final String SIGNING_VERIFY = "signing:verify";
     public static final String TOKENS_READ = "tokens:read";
@@ -35,16 +37,10 @@ public final class Scopes {
     public static final String SYNC_WRITE = "sync:write";
 
     public static final List<String> ALL = List.of(KEYS_READ, KEYS_WRITE, KEYS_MATERIAL, CREDENTIALS_READ, CREDENTIALS_ADMIN,
-            CREDENTIALS_VERIFY, ONETIME_APPLY, ONETIME_DECRYPT, AUDIT_READ, TENANTS_ADMIN, SECRETS_ADMIN, SIGNING_SIGN,
+            CREDENTIALS_VERIFY, ONETIME_APPLY, ONETIME_DECRYPT, AUDIT_READ, TENANTS_ADMIN, SECRETS_ADMIN, SECRETS_POOLS, SIGNING_SIGN,
             SIGNING_VERIFY, TOKENS_READ, TOKENS_WRITE, SYNC_READ, SYNC_WRITE);
 
-    public static final List<String> SYSTEM_ONLY = List.of(TENANTS_ADMIN, KEYS_MATERIAL, SECRETS_ADMIN);
-
-    /**
-     * What the suite's own services hold to call each other; token-service signs its upstream token calls and checks the
-     * answers through signing-service, acting for the grant's tenant.
-     */
-    public static final List<String> SERVICE = List.of(CREDENTIALS_VERIFY, KEYS_READ, KEYS_MATERIAL, SIGNING_SIGN, SIGNING_VERIFY);
+    public static final List<String> SYSTEM_ONLY = List.of(TENANTS_ADMIN, KEYS_MATERIAL, SECRETS_ADMIN, SECRETS_POOLS);
 
     private Scopes() {
     }

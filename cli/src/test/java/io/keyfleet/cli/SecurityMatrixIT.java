@@ -175,6 +175,52 @@ class SecurityMatrixIT {
         call("GET", versions, key, null, null).expectProblem("signing-service after the revocation", 401, "REVOKED");
     }
 
+    /**
+     * The attack of issue 14: each service's real credential (the one ./keyfleet up made and handed it) against another
+     * tenant's private key. Only signing-service, which signs, gets it; token-service still signs through it.
+     */
+    @Test
+    void eachServiceCredentialReachesOnlyWhatItsServiceNeeds() throws Exception {
+        Map<String, String> serviceKeys = new LocalSecrets(dataDirectory).ensure(notice -> { }).serviceKeys();
+        assertEquals(java.util.Set.of("signing-service", "token-service", "sync-service"), serviceKeys.keySet());
+        String owner = newTenant();
+        String other = newTenant();
+        String appId = "2021000000" + (100000 + new java.util.Random().nextInt(899999));
+        String keyId = call("POST", keys("/v1/keys"), admin, owner,
+                "{\"provider\":\"alipay\",\"appId\":\"" + appId + "\",\"environment\":\"SANDBOX\"}").expect(201).body().get("keyId").asText();
+        URI material = keys("/internal/v1/keys/" + keyId + "/versions/1/material");
+        URI poolSecret = keys("/internal/v1/secrets/pools/pool-1?version=1");
+        for (Map.Entry<String, String> service : serviceKeys.entrySet()) {
+            String name = service.getKey();
+            for (String actingFor : java.util.Arrays.asList(null, other)) {
+                Reply read = call("GET", material, service.getValue(), actingFor, null);
+                if (name.equals("signing-service")) {
+                    read.expect(200);
+                } else {
+                    read.expectProblem(name + " reads another tenant's private key", 403, "INSUFFICIENT_SCOPE");
+                }
+                call("POST", keys("/v1/keys"), service.getValue(), actingFor,
+                        "{\"provider\":\"alipay\",\"appId\":\"2021000000000999\",\"environment\":\"SANDBOX\"}")
+                        .expectProblem(name + " makes a key", 403, "INSUFFICIENT_SCOPE");
+                call("POST", keys("/v1/credentials"), service.getValue(), actingFor, "{\"kind\":\"API_KEY\",\"scopes\":[\"keys:read\"]}")
+                        .expectProblem(name + " makes a credential", 403, "INSUFFICIENT_SCOPE");
+            }
+            if (!name.equals("sync-service")) {
+                call("GET", poolSecret, service.getValue(), other, null).expectProblem(name + " reads a pool secret", 403, "INSUFFICIENT_SCOPE");
+            }
+        }
+        call("GET", material, admin, null, null).expectProblem("the administrator reads a private key", 403, "MATERIAL_NOT_FOR_CALLER");
+
+        // signing still works for the services that need it: token-service signs for the key's tenant through signing-service
+        String sign = "{\"key\":{\"provider\":\"alipay\",\"appId\":\"" + appId + "\",\"environment\":\"SANDBOX\"},"
+                + "\"scheme\":\"alipay-rsa2\",\"request\":{\"params\":{\"app_id\":\"" + appId + "\",\"method\":\"alipay.trade.query\","
+                + "\"charset\":\"utf-8\",\"sign_type\":\"RSA2\",\"timestamp\":\"2026-12-04 12:00:00\",\"version\":\"1.0\"}}}";
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).alias("token-service signs through signing-service")
+                .until(() -> call("POST", signing("/v1/sign"), serviceKeys.get("token-service"), owner, sign).status() == 200);
+        call("POST", signing("/v1/sign"), serviceKeys.get("sync-service"), owner, sign)
+                .expectProblem("sync-service signs", 403, "INSUFFICIENT_SCOPE");
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------------
 
     private static String newTenant() throws Exception {

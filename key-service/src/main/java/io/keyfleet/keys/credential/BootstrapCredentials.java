@@ -3,6 +3,7 @@ package io.keyfleet.keys.credential;
 import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.auth.IpWhitelist;
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.auth.ServiceIdentity;
 import io.keyfleet.keys.tenant.Tenant;
 import io.keyfleet.keys.tenant.Tenants;
 import io.keyfleet.kit.auth.AuthConfig;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +30,11 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>the admin credential (every scope; acts for any tenant with the X-Keyfleet-Tenant header). Made once, on
  *   first start, with a fresh API key that is handed out exactly once — or with the key the deployment configured;</li>
- *   <li>one credential per service named in {@code keyfleet.credentials.service-keys}, holding {@link Scopes#SERVICE},
- *   with the API key configured for it. Changing a configured key rotates the credential to it.</li>
+ *   <li>one credential per service named in {@code keyfleet.credentials.service-keys}, holding only what that service
+ *   calls ({@link ServiceIdentity}), or less where {@code keyfleet.credentials.service-scopes} narrows it, with the API
+ *   key configured for it. Changing a configured key rotates the credential to it.</li>
  * </ul>
+ * Scopes follow configuration at every start: a credential made by an older version with more scopes is narrowed.
  * A unique bootstrap name per credential makes replicas starting together create each only once.
  */
 @ApplicationScoped
@@ -53,10 +57,12 @@ public class BootstrapCredentials {
 
     void onStart(@Observes StartupEvent start) {
         Map<String, String> serviceKeys = serviceKeys(config.serviceKeys().orElse(""));
+        Map<String, List<String>> serviceScopes = serviceScopes(config.serviceScopes().orElse(""), serviceKeys.keySet());
         config.adminApiKey().ifPresent(key -> requireWellFormed(key, "keyfleet.credentials.admin-api-key"));
         ensureSystemTenant();
         ensure(ADMIN, Scopes.ALL, "Keyfleet administrator", config.adminApiKey().orElse(null));
-        serviceKeys.forEach((service, key) -> ensure("service:" + service, Scopes.SERVICE, "Keyfleet service " + service, key));
+        serviceKeys.forEach((service, key) -> ensure(ServiceIdentity.BOOTSTRAP_PREFIX + service, serviceScopes.get(service),
+                "Keyfleet service " + service, key));
     }
 
     private void ensureSystemTenant() {
@@ -75,6 +81,10 @@ public class BootstrapCredentials {
     private void ensure(String bootstrapName, List<String> scopes, String remark, String configuredKey) {
         ApiCredential existing = QuarkusTransaction.requiringNew().call(() -> ApiCredential.find("bootstrapName", bootstrapName).firstResult());
         if (existing != null) {
+            if (!existing.isRevoked() && !new HashSet<>(existing.scopeList()).equals(new HashSet<>(scopes))) {
+                credentials.setBootstrapScopes(existing.id, scopes);
+                LOG.infof("Credential %s (%s) now holds %s", existing.id, bootstrapName, scopes);
+            }
             if (configuredKey != null && !existing.isRevoked() && !Credentials.hash(configuredKey).equals(currentHash(existing))) {
                 credentials.replaceBootstrapKey(existing.id, configuredKey);
                 LOG.infof("Credential %s (%s) now uses the API key from configuration", existing.id, bootstrapName);
@@ -145,6 +155,43 @@ public class BootstrapCredentials {
             }
         }
         return keys;
+    }
+
+    /**
+     * Each service's scopes: its service's list, or the narrower one configured as
+     * "service-name=scope scope;service-name=scope". Naming a service without a key, or a scope beyond the service's
+     * list, stops the start.
+     */
+    static Map<String, List<String>> serviceScopes(String text, java.util.Set<String> services) {
+        Map<String, List<String>> scopes = new LinkedHashMap<>();
+        services.forEach(service -> scopes.put(service, ServiceIdentity.scopesOf(service)));
+        for (String entry : text.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            String service = equals < 0 ? "" : entry.substring(0, equals).strip();
+            if (!services.contains(service)) {
+                throw new IllegalStateException("keyfleet.credentials.service-scopes: every entry must be service-name=scope scope, "
+                        + "for a service named in keyfleet.credentials.service-keys " + services + "; '" + printable(service)
+                        + "' is not one");
+            }
+            List<String> narrowed = List.of(entry.substring(equals + 1).strip().split("[\\s,]+"));
+            List<String> allowed = ServiceIdentity.scopesOf(service);
+            for (String scope : narrowed) {
+                if (!allowed.contains(scope)) {
+                    throw new IllegalStateException("keyfleet.credentials.service-scopes: " + service + " may hold at most "
+                            + allowed + "; '" + printable(scope) + "' is not one of them");
+                }
+            }
+            scopes.put(service, List.copyOf(new java.util.LinkedHashSet<>(narrowed)));
+        }
+        return scopes;
+    }
+
+    private static String printable(String text) {
+        String cut = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     private static void requireWellFormed(String key, String where) {

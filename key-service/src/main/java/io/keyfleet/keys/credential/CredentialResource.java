@@ -69,14 +69,19 @@ public class CredentialResource {
         }
     }
 
+    /**
+     * {@code bootstrap} names a credential key-service made itself from configuration: {@code admin}, or
+     * {@code service:<name>} for a service credential, whose scopes only configuration changes.
+     */
     public record CredentialView(UUID credentialId, CredentialKind kind, boolean live, String secretId, List<String> scopes,
                                  List<String> ipWhitelist, Instant expiresAt, String callbackUrl, String remark, boolean enabled,
                                  int currentVersion, Duration gracePeriod, Instant revokedAt, String revokeReason,
-                                 Instant createdAt, Instant updatedAt, List<SecretVersionView> versions) {
+                                 Instant createdAt, Instant updatedAt, String bootstrap, List<SecretVersionView> versions) {
         static CredentialView of(ApiCredential c) {
             return new CredentialView(c.id, c.kind, c.live, c.secretId, c.scopeList(), c.whitelist().texts(), c.expiresAt,
                     c.callbackUrl, c.remark, c.enabled, c.currentVersion, c.gracePeriod(), c.revokedAt, c.revokeReason,
-                    c.createdAt, c.updatedAt, ApiCredentialSecret.of(c.id).stream().map(SecretVersionView::of).toList());
+                    c.createdAt, c.updatedAt, c.bootstrapName,
+                    ApiCredentialSecret.of(c.id).stream().map(SecretVersionView::of).toList());
         }
     }
 

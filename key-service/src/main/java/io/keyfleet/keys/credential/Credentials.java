@@ -101,6 +101,22 @@ public class Credentials {
         verificationCache.evict(credential.id);
     }
 
+    /**
+     * Sets a bootstrap credential's scopes to what configuration says it holds now (a service credential narrowed, or
+     * made before its service's list shrank). Every service's verification cache drops it (CredentialUpdated).
+     */
+    @Transactional
+    public void setBootstrapScopes(UUID id, List<String> scopes) {
+        ApiCredential credential = entityManager.find(ApiCredential.class, id, LockModeType.PESSIMISTIC_WRITE);
+        String was = credential.scopes;
+        credential.scopes = String.join(",", scopes);
+        credential.updatedAt = now();
+        outbox.record(credential.tenantId, new CredentialUpdated(credential.id.toString(), credential.enabled));
+        auditLog.record("credential.scopes", credential.tenantId, credential.id.toString(), "OK",
+                "from configuration: " + was + " -> " + credential.scopes);
+        verificationCache.evict(credential.id);
+    }
+
     private Issued create(String tenantId, Spec spec, String bootstrapName, String givenApiKey) {
         tenants.require(tenantId);
         Instant now = now();

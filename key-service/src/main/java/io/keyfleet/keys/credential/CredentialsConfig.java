@@ -40,4 +40,10 @@ public interface CredentialsConfig {
 
     /** The suite's own services' API keys: comma-separated {@code service-name:apikey} pairs. */
     Optional<String> serviceKeys();
+
+    /**
+     * Narrower scopes for service credentials than their service's list ({@link io.keyfleet.auth.ServiceIdentity}):
+     * {@code service-name=scope scope;service-name=scope}. Applied at every start.
+     */
+    Optional<String> serviceScopes();
 }

@@ -3,6 +3,7 @@ package io.keyfleet.keys.keypair;
 import io.keyfleet.auth.Scopes;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.keys.audit.AuditLog;
+import io.keyfleet.keys.credential.MaterialReaders;
 import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
@@ -19,9 +20,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Key material for the other services of the suite (signing-service above all), never for tenants: keys:material
- * is a system-only scope.
- * Only CURRENT versions and PREVIOUS versions within their grace are served; every read is audited.
+ * Key material for signing-service, never for tenants: keys:material is a system-only scope, and a private key is
+ * handed only to the service credential of signing-service, the one identity that signs ({@link MaterialReaders}).
+ * Only CURRENT versions and PREVIOUS versions within their grace are served; every read, served or refused, is audited.
  */
 @Path("/internal/v1/keys")
 @RequiresScope(Scopes.KEYS_MATERIAL)
@@ -43,6 +44,9 @@ public class KeyMaterialResource {
     @Inject
     AuditLog auditLog;
 
+    @Inject
+    MaterialReaders materialReaders;
+
     @GET
     @Operation(summary = "Find a key by tenant, provider, app and environment (public parts only)")
     public KeySummary lookup(@QueryParam("tenantId") String tenantId,
@@ -63,6 +67,8 @@ public class KeyMaterialResource {
     @Operation(summary = "The private key of one version, for signing", description = "CURRENT, or PREVIOUS within its grace period.")
     public VersionMaterial material(@PathParam("keyId") UUID keyId, @PathParam("version") int versionNumber) {
         AppKey key = AppKey.findById(keyId);
+        // who may read comes first: a refused caller learns nothing about which keys exist
+        materialReaders.require(Scopes.KEYS_MATERIAL, "key.material.read", key == null ? null : key.tenantId, keyId + "/" + versionNumber);
         AppKeyVersion version = key == null ? null : AppKeyVersion.find(keyId, versionNumber);
         if (version == null) {
             throw ProblemException.notFound("VERSION_NOT_FOUND", "Key " + keyId + " has no version " + versionNumber + ".");

@@ -4,6 +4,7 @@ import io.keyfleet.auth.Scopes;
 import io.keyfleet.events.PoolSecretDestroyed;
 import io.keyfleet.events.PoolSecretRotated;
 import io.keyfleet.keys.audit.AuditLog;
+import io.keyfleet.keys.credential.MaterialReaders;
 import io.keyfleet.keys.secret.SecretNotFoundException;
 import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.keys.secret.SecretVersionConflictException;
@@ -35,14 +36,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Upstream resource-pool API secrets, kept for sync-service in the secret backend (path
  * {@code tenants/<tenant>/pools/<poolId>}) so they never sit in sync-service's tables. Versioned like every secret:
  * the caller keeps the version number and writes version n+1 to replace the secret. System-only scope
- * {@code keys:material}: only the suite's own services read secret material.
+ * {@code secrets:pools}, and only sync-service's own service credential reads a secret ({@link MaterialReaders}).
  * <p>
  * Writing version 2 or later is a rotation and destroying a version may leave a pool without its secret: both go
  * through the outbox (PoolSecretRotated, PoolSecretDestroyed, version numbers only) so that sync-service checks the
  * pool again, whoever made the change.
  */
 @Path("/internal/v1/secrets/pools/{poolId}")
-@RequiresScope(Scopes.KEYS_MATERIAL)
+@RequiresScope(Scopes.SECRETS_POOLS)
 @Tag(name = "internal")
 public class PoolSecretResource {
 
@@ -74,6 +75,9 @@ public class PoolSecretResource {
     @Inject
     Outbox outbox;
 
+    @Inject
+    MaterialReaders materialReaders;
+
     @PUT
     @Transactional
     @Operation(summary = "Store version n of a pool's API secret (n = the latest stored + 1)")
@@ -100,6 +104,7 @@ public class PoolSecretResource {
         if (version == null || version < 1) {
             throw ProblemException.badRequest("VALIDATION_FAILED", "version: give the secret version (1 or more).");
         }
+        materialReaders.require(Scopes.SECRETS_POOLS, "pool-secret.read", tenant, poolId);
         byte[] secret;
         try {
             secret = secrets.get(path(tenant, poolId), version);

@@ -6,6 +6,7 @@ import static io.keyfleet.keys.support.Tenancy.apiKey;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.keyfleet.keys.support.Tenancy.withKey;
 import static io.keyfleet.keys.support.Tenancy.newTenant;
+import static io.keyfleet.keys.support.Tenancy.service;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -101,7 +102,7 @@ class GracePeriodIT {
     }
 
     private io.restassured.response.Response material(String keyId, int version) {
-        return admin().get("/internal/v1/keys/{k}/versions/{v}/material", keyId, version);
+        return service("signing-service", null).get("/internal/v1/keys/{k}/versions/{v}/material", keyId, version);
     }
 
 }

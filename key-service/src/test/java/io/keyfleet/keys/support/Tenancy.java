@@ -16,6 +16,13 @@ public final class Tenancy {
 
     public static final String ADMIN_API_KEY = "kf_test_TestAdminKeyForKeyServiceTestsOnly0000013zaMH7";
 
+    /** The service credentials of the test profile (keyfleet.credentials.service-keys), by service name. */
+    public static final java.util.Map<String, String> SERVICE_API_KEYS = java.util.Map.of(
+            "signing-service", "kf_test_TestSigningServiceKeyForKeyServiceTest011bNiCQ",
+            "token-service", "kf_test_TestTokenServiceKeyForKeyServiceTests00108lfyb",
+            "sync-service", "kf_test_TestSyncServiceKeyForKeyServiceTests00011AJL34",
+            "bench", "kf_test_TestOtherServiceKeyForKeyServiceTests0010Yj4xz");
+
     private Tenancy() {
     }
 
@@ -29,6 +36,12 @@ public final class Tenancy {
     /** The administrator, acting for the system tenant. */
     public static RequestSpecification admin() {
         return withKey(ADMIN_API_KEY);
+    }
+
+    /** The service's own credential, acting for the tenant (none if null). */
+    public static RequestSpecification service(String name, String tenantId) {
+        RequestSpecification spec = withKey(SERVICE_API_KEYS.get(name));
+        return tenantId == null ? spec : spec.header(Caller.TENANT_HEADER, tenantId);
     }
 
     /** The administrator acting for the tenant. */
