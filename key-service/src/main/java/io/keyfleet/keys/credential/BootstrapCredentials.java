@@ -80,6 +80,13 @@ public class BootstrapCredentials {
 
     private void ensure(String bootstrapName, List<String> scopes, String remark, String configuredKey) {
         ApiCredential existing = QuarkusTransaction.requiringNew().call(() -> ApiCredential.find("bootstrapName", bootstrapName).firstResult());
+        if (existing != null && existing.isRevoked() && configuredKey != null && !Credentials.hash(configuredKey).equals(currentHash(existing))) {
+            // revoked (a leaked key) and configured with a new key: the revoked one stays revoked, a new one takes the name
+            java.util.UUID revoked = existing.id;
+            QuarkusTransaction.requiringNew().run(() -> ApiCredential.update("bootstrapName = null where id = ?1", revoked));
+            LOG.infof("Credential %s (%s) is revoked; a new credential takes its place with the configured key", revoked, bootstrapName);
+            existing = null;
+        }
         if (existing != null) {
             if (!existing.isRevoked() && !new HashSet<>(existing.scopeList()).equals(new HashSet<>(scopes))) {
                 credentials.setBootstrapScopes(existing.id, scopes);
