@@ -128,7 +128,7 @@ class VaultSettingsTest {
 
         for (Deployment other : rendered.all(Deployment.class)) {
             if (!other.getMetadata().getName().equals("key-service")) {
-                assertThat(KubernetesManifestsTest.environment(rendered, other).keySet()).as(other.getMetadata().getName())
+                assertThat(ManifestRules.environment(rendered, other).keySet()).as(other.getMetadata().getName())
                         .noneMatch(k -> k.startsWith("KEYFLEET_SECRETS_"));
                 assertThat(other.getSpec().getTemplate().getSpec().getVolumes()).as(other.getMetadata().getName())
                         .noneMatch(v -> v.getProjected() != null);
