@@ -3,9 +3,13 @@ package io.keyfleet.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keyfleet.events.Topics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Kafka ACLs each service must have, derived from event-contracts' {@link Topics} (never a second list): Write on
@@ -49,6 +53,28 @@ final class KafkaAcls {
             operations.forEach(op -> acls.add(prefix + acl(type, pattern, name, op)));
         }
         return acls;
+    }
+
+    private static final Pattern COMPOSE_USER = Pattern.compile("(?m)^user\\s+(\\S+)\\s");
+    private static final Pattern COMPOSE_ALLOW = Pattern.compile("(?m)^allow\\s+(\\S+)\\s+(\\S+)\\s+(topic|group-prefix)\\s+(\\S+)\\s*$");
+
+    /**
+     * The users (lines {@code user <name> ...}) and ACLs (lines {@code allow <user> <operation> topic|group-prefix <name>})
+     * of the compose script deploy/compose/kafka/create-acls.sh, user to ACLs.
+     */
+    static Map<String, Set<String>> ofComposeScript(String script) {
+        Map<String, Set<String>> users = new LinkedHashMap<>();
+        Matcher user = COMPOSE_USER.matcher(script);
+        while (user.find()) {
+            users.put(user.group(1), new TreeSet<>());
+        }
+        Matcher allow = COMPOSE_ALLOW.matcher(script);
+        while (allow.find()) {
+            boolean topic = allow.group(3).equals("topic");
+            users.computeIfAbsent(allow.group(1), u -> new TreeSet<>())
+                    .add(acl(topic ? "topic" : "group", topic ? "literal" : "prefix", allow.group(4), allow.group(2)));
+        }
+        return users;
     }
 
     /** Violations of one user's ACLs against {@link #expected}: what is missing, what is more. */

@@ -66,7 +66,7 @@ class VaultSettingsTest {
     void composeGivesKeyServiceTheVaultBackendWithATokenOnlyItCanRead() {
         Map<String, String> env = compose.environment("key-service");
         assertThat(env).containsEntry(envName(BACKEND), "vault");
-        assertThat(env.get(envName(URL))).isEqualTo("http://vault:" + listenerPort());
+        assertThat(env.get(envName(URL))).isEqualTo("https://vault:" + listenerPort());
         String kvMount = env.getOrDefault(envName(KV_MOUNT), contractKvMount());
         assertThat(kvMount).isEqualTo(contractKvMount()).isEqualTo(compose.environment("vault-init").get("KV_MOUNT"));
         assertThat(policyMounts()).containsOnly(kvMount);
