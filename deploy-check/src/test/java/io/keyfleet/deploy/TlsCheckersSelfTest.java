@@ -195,4 +195,79 @@ class TlsCheckersSelfTest {
         Rendered bad = Rendered.of("bad", GOOD.replace("sslmode=verify-full&sslrootcert=/etc/keyfleet/postgres-ca/ca.crt", "sslmode=require"));
         assertThat(String.join("\n", TlsRules.postgresVerifyFull(bad))).contains("lacks sslmode=verify-full", "sslrootcert is no file of a mounted Secret");
     }
+
+    private static final String GOOD_COMPOSE = """
+            services:
+              tls-init:
+                image: postgres:17.6
+                volumes: ["tls-signing-service:/tls/signing-service"]
+              kafka:
+                image: apache/kafka:4.1.1
+                environment:
+                  KAFKA_LISTENERS: SASL_SSL://:9093,BROKER://localhost:9095,CONTROLLER://localhost:9094
+                  KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: SASL_SSL:SASL_SSL,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT
+                  KAFKA_SASL_ENABLED_MECHANISMS: SCRAM-SHA-512
+                  KAFKA_AUTHORIZER_CLASS_NAME: org.apache.kafka.metadata.authorizer.StandardAuthorizer
+              signing-service:
+                image: keyfleet/signing-service:0.1.0
+                entrypoint: ["bash", "/opt/keyfleet/bin/with-internal-ca.sh"]
+                environment:
+                  QUARKUS_HTTP_INSECURE_REQUESTS: disabled
+                  QUARKUS_HTTP_SSL_PORT: "8082"
+                  QUARKUS_TLS_KEY_STORE_PEM__0__CERT: /etc/keyfleet/tls/tls.crt
+                  QUARKUS_TLS_KEY_STORE_PEM__0__KEY: /etc/keyfleet/tls/tls.key
+                  KEYFLEET_DB_URL: jdbc:postgresql://postgres:5432/signing_service?sslmode=verify-full&sslrootcert=/etc/keyfleet/tls/ca.crt
+                  KEYFLEET_KEY_SERVICE_URL: https://key-service:8081
+                  KAFKA_BOOTSTRAP_SERVERS: kafka:9093
+                  KAFKA_SECURITY_PROTOCOL: SASL_SSL
+                  KAFKA_SASL_MECHANISM: SCRAM-SHA-512
+                  KAFKA_SASL_JAAS_CONFIG: 'org.apache.kafka.common.security.scram.ScramLoginModule required username="signing-service" password="x";'
+                  KAFKA_SSL_TRUSTSTORE_LOCATION: /etc/keyfleet/tls/ca.crt
+                volumes: ["tls-signing-service:/etc/keyfleet/tls:ro"]
+                healthcheck:
+                  test: ["CMD", "curl", "-fsS", "https://localhost:8082/q/health/ready"]
+            """;
+
+    @Test
+    void aCompliantComposeServicePassesTheComposeRules() {
+        Compose good = Compose.parse(GOOD_COMPOSE);
+        assertThat(ComposeRules.kafkaBroker(good, "kafka")).isEmpty();
+        assertThat(ComposeRules.kafkaClients(good, 9093)).isEmpty();
+        assertThat(ComposeRules.tls(good)).isEmpty();
+    }
+
+    @Test
+    void composeRulesCatchPlaintextKafkaForeignUsersPlainHttpAndUnverifiedPostgres() {
+        Compose bad = Compose.parse(GOOD_COMPOSE.replace("BROKER://localhost:9095", "BROKER://:9095")
+                .replace("KAFKA_AUTHORIZER_CLASS_NAME: org.apache.kafka.metadata.authorizer.StandardAuthorizer", "KAFKA_X: y")
+                .replace("SASL_SSL\n", "PLAINTEXT\n").replace("username=\"signing-service\"", "username=\"key-service\"")
+                .replace("disabled", "enabled").replace("https://key-service", "http://key-service").replace("https://localhost", "http://localhost")
+                .replace("sslmode=verify-full&", "sslmode=require&").replace("/etc/keyfleet/tls/tls.key", "/opt/tls.key")
+                .replace("/opt/keyfleet/bin/with-internal-ca.sh", "/opt/jboss/container/java/run/run-java.sh"));
+        assertThat(String.join("\n", ComposeRules.kafkaBroker(bad, "kafka"))).contains(
+                "listener BROKER://:9095 is PLAINTEXT and reachable from other containers", "no StandardAuthorizer");
+        assertThat(String.join("\n", ComposeRules.kafkaClients(bad, 9093))).contains(
+                "KAFKA_SECURITY_PROTOCOL is PLAINTEXT, expected SASL_SSL", "KAFKA_SASL_JAAS_CONFIG is not a SCRAM login as user signing-service");
+        assertThat(String.join("\n", ComposeRules.tls(bad))).contains(
+                "QUARKUS_HTTP_INSECURE_REQUESTS is enabled", "QUARKUS_TLS_KEY_STORE_PEM__0__KEY /opt/tls.key is not on volume tls-signing-service",
+                "does not start through with-internal-ca.sh", "healthcheck does not use https", "KEYFLEET_DB_URL does not verify the server",
+                "KEYFLEET_KEY_SERVICE_URL http://key-service:8081 is plain HTTP");
+        Compose sandbox = Compose.parse(GOOD_COMPOSE.replace("signing-service", "provider-sandbox"));
+        assertThat(ComposeRules.kafkaClients(sandbox, 9093)).contains("provider-sandbox: sets KAFKA_SECURITY_PROTOCOL but has no Kafka user");
+    }
+
+    @Test
+    void theComposeAclScriptMustMatchTopics() {
+        String script = Repo.read("deploy/compose/kafka/create-acls.sh");
+        assertThat(ComposeRules.kafkaAcls(script)).isEmpty();
+        String broken = script.replace("allow signing-service  Read      topic        keyfleet.keys.v1",
+                        "allow signing-service  Write     topic        keyfleet.keys.v1")
+                .replace("user sync-service \"$SYNC_SERVICE_KAFKA_PASSWORD\"", "user bench \"$BENCH\"")
+                .replaceAll("(?m)^allow sync-service.*$", "") + "allow token-service Read topic *\n";
+        assertThat(String.join("\n", ComposeRules.kafkaAcls(broken))).contains(
+                "create-acls.sh signing-service: ACL topic:literal:keyfleet.keys.v1:Write is not in Topics.java",
+                "create-acls.sh signing-service: lacks ACL topic:literal:keyfleet.keys.v1:Read",
+                "create-acls.sh: no user sync-service", "create-acls.sh: user bench is no service of Topics.SERVICES",
+                "create-acls.sh token-service: wildcard ACL topic:literal:*:Read");
+    }
 }
