@@ -166,7 +166,11 @@ class DockerComposeTest {
     @Test
     void everyServiceServesHttpsCallsHttpsAndVerifiesPostgresql() {
         assertThat(ComposeRules.tls(compose)).isEmpty();
-        assertThat(String.join(" ", compose.list("postgres", "command"))).contains("ssl=on");
+        assertThat(String.join(" ", compose.list("postgres", "command"))).contains("ssl=on", "hba_file=/etc/keyfleet/pg_hba.conf");
+        assertThat(compose.list("postgres", "volumes")).contains("./deploy/compose/postgres/pg_hba.conf:/etc/keyfleet/pg_hba.conf:ro");
+        // over the network only with TLS: every TCP rule but the container's loopback is hostssl
+        assertThat(Repo.read("deploy/compose/postgres/pg_hba.conf").lines().filter(l -> l.startsWith("host")))
+                .allMatch(l -> l.startsWith("hostssl") || l.matches("host\\s+all\\s+all\\s+(127\\.0\\.0\\.1/32|::1/128)\\s+trust"));
         assertThat(Repo.read("deploy/vault/vault.hcl")).contains("tls_cert_file").doesNotContain("tls_disable");
         String certificates = Repo.read("deploy/compose/tls/make-certs.sh");
         for (String server : List.of("postgres", "kafka", "vault")) {
