@@ -1,6 +1,8 @@
 package io.keyfleet.deploy;
 
+import io.keyfleet.events.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,7 +148,7 @@ final class ComposeRules {
     static List<String> kafkaBroker(Compose compose, String service) {
         List<String> violations = new ArrayList<>();
         Map<String, String> env = compose.environment(service);
-        Map<String, String> protocols = new java.util.HashMap<>();
+        Map<String, String> protocols = new HashMap<>();
         for (String entry : env.getOrDefault("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "").split(",")) {
             String[] pair = entry.split(":");
             if (pair.length == 2) {
@@ -183,15 +185,15 @@ final class ComposeRules {
         for (ServiceCatalog.Service service : present(compose)) {
             String name = service.name();
             Map<String, String> env = compose.environment(name);
-            if (!io.keyfleet.events.Topics.SERVICES.contains(name)) {
+            if (!Topics.SERVICES.contains(name)) {
                 env.keySet().stream().filter(k -> k.startsWith("KAFKA_")).forEach(k -> violations.add(name + ": sets " + k + " but has no Kafka user"));
                 continue;
             }
             if (!("kafka:" + saslSslPort).equals(env.get("KAFKA_BOOTSTRAP_SERVERS"))) {
                 violations.add(name + ": KAFKA_BOOTSTRAP_SERVERS is " + env.get("KAFKA_BOOTSTRAP_SERVERS") + ", not the SASL_SSL listener kafka:" + saslSslPort);
             }
-            expect(env, "KAFKA_SECURITY_PROTOCOL", "SASL_SSL", name, violations);
-            expect(env, "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", name, violations);
+            TlsRules.expect(env, "KAFKA_SECURITY_PROTOCOL", "SASL_SSL", name, violations);
+            TlsRules.expect(env, "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", name, violations);
             String jaas = env.getOrDefault("KAFKA_SASL_JAAS_CONFIG", "");
             if (!jaas.startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required ")
                     || !jaas.contains(" username=\"" + name + "\" ")) {
@@ -208,14 +210,14 @@ final class ComposeRules {
     static List<String> kafkaAcls(String script) {
         List<String> violations = new ArrayList<>();
         Map<String, Set<String>> users = KafkaAcls.ofComposeScript(script);
-        for (String service : io.keyfleet.events.Topics.SERVICES) {
+        for (String service : Topics.SERVICES) {
             if (!users.containsKey(service)) {
                 violations.add("create-acls.sh: no user " + service);
             } else {
                 violations.addAll(KafkaAcls.compare("create-acls.sh " + service, service, users.get(service)));
             }
         }
-        users.keySet().stream().filter(u -> !io.keyfleet.events.Topics.SERVICES.contains(u))
+        users.keySet().stream().filter(u -> !Topics.SERVICES.contains(u))
                 .forEach(u -> violations.add("create-acls.sh: user " + u + " is no service of Topics.SERVICES"));
         return violations;
     }
@@ -232,8 +234,8 @@ final class ComposeRules {
         for (ServiceCatalog.Service service : present(compose)) {
             String name = service.name();
             Map<String, String> env = compose.environment(name);
-            expect(env, "QUARKUS_HTTP_INSECURE_REQUESTS", "disabled", name, violations);
-            expect(env, "QUARKUS_HTTP_SSL_PORT", String.valueOf(service.httpPort()), name, violations);
+            TlsRules.expect(env, "QUARKUS_HTTP_INSECURE_REQUESTS", "disabled", name, violations);
+            TlsRules.expect(env, "QUARKUS_HTTP_SSL_PORT", String.valueOf(service.httpPort()), name, violations);
             for (String variable : List.of(TlsRules.CERT_ENV, TlsRules.KEY_ENV)) {
                 Optional<String> volume = mountedFrom(compose, name, env.get(variable));
                 if (!volume.equals(Optional.of("tls-" + name)) || !issued.contains("tls-" + name)) {
@@ -246,10 +248,8 @@ final class ComposeRules {
             if (!compose.healthcheck(name).orElse("").contains("https://")) {
                 violations.add(name + ": healthcheck does not use https");
             }
-            String url = env.getOrDefault("KEYFLEET_DB_URL", "");
-            List<String> parameters = url.contains("?") ? List.of(url.substring(url.indexOf('?') + 1).split("&")) : List.of();
-            Optional<String> root = parameters.stream().filter(p -> p.startsWith("sslrootcert=")).map(p -> p.substring(12)).findFirst();
-            if (!parameters.contains("sslmode=verify-full") || root.flatMap(path -> mountedFrom(compose, name, path)).isEmpty()) {
+            String url = env.get("KEYFLEET_DB_URL");
+            if (TlsRules.verifyFullRootCert(url).flatMap(path -> mountedFrom(compose, name, path)).isEmpty()) {
                 violations.add(name + ": KEYFLEET_DB_URL does not verify the server (sslmode=verify-full, sslrootcert on a volume): " + url);
             }
         }
@@ -275,11 +275,5 @@ final class ComposeRules {
             }
         }
         return Optional.empty();
-    }
-
-    private static void expect(Map<String, String> env, String variable, String value, String where, List<String> violations) {
-        if (!value.equals(env.get(variable))) {
-            violations.add(where + ": " + variable + " is " + env.get(variable) + ", expected " + value);
-        }
     }
 }

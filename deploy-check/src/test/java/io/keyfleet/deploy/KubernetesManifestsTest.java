@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -366,7 +367,7 @@ class KubernetesManifestsTest {
         return new String(Base64.getMimeDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
 
-    private static List<String> names(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+    private static List<String> names(List<? extends HasMetadata> objects) {
         return objects.stream().map(o -> o.getMetadata().getName()).toList();
     }
 }

@@ -1,6 +1,8 @@
 package io.keyfleet.deploy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -22,9 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -224,7 +228,7 @@ final class ManifestRules {
         for (Deployment deployment : rendered.all(Deployment.class)) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
                 for (EnvVar env : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
-                    boolean credentialInUrl = env.getValue() != null && env.getValue().toLowerCase(java.util.Locale.ROOT).contains("password=");
+                    boolean credentialInUrl = env.getValue() != null && env.getValue().toLowerCase(Locale.ROOT).contains("password=");
                     if (env.getValue() != null && looksSecret(env.getName()) || credentialInUrl) {
                         violations.add("Deployment " + deployment.getMetadata().getName() + " sets " + env.getName()
                                 + " as a literal value; take it from a Secret");
@@ -361,13 +365,13 @@ final class ManifestRules {
 
     /** The variables a Deployment's first container gets: env entries and the keys of envFrom ConfigMaps. */
     static Map<String, String> environment(Rendered rendered, Deployment deployment) {
-        Map<String, String> environment = new java.util.TreeMap<>();
+        Map<String, String> environment = new TreeMap<>();
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        for (io.fabric8.kubernetes.api.model.EnvFromSource from : Optional.ofNullable(container.getEnvFrom()).orElse(List.of())) {
+        for (EnvFromSource from : Optional.ofNullable(container.getEnvFrom()).orElse(List.of())) {
             if (from.getSecretRef() != null) {
                 throw new AssertionError(deployment.getMetadata().getName() + ": envFrom a whole Secret hides which variables it sets");
             }
-            io.fabric8.kubernetes.api.model.ConfigMap config = rendered.find(io.fabric8.kubernetes.api.model.ConfigMap.class,
+            ConfigMap config = rendered.find(ConfigMap.class,
                     from.getConfigMapRef().getName()).orElseThrow(
                     () -> new AssertionError(deployment.getMetadata().getName() + " refers to a missing ConfigMap"));
             environment.putAll(config.getData());

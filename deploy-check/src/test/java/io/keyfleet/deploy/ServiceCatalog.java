@@ -1,5 +1,6 @@
 package io.keyfleet.deploy;
 
+import io.keyfleet.events.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,7 @@ final class ServiceCatalog {
         names.addAll(DECIDED_FOR_ALL);
         names.addAll(DECIDED.getOrDefault(service.name(), Set.of()));
         names.addAll(TLS);
-        if (io.keyfleet.events.Topics.SERVICES.contains(service.name())) {
+        if (Topics.SERVICES.contains(service.name())) {
             names.addAll(KAFKA_CLIENT);
         }
         return names;

@@ -193,7 +193,11 @@ class TlsCheckersSelfTest {
     @Test
     void aDatabaseUrlWithoutVerifyFullOrRootCertificateIsReported() {
         Rendered bad = Rendered.of("bad", GOOD.replace("sslmode=verify-full&sslrootcert=/etc/keyfleet/postgres-ca/ca.crt", "sslmode=require"));
-        assertThat(String.join("\n", TlsRules.postgresVerifyFull(bad))).contains("lacks sslmode=verify-full", "sslrootcert is no file of a mounted Secret");
+        assertThat(TlsRules.postgresVerifyFull(bad)).singleElement().asString().contains("KEYFLEET_DB_URL does not verify the server");
+        Rendered foreignRoot = Rendered.of("foreign", GOOD.replace("sslrootcert=/etc/keyfleet/postgres-ca/ca.crt", "sslrootcert=/opt/ca.crt"));
+        assertThat(TlsRules.postgresVerifyFull(foreignRoot)).singleElement().asString().contains("KEYFLEET_DB_URL does not verify the server");
+        assertThat(TlsRules.verifyFullRootCert("jdbc:postgresql://h/d?sslrootcert=/r&sslmode=verify-full")).contains("/r");
+        assertThat(TlsRules.verifyFullRootCert("jdbc:postgresql://h/d?sslmode=verify-ca&sslrootcert=/r")).isEmpty();
     }
 
     private static final String GOOD_COMPOSE = """

@@ -212,22 +212,22 @@ final class TlsRules {
     static List<String> postgresVerifyFull(Rendered rendered) {
         List<String> violations = new ArrayList<>();
         for (Deployment deployment : rendered.all(Deployment.class)) {
-            String where = "Deployment " + deployment.getMetadata().getName();
             String url = envVar(deployment, "KEYFLEET_DB_URL").map(EnvVar::getValue).orElse(null);
-            if (url == null) {
-                violations.add(where + ": KEYFLEET_DB_URL is not a value of the manifests (it cannot be checked)");
-                continue;
-            }
-            List<String> parameters = url.contains("?") ? List.of(url.substring(url.indexOf('?') + 1).split("&")) : List.of();
-            if (!parameters.contains("sslmode=verify-full")) {
-                violations.add(where + ": KEYFLEET_DB_URL lacks sslmode=verify-full: " + url);
-            }
-            Optional<String> root = parameters.stream().filter(p -> p.startsWith("sslrootcert=")).map(p -> p.substring(12)).findFirst();
-            if (root.flatMap(path -> secretMounted(deployment, path)).isEmpty()) {
-                violations.add(where + ": KEYFLEET_DB_URL's sslrootcert is no file of a mounted Secret: " + url);
+            if (verifyFullRootCert(url).flatMap(path -> secretMounted(deployment, path)).isEmpty()) {
+                violations.add("Deployment " + deployment.getMetadata().getName() + ": KEYFLEET_DB_URL does not verify the server"
+                        + " (sslmode=verify-full, sslrootcert a file of a mounted Secret, a value of the manifests): " + url);
             }
         }
         return violations;
+    }
+
+    /** The sslrootcert of a JDBC URL that says sslmode=verify-full; empty for any other URL. */
+    static Optional<String> verifyFullRootCert(String url) {
+        List<String> parameters = url != null && url.contains("?") ? List.of(url.substring(url.indexOf('?') + 1).split("&")) : List.of();
+        if (!parameters.contains("sslmode=verify-full")) {
+            return Optional.empty();
+        }
+        return parameters.stream().filter(p -> p.startsWith("sslrootcert=")).map(p -> p.substring("sslrootcert=".length())).findFirst();
     }
 
     /** The Secret whose volume is mounted at the directory holding {@code path}, if any. */
@@ -249,7 +249,7 @@ final class TlsRules {
         return containerEnv(deployment).stream().filter(e -> e.getName().equals(name)).findFirst();
     }
 
-    private static void expect(Map<String, String> env, String variable, String value, String where, List<String> violations) {
+    static void expect(Map<String, String> env, String variable, String value, String where, List<String> violations) {
         if (!value.equals(env.get(variable))) {
             violations.add(where + ": " + variable + " is " + env.get(variable) + ", expected " + value);
         }
