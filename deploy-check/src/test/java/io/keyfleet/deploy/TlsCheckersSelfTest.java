@@ -79,7 +79,13 @@ class TlsCheckersSelfTest {
             spec:
               kafka:
                 listeners:
-                  - {name: tls, port: 9093, type: internal, tls: true, authentication: {type: scram-sha-512}}
+                  - name: tls
+                    port: 9093
+                    type: internal
+                    tls: true
+                    authentication: {type: scram-sha-512}
+                    networkPolicyPeers:
+                      - podSelector: {matchLabels: {app.kubernetes.io/part-of: keyfleet}}
                 authorization: {type: simple}
               entityOperator:
                 userOperator: {}
@@ -165,11 +171,12 @@ class TlsCheckersSelfTest {
 
     @Test
     void aPlaintextListenerOrAMissingAuthorizerIsReported() {
-        Rendered bad = Rendered.of("bad", GOOD.replace("tls: true, authentication: {type: scram-sha-512}", "tls: false")
+        Rendered bad = Rendered.of("bad", GOOD.replace("tls: true\n", "tls: false\n").replace("type: scram-sha-512}\n        networkPolicyPeers:\n          - podSelector: {matchLabels: {app.kubernetes.io/part-of: keyfleet}}", "type: tls}")
                 .replace("port: 9093", "port: 9092").replace("authorization: {type: simple}", "config: {}")
                 .replace("userOperator: {}", "topicOperator: {}"));
         assertThat(TlsRules.kafkaCluster(bad.custom(TlsRules.STRIMZI, "Kafka").get(0))).containsExactlyInAnyOrder(
                 "Kafka listener tls: plaintext (tls is not true)", "Kafka listener tls: authentication is not scram-sha-512",
+                "Kafka listener tls: no networkPolicyPeers (every pod of the cluster could connect)",
                 "Kafka: no listener on 9093, the port the services use", "Kafka: authorization is not simple (ACLs of the KafkaUsers)",
                 "Kafka: no User Operator (nobody creates the KafkaUsers)");
     }

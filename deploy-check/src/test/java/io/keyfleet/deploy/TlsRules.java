@@ -102,7 +102,10 @@ final class TlsRules {
         return violations;
     }
 
-    /** The Strimzi Kafka of an overlay: only TLS listeners, each authenticated, simple authorization, a User Operator. */
+    /**
+     * The Strimzi Kafka of an overlay: only TLS listeners, each authenticated and open only to the pods its
+     * networkPolicyPeers name; simple authorization; a User Operator.
+     */
     static List<String> kafkaCluster(GenericKubernetesResource kafka) {
         List<String> violations = new ArrayList<>();
         JsonNode tree = Rendered.tree(kafka);
@@ -114,6 +117,9 @@ final class TlsRules {
             }
             if (!"scram-sha-512".equals(listener.at("/authentication/type").asText())) {
                 violations.add(where + ": authentication is not scram-sha-512");
+            }
+            if (listener.path("networkPolicyPeers").isEmpty()) {
+                violations.add(where + ": no networkPolicyPeers (every pod of the cluster could connect)");
             }
             tlsPort |= listener.path("port").asInt() == KAFKA_TLS_PORT;
         }
