@@ -158,6 +158,8 @@ final class TlsRules {
             }
             if (secrets.size() == 1) {
                 violations.addAll(certificateFor(rendered, secrets.iterator().next(), name, deployment.getMetadata().getNamespace()));
+            } else if (secrets.size() > 1) {
+                violations.add(where + ": certificate and key come from different Secrets " + secrets);
             }
             Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
             for (Probe probe : Stream.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())
