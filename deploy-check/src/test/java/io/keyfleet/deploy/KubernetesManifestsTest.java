@@ -309,6 +309,8 @@ class KubernetesManifestsTest {
         String clusterName = clusters.get(0).getMetadata().getName();
         assertThat(cluster.at("/spec/instances").asInt()).isPositive();
         assertThat(cluster.at("/spec/storage/size").asText()).isNotBlank();
+        assertThat(cluster.at("/spec/postgresql/pg_hba").toString()).as("logins without TLS refused")
+                .contains("hostnossl all all all reject");
         Map<String, String> rolePasswords = new TreeMap<>();
         cluster.at("/spec/managed/roles").forEach(role -> {
             assertThat(role.path("login").asBoolean()).isTrue();
