@@ -8,7 +8,7 @@
 set -eu
 umask 077
 
-export VAULT_ADDR="${VAULT_ADDR:-http://vault:8200}"
+export VAULT_ADDR="${VAULT_ADDR:-https://vault:8200}"
 KV_MOUNT="${KV_MOUNT:-secret}"
 STATE=/vault/init
 TOKEN_FILE=/vault/tokens/key-service.token

@@ -2,7 +2,7 @@
 # Creates Keyfleet's topics on the compose broker (idempotent). The same partitions and retention as the
 # KafkaTopic resources in deploy/k8s/base/kafka-topics.yaml; deploy-check compares them.
 set -euo pipefail
-BOOTSTRAP="${KAFKA_BOOTSTRAP_SERVERS:-kafka:9092}"
+BOOTSTRAP="${KAFKA_BOOTSTRAP_SERVERS:-localhost:9095}"
 
 create() {
     local topic="$1" partitions="$2" retention_ms="$3"

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.file.Files;
+import io.keyfleet.events.Topics;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
@@ -16,6 +18,9 @@ import org.junit.jupiter.api.Test;
 /** docker-compose.yml, parsed as YAML and held to the rules and to what the services read. */
 class DockerComposeTest {
 
+    /** The broker's listener for the services (KAFKA_LISTENERS). */
+    private static final int KAFKA_SASL_SSL_PORT = 9093;
+
     private static Compose compose;
 
     @BeforeAll
@@ -25,7 +30,7 @@ class DockerComposeTest {
 
     @Test
     void runsTheStackAndEveryService() {
-        assertThat(compose.services).containsKeys("postgres", "kafka", "kafka-topics", "vault", "vault-init");
+        assertThat(compose.services).containsKeys("tls-init", "postgres", "kafka", "kafka-topics", "vault", "vault-init");
         ServiceCatalog.ALL.forEach(s -> assertThat(compose.services).containsKey(s.name()));
     }
 
@@ -41,9 +46,13 @@ class DockerComposeTest {
         assertThat(ComposeRules.dependencies(compose)).isEmpty();
         for (ServiceCatalog.Service service : ServiceCatalog.ALL) {
             assertThat(compose.dependsOn(service.name())).as(service.name())
-                    .containsEntry("postgres", "service_healthy")
-                    .containsEntry("kafka", "service_healthy")
-                    .containsEntry("kafka-topics", "service_completed_successfully");
+                    .containsEntry("tls-init", "service_completed_successfully")
+                    .containsEntry("postgres", "service_healthy");
+            if (Topics.SERVICES.contains(service.name())) {
+                assertThat(compose.dependsOn(service.name())).as(service.name())
+                        .containsEntry("kafka", "service_healthy")
+                        .containsEntry("kafka-topics", "service_completed_successfully");
+            }
         }
         assertThat(compose.dependsOn("key-service"))
                 .containsEntry("vault", "service_healthy")
@@ -86,7 +95,8 @@ class DockerComposeTest {
         for (ServiceCatalog.Service service : ServiceCatalog.ALL) {
             Map<String, String> env = compose.environment(service.name());
             assertThat(env).as(service.name())
-                    .containsEntry("KEYFLEET_DB_URL", "jdbc:postgresql://postgres:5432/" + service.database())
+                    .containsEntry("KEYFLEET_DB_URL", "jdbc:postgresql://postgres:5432/" + service.database()
+                            + "?sslmode=verify-full&sslrootcert=/etc/keyfleet/tls/ca.crt")
                     .containsEntry("KEYFLEET_DB_USER", service.database());
             assertThat(env.get("KEYFLEET_DB_PASSWORD")).as(service.name() + " password = the one its role was created with")
                     .isNotBlank().isEqualTo(postgres.get(passwordVariables.get(service.database())));
@@ -130,6 +140,43 @@ class DockerComposeTest {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errors).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(Files.readString(errors.toPath())).isZero();
+    }
+
+    @Test
+    void kafkaTakesClientsOnlyOverSaslSslAndEveryServiceLogsInAsItsOwnUser() {
+        assertThat(ComposeRules.kafkaBroker(compose, "kafka")).isEmpty();
+        assertThat(compose.environment("kafka").get("KAFKA_LISTENERS")).contains("SASL_SSL://:" + KAFKA_SASL_SSL_PORT);
+        assertThat(ComposeRules.kafkaClients(compose, KAFKA_SASL_SSL_PORT)).isEmpty();
+    }
+
+    @Test
+    void theAclScriptGivesEachServiceExactlyTheAclsOfTopics() {
+        assertThat(ComposeRules.kafkaAcls(Repo.read("deploy/compose/kafka/create-acls.sh"))).isEmpty();
+        assertThat(compose.list("kafka-topics", "volumes")).anyMatch(v -> v.startsWith("./deploy/compose/kafka/create-acls.sh:"));
+        assertThat(String.join(" ", compose.list("kafka-topics", "entrypoint"))).contains("create-acls.sh");
+        // the password each service logs in with is the one its user is created with
+        Map<String, String> setup = compose.environment("kafka-topics");
+        for (String service : Topics.SERVICES) {
+            String variable = ConfigNames.envName(service) + "_KAFKA_PASSWORD";
+            assertThat(setup.get(variable)).as(variable).isNotBlank();
+            assertThat(compose.environment(service).get("KAFKA_SASL_JAAS_CONFIG")).as(service).contains("password=\"" + setup.get(variable) + "\";");
+        }
+    }
+
+    @Test
+    void everyServiceServesHttpsCallsHttpsAndVerifiesPostgresql() {
+        assertThat(ComposeRules.tls(compose)).isEmpty();
+        assertThat(String.join(" ", compose.list("postgres", "command"))).contains("ssl=on", "hba_file=/etc/keyfleet/pg_hba.conf");
+        assertThat(compose.list("postgres", "volumes")).contains("./deploy/compose/postgres/pg_hba.conf:/etc/keyfleet/pg_hba.conf:ro");
+        // over the network only with TLS: every TCP rule but the container's loopback is hostssl
+        assertThat(Repo.read("deploy/compose/postgres/pg_hba.conf").lines().filter(l -> l.startsWith("host")))
+                .allMatch(l -> l.startsWith("hostssl") || l.matches("host\\s+all\\s+all\\s+(127\\.0\\.0\\.1/32|::1/128)\\s+trust"));
+        assertThat(Repo.read("deploy/vault/vault.hcl")).contains("tls_cert_file").doesNotContain("tls_disable");
+        String certificates = Repo.read("deploy/compose/tls/make-certs.sh");
+        for (String server : List.of("postgres", "kafka", "vault")) {
+            assertThat(certificates).containsPattern("(?m)^issue " + server + " ");
+        }
+        ServiceCatalog.ALL.forEach(s -> assertThat(certificates).containsPattern("(?m)^for service in .*\\b" + s.name() + "\\b"));
     }
 
     @Test

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -105,7 +105,12 @@ class KubernetesManifestsTest {
 
     @Test
     void devGeneratesEverySecretTheDeploymentsReference() {
+        // the Strimzi User Operator writes each KafkaUser's Secret
+        Set<String> kafkaUsers = new TreeSet<>(names(dev.custom(TlsRules.STRIMZI, "KafkaUser")));
         secretReferences(dev).forEach((name, keys) -> {
+            if (kafkaUsers.contains(name)) {
+                return;
+            }
             Optional<Secret> secret = dev.find(Secret.class, name);
             assertThat(secret).as("Secret %s in dev", name).isPresent();
             assertThat(secret.get().getData()).as("keys of Secret %s", name).containsKeys(keys.toArray(String[]::new));
@@ -175,7 +180,7 @@ class KubernetesManifestsTest {
         List<String> violations = new ArrayList<>();
         for (Deployment deployment : rendered.all(Deployment.class)) {
             ServiceCatalog.Service service = ServiceCatalog.named(deployment.getMetadata().getName());
-            violations.addAll(ManifestRules.stopFitsGracePeriod(deployment, environment(rendered, deployment),
+            violations.addAll(ManifestRules.stopFitsGracePeriod(deployment, ManifestRules.environment(rendered, deployment),
                     ServiceCatalog.configuration(service)));
         }
         assertThat(violations).isEmpty();
@@ -188,8 +193,11 @@ class KubernetesManifestsTest {
         for (Deployment deployment : rendered.all(Deployment.class)) {
             String name = deployment.getMetadata().getName();
             Set<String> reads = ServiceCatalog.environment(ServiceCatalog.named(name));
-            for (String variable : environment(rendered, deployment).keySet()) {
-                if (!reads.contains(variable)) {
+            Map<String, String> environment = ManifestRules.environment(rendered, deployment);
+            for (String variable : environment.keySet()) {
+                // Kubernetes itself reads a variable that another one's value refers to as $(NAME)
+                boolean referenced = environment.values().stream().anyMatch(value -> value.contains("$(" + variable + ")"));
+                if (!reads.contains(variable) && !referenced) {
                     unknown.add(name + ": " + variable);
                 }
             }
@@ -238,8 +246,44 @@ class KubernetesManifestsTest {
         assertThat(declared).isEqualTo(Contracts.topics());
         assertThat(compose.keySet()).containsExactlyInAnyOrderElementsOf(Contracts.topics());
         // the services reach the cluster the topics are declared for
-        rendered.all(ConfigMap.class).forEach(c -> assertThat(c.getData().get("KAFKA_BOOTSTRAP_SERVERS"))
-                .as(c.getMetadata().getName()).startsWith("keyfleet-kafka-kafka-bootstrap"));
+        assertThat(rendered.find(ConfigMap.class, "keyfleet-kafka-config").orElseThrow().getData().get("KAFKA_BOOTSTRAP_SERVERS"))
+                .startsWith("keyfleet-kafka-kafka-bootstrap");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceHasAKafkaUserWithExactlyTheAclsOfTopics(Rendered rendered) {
+        assertThat(TlsRules.kafkaUsers(rendered)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaClientsUseSaslSslWithTheirOwnUserAndNoOtherDeploymentUsesKafka(Rendered rendered) {
+        assertThat(TlsRules.kafkaClients(rendered)).isEmpty();
+    }
+
+    @Test
+    void devKafkaHasOnlyAnAuthenticatedTlsListenerAndAcls() {
+        assertThat(dev.custom(TlsRules.STRIMZI, "Kafka")).singleElement()
+                .satisfies(kafka -> assertThat(TlsRules.kafkaCluster(kafka)).isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceServesHttpsOnlyWithACertificateForItsNames(Rendered rendered) {
+        assertThat(TlsRules.https(rendered)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void noPlainHttpUrlAnywhere(Rendered rendered) {
+        assertThat(TlsRules.noPlainHttp(rendered)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void postgresqlConnectionsVerifyTheServerCertificate(Rendered rendered) {
+        assertThat(TlsRules.postgresVerifyFull(rendered)).isEmpty();
     }
 
     @Test
@@ -247,7 +291,7 @@ class KubernetesManifestsTest {
         GenericKubernetesResource kafka = dev.custom("kafka.strimzi.io/v1beta2", "Kafka").stream().findFirst().orElseThrow();
         assertThat(kafka.getMetadata().getName()).isEqualTo("keyfleet-kafka");
         JsonNode tree = Rendered.tree(kafka);
-        assertThat(tree.at("/spec/kafka/listeners/0/port").asInt()).isEqualTo(9092);
+        assertThat(tree.at("/spec/kafka/listeners/0/port").asInt()).isEqualTo(TlsRules.KAFKA_TLS_PORT);
         assertThat(tree.at("/spec/kafka/version").asText()).isNotBlank();
         GenericKubernetesResource pool = dev.custom("kafka.strimzi.io/v1beta2", "KafkaNodePool").stream().findFirst().orElseThrow();
         assertThat(pool.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "keyfleet-kafka");
@@ -265,6 +309,8 @@ class KubernetesManifestsTest {
         String clusterName = clusters.get(0).getMetadata().getName();
         assertThat(cluster.at("/spec/instances").asInt()).isPositive();
         assertThat(cluster.at("/spec/storage/size").asText()).isNotBlank();
+        assertThat(cluster.at("/spec/postgresql/pg_hba").toString()).as("logins without TLS refused")
+                .contains("hostnossl all all all reject");
         Map<String, String> rolePasswords = new TreeMap<>();
         cluster.at("/spec/managed/roles").forEach(role -> {
             assertThat(role.path("login").asBoolean()).isTrue();
@@ -279,7 +325,13 @@ class KubernetesManifestsTest {
             String user = decode(db, "username");
             assertThat(user).isEqualTo(service.database());
             assertThat(rolePasswords).containsEntry(user, db.getMetadata().getName());
-            assertThat(decode(db, "jdbc-url")).isEqualTo("jdbc:postgresql://" + clusterName + "-rw:5432/" + service.database());
+            assertThat(decode(db, "host")).isEqualTo(clusterName + "-rw:5432");
+            assertThat(dev.find(Deployment.class, service.name()).orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0)
+                    .getEnv()).anySatisfy(env -> assertThat(env.getValue()).as("KEYFLEET_DB_URL")
+                    .startsWith("jdbc:postgresql://$(KEYFLEET_DB_HOST)/" + service.database() + "?"));
+            assertThat(dev.find(Deployment.class, service.name()).orElseThrow().getSpec().getTemplate().getSpec().getVolumes())
+                    .as("the CA of the cluster's server certificate").anySatisfy(v -> assertThat(v.getSecret()).isNotNull()
+                            .satisfies(s -> assertThat(s.getSecretName()).isEqualTo(clusterName + "-ca")));
             JsonNode database = databases.get(service.database());
             assertThat(database).as("Database " + service.database()).isNotNull();
             assertThat(database.at("/spec/owner").asText()).isEqualTo(user);
@@ -313,27 +365,11 @@ class KubernetesManifestsTest {
         return references;
     }
 
-    /** The variables a Deployment's first container gets: env entries and the keys of envFrom ConfigMaps. */
-    static Map<String, String> environment(Rendered rendered, Deployment deployment) {
-        Map<String, String> environment = new TreeMap<>();
-        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        for (EnvFromSource from : Optional.ofNullable(container.getEnvFrom()).orElse(List.of())) {
-            assertThat(from.getSecretRef()).as("envFrom a whole Secret hides which variables it sets").isNull();
-            ConfigMap config = rendered.find(ConfigMap.class, from.getConfigMapRef().getName()).orElseThrow(
-                    () -> new AssertionError(deployment.getMetadata().getName() + " refers to a missing ConfigMap"));
-            environment.putAll(config.getData());
-        }
-        for (EnvVar env : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
-            environment.put(env.getName(), env.getValue() != null ? env.getValue() : "<from " + env.getValueFrom() + ">");
-        }
-        return environment;
-    }
-
     private static String decode(Secret secret, String key) {
         return new String(Base64.getMimeDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
 
-    private static List<String> names(List<Deployment> deployments) {
-        return deployments.stream().map(d -> d.getMetadata().getName()).toList();
+    private static List<String> names(List<? extends HasMetadata> objects) {
+        return objects.stream().map(o -> o.getMetadata().getName()).toList();
     }
 }

@@ -1,6 +1,8 @@
 package io.keyfleet.deploy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -22,9 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -224,7 +228,8 @@ final class ManifestRules {
         for (Deployment deployment : rendered.all(Deployment.class)) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
                 for (EnvVar env : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
-                    if (env.getValue() != null && looksSecret(env.getName())) {
+                    boolean credentialInUrl = env.getValue() != null && env.getValue().toLowerCase(Locale.ROOT).contains("password=");
+                    if (env.getValue() != null && looksSecret(env.getName()) || credentialInUrl) {
                         violations.add("Deployment " + deployment.getMetadata().getName() + " sets " + env.getName()
                                 + " as a literal value; take it from a Secret");
                     }
@@ -237,7 +242,8 @@ final class ManifestRules {
     static boolean looksSecret(String envName) {
         return envName.matches(".*(PASSWORD|SECRET|TOKEN|KEY|KEYS|HMAC).*") && !envName.endsWith("_FILE")
                 && !envName.endsWith("_PATH") && !envName.equals("KEYFLEET_SECRETS_BACKEND")
-                && !envName.startsWith("KEYFLEET_SECRETS_VAULT_") && !envName.equals("KEYFLEET_KEY_SERVICE_URL");
+                && !envName.startsWith("KEYFLEET_SECRETS_VAULT_") && !envName.equals("KEYFLEET_KEY_SERVICE_URL")
+                && !envName.equals("KEYFLEET_DB_URL");
     }
 
     /** Replicas of every Deployment and minReplicas of every HPA at least {@code minimum}. */
@@ -355,6 +361,25 @@ final class ManifestRules {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
+    }
+
+    /** The variables a Deployment's first container gets: env entries and the keys of envFrom ConfigMaps. */
+    static Map<String, String> environment(Rendered rendered, Deployment deployment) {
+        Map<String, String> environment = new TreeMap<>();
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (EnvFromSource from : Optional.ofNullable(container.getEnvFrom()).orElse(List.of())) {
+            if (from.getSecretRef() != null) {
+                throw new AssertionError(deployment.getMetadata().getName() + ": envFrom a whole Secret hides which variables it sets");
+            }
+            ConfigMap config = rendered.find(ConfigMap.class,
+                    from.getConfigMapRef().getName()).orElseThrow(
+                    () -> new AssertionError(deployment.getMetadata().getName() + " refers to a missing ConfigMap"));
+            environment.putAll(config.getData());
+        }
+        for (EnvVar env : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
+            environment.put(env.getName(), env.getValue() != null ? env.getValue() : "<from " + env.getValueFrom() + ">");
+        }
+        return environment;
     }
 
     static Optional<Volume> volume(PodSpec pod, String name) {

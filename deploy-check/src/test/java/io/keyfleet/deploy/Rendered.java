@@ -49,6 +49,7 @@ final class Rendered {
             "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
     static final Set<String> CUSTOM = Set.of(
             "kafka.strimzi.io/v1beta2/KafkaTopic", "kafka.strimzi.io/v1beta2/Kafka", "kafka.strimzi.io/v1beta2/KafkaNodePool",
+            "kafka.strimzi.io/v1beta2/KafkaUser", "cert-manager.io/v1/Certificate", "cert-manager.io/v1/Issuer",
             "postgresql.cnpg.io/v1/Cluster", "postgresql.cnpg.io/v1/Database");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -1,5 +1,6 @@
 package io.keyfleet.deploy;
 
+import io.keyfleet.events.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,13 @@ final class ServiceCatalog {
             "token-service", Set.of("KEYFLEET_SERVICE_API_KEY", "KEYFLEET_KEY_SERVICE_URL"),
             "sync-service", Set.of("KEYFLEET_SERVICE_API_KEY", "KEYFLEET_KEY_SERVICE_URL"));
 
+    /** Read by Quarkus itself (HTTPS with the TLS registry's default key store), set by both deployments. */
+    static final Set<String> TLS = Set.of("QUARKUS_HTTP_SSL_PORT", "QUARKUS_HTTP_INSECURE_REQUESTS", "QUARKUS_TLS_KEY_STORE_PEM__0__CERT",
+            "QUARKUS_TLS_KEY_STORE_PEM__0__KEY", "QUARKUS_TLS_RELOAD_PERIOD");
+    /** Standard {@code kafka.*} client settings every Kafka client of a service reads (the services of Topics.SERVICES). */
+    static final Set<String> KAFKA_CLIENT = Set.of("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_JAAS_CONFIG",
+            "KAFKA_SSL_TRUSTSTORE_TYPE", "KAFKA_SSL_TRUSTSTORE_LOCATION");
+
     private ServiceCatalog() {
     }
 
@@ -94,6 +102,10 @@ final class ServiceCatalog {
         properties(service).forEach(property -> names.add(ConfigNames.envName(property)));
         names.addAll(DECIDED_FOR_ALL);
         names.addAll(DECIDED.getOrDefault(service.name(), Set.of()));
+        names.addAll(TLS);
+        if (Topics.SERVICES.contains(service.name())) {
+            names.addAll(KAFKA_CLIENT);
+        }
         return names;
     }
 }

@@ -66,7 +66,7 @@ class VaultSettingsTest {
     void composeGivesKeyServiceTheVaultBackendWithATokenOnlyItCanRead() {
         Map<String, String> env = compose.environment("key-service");
         assertThat(env).containsEntry(envName(BACKEND), "vault");
-        assertThat(env.get(envName(URL))).isEqualTo("http://vault:" + listenerPort());
+        assertThat(env.get(envName(URL))).isEqualTo("https://vault:" + listenerPort());
         String kvMount = env.getOrDefault(envName(KV_MOUNT), contractKvMount());
         assertThat(kvMount).isEqualTo(contractKvMount()).isEqualTo(compose.environment("vault-init").get("KV_MOUNT"));
         assertThat(policyMounts()).containsOnly(kvMount);
@@ -128,7 +128,7 @@ class VaultSettingsTest {
 
         for (Deployment other : rendered.all(Deployment.class)) {
             if (!other.getMetadata().getName().equals("key-service")) {
-                assertThat(KubernetesManifestsTest.environment(rendered, other).keySet()).as(other.getMetadata().getName())
+                assertThat(ManifestRules.environment(rendered, other).keySet()).as(other.getMetadata().getName())
                         .noneMatch(k -> k.startsWith("KEYFLEET_SECRETS_"));
                 assertThat(other.getSpec().getTemplate().getSpec().getVolumes()).as(other.getMetadata().getName())
                         .noneMatch(v -> v.getProjected() != null);
