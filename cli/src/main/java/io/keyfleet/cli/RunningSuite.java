@@ -61,6 +61,11 @@ public final class RunningSuite implements AutoCloseable {
         processes.put(process.service(), process);
     }
 
+    /** The suite's broker, for tests that take it away and bring it back. */
+    synchronized KafkaBroker kafkaBroker() {
+        return requireKafka();
+    }
+
     ServiceProcess process(KeyfleetService service) {
         return processes.get(service);
     }
