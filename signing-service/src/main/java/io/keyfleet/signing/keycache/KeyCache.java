@@ -57,7 +57,6 @@ public class KeyCache {
     private static final Logger LOG = Logger.getLogger(KeyCache.class);
 
     private final ConcurrentHashMap<AppKeyRef, CachedKey> appKeys = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AppKeyRef> appRefsByKeyId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ProviderKeyRef, CachedKey> providerKeys = new ConcurrentHashMap<>();
     /** Bumped by every key event: a load that read the tables before an event was applied is not kept. */
     private final AtomicLong changes = new AtomicLong();
@@ -182,7 +181,6 @@ public class KeyCache {
         }
         return keep(seen, () -> {
             CachedKey kept = appKeys.putIfAbsent(ref, key);
-            appRefsByKeyId.put(key.keyId, ref);
             return kept != null ? kept : key;
         }, key);
     }

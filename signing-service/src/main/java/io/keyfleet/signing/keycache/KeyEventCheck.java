@@ -5,6 +5,7 @@ import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.events.KeyCreated;
 import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.KeyRotated;
+import io.keyfleet.events.MalformedEventException;
 import io.keyfleet.events.ProviderKeyUpdated;
 import io.keyfleet.signing.keycache.KeyServiceClient.KeyServiceException;
 import io.keyfleet.signing.keycache.KeyServiceClient.KeySummary;
@@ -98,6 +99,9 @@ public class KeyEventCheck {
                 }
                 default -> throw new IllegalArgumentException("not a key event: " + envelope.type());
             };
+        } catch (MalformedEventException e) {
+            // thrown on, it would fail the inbox's batch and stop the tables' consumer: anyone can publish such an event
+            return Checked.refused("its payload is unreadable: " + e.getMessage());
         } catch (KeyServiceException e) {
             return Checked.unconfirmed(e.getMessage());
         }

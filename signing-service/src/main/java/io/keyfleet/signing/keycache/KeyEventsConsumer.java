@@ -1,6 +1,8 @@
 package io.keyfleet.signing.keycache;
 
+import io.keyfleet.events.EventCodec;
 import io.keyfleet.events.EventEnvelope;
+import io.keyfleet.events.ProviderKeyUpdated;
 import io.keyfleet.kit.inbox.EventInbox;
 import io.keyfleet.signing.keycache.KeyEventCheck.Checked;
 import io.keyfleet.signing.keycache.KeyEventCheck.KeyState;
@@ -71,10 +73,12 @@ public class KeyEventsConsumer {
                         envelope.tenantId(), envelope.aggregateId(), checked.reason());
             }
             case UNCONFIRMED -> {
-                boolean provider = envelope.type().equals("ProviderKeyUpdated");
-                StaleKey.mark(provider ? StaleKey.PROVIDER : StaleKey.APP, envelope.tenantId(), envelope.aggregateId(),
-                        provider ? envelope.payload().path("provider").asText() : null,
-                        provider ? envelope.payload().path("environment").asText() : null);
+                if (envelope.type().equals("ProviderKeyUpdated")) {
+                    ProviderKeyUpdated event = EventCodec.payload(envelope, ProviderKeyUpdated.class);
+                    StaleKey.mark(StaleKey.PROVIDER, envelope.tenantId(), event.providerKeyId(), event.provider(), event.environment());
+                } else {
+                    StaleKey.mark(StaleKey.APP, envelope.tenantId(), envelope.aggregateId(), null, null);
+                }
                 LOG.warnf("%s %s for key %s could not be checked with key-service (%s); nothing of it was applied, the key is read"
                         + " from key-service once it answers", envelope.type(), envelope.eventId(), envelope.aggregateId(), checked.reason());
             }

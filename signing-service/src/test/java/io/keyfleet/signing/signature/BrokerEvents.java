@@ -20,7 +20,10 @@ final class BrokerEvents {
     }
 
     static void publish(String bootstrapServers, String tenantId, DomainEvent event) throws Exception {
-        EventEnvelope envelope = EventEnvelope.wrap(tenantId, event, Instant.now());
+        publish(bootstrapServers, EventEnvelope.wrap(tenantId, event, Instant.now()));
+    }
+
+    static void publish(String bootstrapServers, EventEnvelope envelope) throws Exception {
         ProducerRecord<String, String> record = new ProducerRecord<>(envelope.topic(), envelope.aggregateId(), EventCodec.encode(envelope));
         EventHeaders.of(envelope).forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapServers)) {

@@ -1,10 +1,10 @@
 package io.keyfleet.signing.signature;
 
 import static io.keyfleet.signing.signature.SignatureApiIT.TENANT;
-import static io.keyfleet.signing.signature.SignatureApiIT.rsa2Request;
 import static io.keyfleet.signing.signature.SignatureApiIT.awaitKnown;
 import static io.keyfleet.signing.signature.SignatureApiIT.notification;
 import static io.keyfleet.signing.signature.SignatureApiIT.publicKey;
+import static io.keyfleet.signing.signature.SignatureApiIT.rsa2Request;
 import static io.keyfleet.signing.signature.SignatureApiIT.sign;
 import static io.keyfleet.signing.signature.SignatureApiIT.verify;
 import static io.keyfleet.signing.signature.SignatureApiIT.verifyNotification;
@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.keyfleet.events.DomainEvent;
+import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.events.KeyCreated;
 import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.KeyRotated;
@@ -96,6 +98,9 @@ class ForgedKeyEventsIT {
         publish(new KeyCreated(keyId, "alipay", "app-forge", "PRODUCTION", 1, "RSA_2048", KeyServiceStub.fingerprint(v1), publicKey(v1), true));
         publish(new KeyCreated(forgedKeyId, "alipay", "app-forged", "SANDBOX", 1, "RSA_2048", KeyServiceStub.fingerprint(attacker),
                 publicKey(attacker), true));
+        // a well-formed envelope with a payload that is not a KeyRotated must not stop the consumers either
+        BrokerEvents.publish(bootstrapServers, new EventEnvelope(UUID.randomUUID(), "KeyRotated", 1, TENANT, keyId, Instant.now(),
+                JsonNodeFactory.instance.objectNode().put("keyId", keyId)));
         awaitConsumedByBothConsumers();
 
         // signing still uses the genuine version 2, and is not stopped by the forged revocation
@@ -116,11 +121,11 @@ class ForgedKeyEventsIT {
         assertThat(rowsWithPublicKey(publicKey(attacker))).isZero();
 
         Map<String, Double> refused = refusedCounts();
-        assertThat(refused.get("KeyRotated") - refusedBefore.get("KeyRotated")).isEqualTo(1);
+        assertThat(refused.get("KeyRotated") - refusedBefore.get("KeyRotated")).isEqualTo(2);
         assertThat(refused.get("KeyRevoked") - refusedBefore.get("KeyRevoked")).isEqualTo(1);
         assertThat(refused.get("KeyCreated") - refusedBefore.get("KeyCreated")).isEqualTo(2);
 
-        // a revocation key-service made is applied
+        // a revocation key-service made is applied: the consumers still run
         KeyServiceStub.revoke(keyId);
         publish(new KeyRevoked(keyId, KeyRevoked.ALL_VERSIONS, "compromised"));
         await().atMost(DEADLINE).untilAsserted(() -> sign(rsa2Request("app-forge", "SANDBOX")).then().statusCode(409).body("code", equalTo("KEY_RETIRED")));
@@ -187,7 +192,8 @@ class ForgedKeyEventsIT {
             KeyServiceStub.restartServer();
         }
         // the key was marked for a re-read from key-service: the next periodic pass (every 30 s) picks the rotation up
-        await().atMost(FIRST_DEADLINE).untilAsserted(() -> sign(rsa2Request("app-outage", "SANDBOX")).then().statusCode(200).body("keyVersion", equalTo(2)));
+        await().atMost(FIRST_DEADLINE).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> sign(rsa2Request("app-outage", "SANDBOX")).then().statusCode(200).body("keyVersion", equalTo(2)));
         awaitKnown(keyId, 2);
     }
 

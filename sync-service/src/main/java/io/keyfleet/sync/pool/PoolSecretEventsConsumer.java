@@ -2,6 +2,7 @@ package io.keyfleet.sync.pool;
 
 import io.keyfleet.events.EventCodec;
 import io.keyfleet.events.EventEnvelope;
+import io.keyfleet.events.MalformedEventException;
 import io.keyfleet.events.PoolSecretDestroyed;
 import io.keyfleet.events.PoolSecretRotated;
 import io.keyfleet.kit.inbox.EventInbox;
@@ -72,6 +73,16 @@ public class PoolSecretEventsConsumer {
 
     /** Runs inside the inbox transaction: which pool an event names, if it needs anything. */
     private Optional<Named> poolNamed(EventEnvelope envelope) {
+        try {
+            return named(envelope);
+        } catch (MalformedEventException e) {
+            // thrown on, it would fail the inbox's batch and stop this consumer: anyone can publish such an event
+            LOG.warnf("Skipping %s %s: %s", envelope.type(), envelope.eventId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Named> named(EventEnvelope envelope) {
         return switch (envelope.type()) {
             case "PoolSecretRotated" -> {
                 PoolSecretRotated rotated = EventCodec.payload(envelope, PoolSecretRotated.class);
