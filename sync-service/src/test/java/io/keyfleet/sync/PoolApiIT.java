@@ -2,10 +2,16 @@ package io.keyfleet.sync;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.keyfleet.events.EventCodec;
+import io.keyfleet.events.EventEnvelope;
+import io.keyfleet.events.PoolSecretRotated;
+import io.keyfleet.events.Topics;
+import io.keyfleet.testkit.KafkaClients;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -37,6 +46,9 @@ class PoolApiIT {
 
     @Inject
     DataSource dataSource;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
 
     static RequestSpecification as(String tenant) {
         return given().header("X-Keyfleet-Tenant", tenant).contentType(ContentType.JSON);
@@ -157,6 +169,33 @@ class PoolApiIT {
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         } finally {
             UpstreamWorldResource.world().accountDelay(0);
+        }
+    }
+
+    /**
+     * Issue 14: the broker has no authentication, so anyone can publish a PoolSecretRotated. A pool moves to the new
+     * version only once key-service confirms it holds that version.
+     */
+    @Test
+    void aRotationKeyServiceDoesNotConfirmIsNotAdopted() throws Exception {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = as(tenant).body(definition(newMember())).post("/v1/pools").then().statusCode(201).extract().path("pool.id");
+
+        publish(tenant, new PoolSecretRotated(id, 1, 7)); // key-service has no version 7
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> KafkaClients.groupHasConsumedAll(bootstrapServers, "sync-service", Topics.KEYS));
+        as(tenant).get("/v1/pools/" + id).then().statusCode(200).body("secretVersion", equalTo(1)).body("health", equalTo("HEALTHY"));
+
+        UpstreamWorldResource.world().poolSecret(tenant, id, 2, SECRET);
+        publish(tenant, new PoolSecretRotated(id, 1, 2));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                as(tenant).get("/v1/pools/" + id).then().statusCode(200).body("secretVersion", equalTo(2)).body("health", equalTo("HEALTHY")));
+    }
+
+    private void publish(String tenant, io.keyfleet.events.DomainEvent event) throws Exception {
+        EventEnvelope envelope = EventEnvelope.wrap(tenant, event, Instant.now());
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapServers)) {
+            producer.send(new ProducerRecord<>(envelope.topic(), envelope.aggregateId(), EventCodec.encode(envelope))).get();
         }
     }
 }

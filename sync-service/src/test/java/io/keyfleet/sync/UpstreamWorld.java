@@ -115,6 +115,11 @@ public final class UpstreamWorld implements AutoCloseable {
         return pageCalls.get();
     }
 
+    /** Stores a version of a pool's secret, as key-service does when a pool's secret is rotated there. */
+    public void poolSecret(String tenantId, String poolId, int version, String secret) {
+        poolSecrets.put(tenantId + "/" + poolId + "/" + version, secret);
+    }
+
     public boolean holdsPoolSecret(String secret) {
         return poolSecrets.containsValue(secret);
     }

@@ -36,6 +36,10 @@ public class KeyMaterialResource {
 
     public record KeySummary(UUID keyId, String tenantId, String provider, String appId, Environment environment,
                              int currentVersion, List<AppKeyResource.VersionView> versions) {
+        static KeySummary of(AppKey key) {
+            return new KeySummary(key.id, key.tenantId, key.provider, key.appId, key.environment, key.currentVersion,
+                    AppKeyVersion.of(key.id).stream().map(AppKeyResource.VersionView::of).toList());
+        }
     }
 
     @Inject
@@ -57,8 +61,19 @@ public class KeyMaterialResource {
         if (key == null) {
             throw ProblemException.notFound("KEY_NOT_FOUND", "No " + environment + " key for app '" + appId + "' at '" + provider + "'.");
         }
-        return new KeySummary(key.id, key.tenantId, key.provider, key.appId, key.environment, key.currentVersion,
-                AppKeyVersion.of(key.id).stream().map(AppKeyResource.VersionView::of).toList());
+        return KeySummary.of(key);
+    }
+
+    @GET
+    @Path("/{keyId}")
+    @Operation(summary = "One key by its id (public parts only)", description = "What a key event names: the services read the "
+            + "key's state here rather than trust the event.")
+    public KeySummary byId(@PathParam("keyId") UUID keyId) {
+        AppKey key = AppKey.findById(keyId);
+        if (key == null) {
+            throw ProblemException.notFound("KEY_NOT_FOUND", "No key '" + keyId + "'.");
+        }
+        return KeySummary.of(key);
     }
 
     @GET

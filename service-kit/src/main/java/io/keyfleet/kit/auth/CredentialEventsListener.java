@@ -12,7 +12,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Drops cached verifications of a credential the moment key-service says it was revoked, rotated, enabled or
- * disabled. Every instance reads every event (its own consumer group, see the kit's defaults).
+ * disabled. Every instance reads every event (its own consumer group, see the kit's defaults). An event can only drop
+ * entries, never make a credential valid or invalid: the broker has no authentication, so the next request with that
+ * credential is verified at key-service again, whose answer alone counts (only valid answers are ever cached).
  */
 @ApplicationScoped
 public class CredentialEventsListener {

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.keyfleet.auth.RequestSignature;
 import io.keyfleet.auth.SignedRequestHeaders;
+import io.keyfleet.events.CredentialRevoked;
+import io.keyfleet.events.CredentialRotated;
 import io.keyfleet.events.CredentialUpdated;
 import io.keyfleet.events.EventCodec;
 import io.keyfleet.events.EventEnvelope;
@@ -155,6 +157,45 @@ class AuthFilterIT {
         }
         bearer(StubCredentialCheck.TENANT_KEY).get("/test/whoami").then().statusCode(200);
         assertThat(check.calls.get()).isEqualTo(4);
+    }
+
+    /**
+     * Issue 14: the broker has no authentication, so anyone can publish credential events. They only ever drop cached
+     * verifications: the next request is verified at key-service again, which alone says valid or not.
+     */
+    @Test
+    void forgedCredentialEventsNeitherRevokeNorReviveACredential() throws Exception {
+        bearer(StubCredentialCheck.TENANT_KEY).get("/test/whoami").then().statusCode(200);
+        assertThat(check.calls.get()).isEqualTo(1);
+        EventEnvelope forgedRevocation = EventEnvelope.wrap("acme",
+                new CredentialRevoked(StubCredentialCheck.TENANT_CREDENTIAL.toString(), "forged"), Instant.now());
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapServers)) {
+            // sent again until heard: the listener starts at the end of a topic that may only now be created
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                producer.send(record(forgedRevocation, forgedRevocation.aggregateId())).get();
+                return cache.size() == 0;
+            });
+        }
+        // the forged revocation only made key-service be asked again, and key-service says valid
+        bearer(StubCredentialCheck.TENANT_KEY).get("/test/whoami").then().statusCode(200);
+        assertThat(check.calls.get()).isEqualTo(2);
+
+        bearer(StubCredentialCheck.REVOKED_KEY).get("/test/whoami").then().statusCode(401).body("code", equalTo("REVOKED"));
+        String revoked = StubCredentialCheck.REVOKED_CREDENTIAL.toString();
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapServers)) {
+            producer.send(record(EventEnvelope.wrap("acme", new CredentialRotated(revoked, 2, Instant.now().plusSeconds(3600)), Instant.now()), revoked)).get();
+            producer.send(record(EventEnvelope.wrap("acme", new CredentialUpdated(revoked, true), Instant.now()), revoked)).get();
+            // then, on the same partition, an event whose effect shows: once it is heard, the forged ones were too
+            producer.send(record(forgedRevocation, revoked)).get();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> cache.size() == 0);
+        bearer(StubCredentialCheck.REVOKED_KEY).get("/test/whoami").then().statusCode(401).body("code", equalTo("REVOKED"));
+        bearer(StubCredentialCheck.REVOKED_KEY).get("/test/whoami").then().statusCode(401).body("code", equalTo("REVOKED"));
+        assertThat(check.calls.get()).as("every request of the revoked credential is verified at key-service").isEqualTo(5);
+    }
+
+    private static ProducerRecord<String, String> record(EventEnvelope envelope, String key) {
+        return new ProducerRecord<>(envelope.topic(), key, EventCodec.encode(envelope));
     }
 
     private static io.restassured.specification.RequestSpecification bearer(String key) {

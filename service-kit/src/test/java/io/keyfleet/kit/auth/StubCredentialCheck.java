@@ -26,14 +26,17 @@ public class StubCredentialCheck implements CredentialCheck {
     static final String OFFICE_ONLY_KEY = "kf_test_office";
     static final UUID TENANT_CREDENTIAL = UUID.fromString("00000000-0000-0000-0000-00000000000a");
     static final UUID SYSTEM_CREDENTIAL = UUID.fromString("00000000-0000-0000-0000-00000000000b");
+    static final String REVOKED_KEY = "kf_test_revoked";
+    static final UUID REVOKED_CREDENTIAL = UUID.fromString("00000000-0000-0000-0000-00000000000c");
 
-    private record Known(UUID id, String tenant, List<String> scopes, String onlyFrom) {
+    private record Known(UUID id, String tenant, List<String> scopes, String onlyFrom, boolean revoked) {
     }
 
     private static final Map<String, Known> KNOWN = Map.of(
-            TENANT_KEY, new Known(TENANT_CREDENTIAL, "acme", List.of(Scopes.KEYS_READ), null),
-            SYSTEM_KEY, new Known(SYSTEM_CREDENTIAL, "keyfleet", List.of(Scopes.KEYS_READ, Scopes.TENANTS_ADMIN), null),
-            OFFICE_ONLY_KEY, new Known(UUID.randomUUID(), "acme", List.of(Scopes.KEYS_READ), "203.0.113.9"));
+            TENANT_KEY, new Known(TENANT_CREDENTIAL, "acme", List.of(Scopes.KEYS_READ), null, false),
+            SYSTEM_KEY, new Known(SYSTEM_CREDENTIAL, "keyfleet", List.of(Scopes.KEYS_READ, Scopes.TENANTS_ADMIN), null, false),
+            OFFICE_ONLY_KEY, new Known(UUID.randomUUID(), "acme", List.of(Scopes.KEYS_READ), "203.0.113.9", false),
+            REVOKED_KEY, new Known(REVOKED_CREDENTIAL, "acme", List.of(Scopes.KEYS_READ), null, true));
 
     final AtomicInteger calls = new AtomicInteger();
     final ConcurrentLinkedQueue<PresentedCredential> presented = new ConcurrentLinkedQueue<>();
@@ -48,6 +51,9 @@ public class StubCredentialCheck implements CredentialCheck {
         Known known = credential.hasApiKey() ? KNOWN.get(credential.apiKey()) : null;
         if (known == null) {
             return Verification.refused(VerificationCode.NOT_FOUND, "Unknown credential.");
+        }
+        if (known.revoked()) {
+            return Verification.refused(VerificationCode.REVOKED, "Revoked.");
         }
         if (known.onlyFrom() != null && !known.onlyFrom().equals(credential.sourceIp())) {
             return Verification.refused(VerificationCode.FORBIDDEN_IP, "Not from " + credential.sourceIp() + ".");

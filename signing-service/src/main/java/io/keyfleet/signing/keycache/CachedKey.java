@@ -103,6 +103,9 @@ public final class CachedKey {
             }
             old.state = state;
             old.validUntil = validUntil;
+            if (REVOKED.equals(state)) {
+                old.signer = null;
+            }
             return old;
         });
         if (CURRENT.equals(state) && number >= current) {

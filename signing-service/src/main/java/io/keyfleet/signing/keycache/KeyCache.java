@@ -1,9 +1,5 @@
 package io.keyfleet.signing.keycache;
 
-import io.keyfleet.events.KeyCreated;
-import io.keyfleet.events.KeyRevoked;
-import io.keyfleet.events.KeyRotated;
-import io.keyfleet.events.ProviderKeyUpdated;
 import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.signing.crypto.RsaKeys;
 import io.keyfleet.signing.crypto.RsaProvider;
@@ -32,12 +28,14 @@ import org.jboss.logging.Logger;
  * Keys in memory, by app (tenant, provider, app, environment) and by provider (tenant, provider, environment).
  *
  * <ul>
- *   <li>On first use a key's versions come from the key-version tables (fed by key events), or from key-service when
- *       the tables do not know it yet; a version's private key is fetched from key-service's material API the first
- *       time it signs, parsed once and kept with a reusable signer. Nothing private is ever written anywhere.</li>
- *   <li>Key events reach every replica ({@link KeyCacheEvents}) and change cached keys in place: KeyRotated makes the
- *       new version the signing version at once (its private key is fetched right away in the background) and keeps
- *       the previous one for verification until its grace ends; KeyRevoked drops the private key.</li>
+ *   <li>On first use a key's versions come from the key-version tables (written from key-service's answers), or from
+ *       key-service when the tables do not know it yet; a version's private key is fetched from key-service's material
+ *       API the first time it signs, parsed once and kept with a reusable signer. Nothing private is ever written
+ *       anywhere.</li>
+ *   <li>Key events reach every replica ({@link KeyCacheEvents}); each is checked with key-service and a cached key
+ *       takes key-service's answer in place, never the event's payload: after a rotation the new version signs at once
+ *       (its private key is fetched right away in the background) and the previous one verifies until its grace
+ *       ends; a revoked version's private key is dropped.</li>
  *   <li>While key-service is down, cached keys keep signing. If the new version of a rotated key cannot be fetched,
  *       the previous one signs while it is within its grace ({@code keyfleet_signing_key_fallbacks_total}).</li>
  *   <li>Only a CURRENT version (or that fallback) ever signs; a key of one environment never signs for another.</li>
@@ -59,7 +57,6 @@ public class KeyCache {
     private static final Logger LOG = Logger.getLogger(KeyCache.class);
 
     private final ConcurrentHashMap<AppKeyRef, CachedKey> appKeys = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AppKeyRef> appRefsByKeyId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ProviderKeyRef, CachedKey> providerKeys = new ConcurrentHashMap<>();
     /** Bumped by every key event: a load that read the tables before an event was applied is not kept. */
     private final AtomicLong changes = new AtomicLong();
@@ -180,11 +177,10 @@ public class KeyCache {
                     .orElseThrow(() -> ProblemException.notFound("KEY_NOT_FOUND", "No " + ref.environment() + " key for app '"
                             + ref.appId() + "' at '" + ref.provider() + "'."));
             key = new CachedKey(summary.keyId());
-            summary.versions().forEach(v -> key.put(v.version(), v.publicKey(), v.state(), v.validUntil()));
+            putAll(key, summary);
         }
         return keep(seen, () -> {
             CachedKey kept = appKeys.putIfAbsent(ref, key);
-            appRefsByKeyId.put(key.keyId, ref);
             return kept != null ? kept : key;
         }, key);
     }
@@ -201,7 +197,7 @@ public class KeyCache {
                     .stream().findFirst().orElseThrow(() -> ProblemException.notFound("PROVIDER_KEY_NOT_FOUND", "No " + ref.environment()
                             + " public key of '" + ref.provider() + "' is stored; set it in key-service (PUT /v1/provider-keys)."));
             key = new CachedKey(view.id());
-            view.versions().forEach(v -> key.put(v.version(), v.publicKey(), v.state(), v.validUntil()));
+            view.versions().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state()), v.validUntil()));
         }
         return keep(seen, () -> {
             CachedKey kept = providerKeys.putIfAbsent(ref, key);
@@ -248,85 +244,59 @@ public class KeyCache {
 
     // ---- key events (every replica) ------------------------------------------------------------------------------
 
-    void created(String tenantId, KeyCreated event) {
-        synchronized (changes) {
-            changes.incrementAndGet();
-            AppKeyRef ref = new AppKeyRef(tenantId, event.provider(), event.appId(), event.environment());
-            CachedKey key = appKeys.get(ref);
-            if (key != null && key.keyId.equals(event.keyId())) {
-                key.put(event.version(), event.publicKey(), CachedKey.CURRENT, null);
-            } else if (key != null) {
-                appKeys.remove(ref); // a new key replaced the app's key: load it afresh on next use
+    /**
+     * key-service's answer on a key a key event named ({@link KeyEventCheck}): a cached key takes it as it is. When it
+     * made a new version CURRENT (a rotation), that version's private key is fetched right away in the background.
+     */
+    void apply(KeyEventCheck.KeyState state) {
+        if (state.appKey() != null) {
+            applyAppKey(state.tenantId(), state.appKey());
+        } else {
+            synchronized (changes) {
+                changes.incrementAndGet();
+                ProviderKeyRef ref = state.providerRef();
+                CachedKey key = providerKeys.get(ref);
+                if (key != null && !key.keyId.equals(state.providerKey().id())) {
+                    providerKeys.remove(ref); // a new key replaced the provider's key: load it afresh on next use
+                } else if (key != null) {
+                    state.providerKey().versions().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state()), v.validUntil()));
+                }
             }
         }
     }
 
-    void rotated(KeyRotated event) {
+    private void applyAppKey(String tenantId, KeyServiceClient.KeySummary summary) {
+        AppKeyRef ref = new AppKeyRef(tenantId, summary.provider(), summary.appId(), summary.environment());
         CachedKey key;
-        AppKeyRef ref;
+        int current;
         synchronized (changes) {
             changes.incrementAndGet();
-            ref = appRefsByKeyId.get(event.keyId());
-            key = ref == null ? null : appKeys.get(ref);
-            if (key == null) {
+            key = appKeys.get(ref);
+            if (key != null && !key.keyId.equals(summary.keyId())) {
+                appKeys.remove(ref); // a new key replaced the app's key: load it afresh on next use
                 return;
             }
-            CachedKey.Version previous = key.version(event.previousVersion());
-            if (previous != null) {
-                previous.state = CachedKey.PREVIOUS;
-                previous.validUntil = event.previousValidUntil();
+            if (key == null) {
+                return; // loaded from the tables or key-service on first use
             }
-            key.put(event.newVersion(), event.publicKey(), CachedKey.CURRENT, null);
+            current = key.current;
+            putAll(key, summary);
         }
-        CachedKey.Version next = key.version(event.newVersion());
-        AppKeyRef cachedRef = ref;
-        CachedKey cachedKey = key;
-        prefetch.execute(() -> {
-            try {
-                signer(cachedRef, cachedKey, next);
-            } catch (RuntimeException e) {
-                LOG.infof("Could not fetch version %d of key %s ahead of use (%s); it will be fetched on first use",
-                        event.newVersion(), event.keyId(), e.getMessage());
-            }
-        });
-    }
-
-    void revoked(KeyRevoked event) {
-        synchronized (changes) {
-            changes.incrementAndGet();
-            AppKeyRef ref = appRefsByKeyId.get(event.keyId());
-            CachedKey key = ref == null ? null : appKeys.get(ref);
-            if (key == null) {
-                return;
-            }
-            key.versions.values().stream().filter(v -> event.allVersions() || v.number == event.version()).forEach(v -> {
-                v.state = CachedKey.REVOKED;
-                v.signer = null;
+        CachedKey.Version next = key.currentVersion();
+        if (next != null && next.number != current && next.signer == null) {
+            prefetch.execute(() -> {
+                try {
+                    signer(ref, key, next);
+                } catch (RuntimeException e) {
+                    LOG.infof("Could not fetch version %d of key %s ahead of use (%s); it will be fetched on first use",
+                            next.number, key.keyId, e.getMessage());
+                }
             });
         }
     }
 
-    void providerKeyUpdated(String tenantId, ProviderKeyUpdated event) {
-        synchronized (changes) {
-            changes.incrementAndGet();
-            ProviderKeyRef ref = new ProviderKeyRef(tenantId, event.provider(), event.environment());
-            CachedKey key = providerKeys.get(ref);
-            if (key == null) {
-                return;
-            }
-            if (!key.keyId.equals(event.providerKeyId())) {
-                providerKeys.remove(ref);
-                return;
-            }
-            if (event.previousVersion() != null) {
-                CachedKey.Version previous = key.version(event.previousVersion());
-                if (previous != null) {
-                    previous.state = CachedKey.PREVIOUS;
-                    previous.validUntil = event.previousValidUntil();
-                }
-            }
-            key.put(event.version(), event.publicKey(), CachedKey.CURRENT, null);
-        }
+    private static void putAll(CachedKey key, KeyServiceClient.KeySummary summary) {
+        summary.announced().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state()), v.validUntil()));
     }
 
     /** For tests: what the cache holds for an app, if anything. */

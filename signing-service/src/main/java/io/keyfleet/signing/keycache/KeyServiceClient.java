@@ -20,18 +20,24 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * key-service's APIs signing-service needs: the key-material API (private keys, on first use of a version) and the
- * provider public keys. Authenticates with this service's own credential, {@code Authorization: Bearer
+ * key-service's APIs signing-service needs: the key-material API (private keys, on first use of a version), the app
+ * keys' public parts and states, and the provider public keys. What key-service answers here is the truth about a key;
+ * a key event only says which key to ask about ({@link KeyEventCheck}). Authenticates with this service's own credential, {@code Authorization: Bearer
  * <keyfleet.auth.service-api-key>}, and names the tenant it acts for in X-Keyfleet-Tenant where the API is per tenant.
  */
 @ApplicationScoped
 public class KeyServiceClient {
 
-    public record VersionView(int version, String state, String fingerprint, String publicKey, boolean canSign, Instant validUntil) {
+    public record VersionView(int version, String state, String algorithm, String fingerprint, String publicKey, boolean canSign,
+                              Instant validUntil) {
     }
 
     public record KeySummary(String keyId, String tenantId, String provider, String appId, String environment, int currentVersion,
                              List<VersionView> versions) {
+        /** The versions past PENDING: a PENDING version never signs or verifies, and no key event announces it. */
+        public List<VersionView> announced() {
+            return versions.stream().filter(v -> !"PENDING".equals(v.state())).toList();
+        }
     }
 
     public record VersionMaterial(String keyId, String tenantId, String provider, String appId, String environment, int version,
@@ -78,6 +84,11 @@ public class KeyServiceClient {
     public Optional<KeySummary> lookup(String tenantId, String provider, String appId, String environment) {
         String query = "tenantId=" + enc(tenantId) + "&provider=" + enc(provider) + "&appId=" + enc(appId) + "&environment=" + enc(environment);
         return get("/internal/v1/keys?" + query, null, KeySummary.class);
+    }
+
+    /** A key by its id, as a key event names it. */
+    public Optional<KeySummary> key(String keyId) {
+        return get("/internal/v1/keys/" + enc(keyId), null, KeySummary.class);
     }
 
     public Optional<VersionMaterial> material(String keyId, int version) {

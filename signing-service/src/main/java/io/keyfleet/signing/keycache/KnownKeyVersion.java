@@ -10,7 +10,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 
-/** A key version as announced by key-service's events: public material and lifecycle state only. */
+/** A key version as key-service holds it, read when a key event named its key: public material and lifecycle state only. */
 @Entity
 @Table(name = "key_version")
 @IdClass(KnownKeyVersion.VersionId.class)
@@ -25,6 +25,11 @@ public class KnownKeyVersion extends PanacheEntityBase {
     public static final String CURRENT = "CURRENT";
     public static final String PREVIOUS = "PREVIOUS";
     public static final String REVOKED = "REVOKED";
+
+    /** The state here of a version in key-service's state: RETIRED (revoked, or its grace ended) is REVOKED. */
+    public static String stateOf(String keyServiceState) {
+        return "RETIRED".equals(keyServiceState) ? REVOKED : keyServiceState;
+    }
 
     @Id
     @Column(name = "key_id")

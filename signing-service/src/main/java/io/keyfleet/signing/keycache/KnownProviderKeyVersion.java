@@ -10,7 +10,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 
-/** A provider public key version as announced by ProviderKeyUpdated: what verifies that provider's messages. */
+/** A provider public key version as key-service holds it, read when a ProviderKeyUpdated named it: what verifies that provider's messages. */
 @Entity
 @Table(name = "provider_key_version")
 @IdClass(KnownProviderKeyVersion.VersionId.class)

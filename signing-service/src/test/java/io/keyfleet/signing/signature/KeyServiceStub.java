@@ -11,20 +11,26 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in for key-service: a small real HTTP server (the JDK's) serving key-service's key-material API
- * ({@code GET /internal/v1/keys/{id}/versions/{v}/material}), its key lookup and its provider-key list in their wire
- * format, so the key cache is tested over real HTTP without starting key-service itself. Requests without both the
- * bearer service key is refused, as key-service does. The test can stop and restart it.
+ * ({@code GET /internal/v1/keys/{id}/versions/{v}/material}), its key lookups (by app, and by key id) and its
+ * provider-key list in their wire format, so the key cache is tested over real HTTP without starting key-service
+ * itself. A request without the bearer service key is refused, as key-service does. The test can stop and restart it.
  */
 public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
 
@@ -34,11 +40,21 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
     public record StubVersion(String keyId, String tenantId, String provider, String appId, String environment, int version,
                               String state, KeyPair pair, Instant validUntil) {
         String publicKey() {
-            return Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+            return KeyServiceStub.publicKey(pair);
+        }
+
+        StubVersion withState(String newState, Instant newValidUntil) {
+            return new StubVersion(keyId, tenantId, provider, appId, environment, version, newState, pair, newValidUntil);
         }
     }
 
+    /** One version of a provider's public key key-service holds. */
+    public record StubProviderVersion(String providerKeyId, String tenantId, String provider, String environment, int version,
+                                      String state, KeyPair pair, Instant validUntil) {
+    }
+
     static final Map<String, StubVersion> VERSIONS = new ConcurrentHashMap<>();
+    static final Map<String, StubProviderVersion> PROVIDER_VERSIONS = new ConcurrentHashMap<>();
     static final AtomicInteger MATERIAL_READS = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -79,13 +95,43 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
         startServer(port);
     }
 
-    static StubVersion add(String keyId, String tenantId, String provider, String appId, String environment, int version, KeyPair pair) {
+    /** A new CURRENT version of a key, as a rotation makes it: the key's CURRENT version becomes PREVIOUS for an hour. */
+    public static StubVersion add(String keyId, String tenantId, String provider, String appId, String environment, int version, KeyPair pair) {
+        VERSIONS.replaceAll((id, v) -> v.keyId().equals(keyId) && v.state().equals("CURRENT")
+                ? v.withState("PREVIOUS", Instant.now().plus(Duration.ofHours(1))) : v);
         StubVersion v = new StubVersion(keyId, tenantId, provider, appId, environment, version, "CURRENT", pair, null);
         VERSIONS.put(keyId + "/" + version, v);
         return v;
     }
 
-    static KeyPair rsa() {
+    /** Revokes the whole key, as key-service does: every version RETIRED. */
+    public static void revoke(String keyId) {
+        VERSIONS.replaceAll((id, v) -> v.keyId().equals(keyId) ? v.withState("RETIRED", v.validUntil()) : v);
+    }
+
+    /** A new CURRENT version of a provider's public key; the CURRENT one becomes PREVIOUS for an hour. */
+    static void addProviderKey(String providerKeyId, String tenantId, String provider, String environment, int version, KeyPair pair) {
+        PROVIDER_VERSIONS.replaceAll((id, v) -> v.providerKeyId().equals(providerKeyId) && v.state().equals("CURRENT")
+                ? new StubProviderVersion(v.providerKeyId(), v.tenantId(), v.provider(), v.environment(), v.version(), "PREVIOUS",
+                v.pair(), Instant.now().plus(Duration.ofHours(1))) : v);
+        PROVIDER_VERSIONS.put(providerKeyId + "/" + version,
+                new StubProviderVersion(providerKeyId, tenantId, provider, environment, version, "CURRENT", pair, null));
+    }
+
+    /** SHA-256 hex of the SubjectPublicKeyInfo DER, as key-service computes it. */
+    public static String fingerprint(KeyPair pair) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pair.getPublic().getEncoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String publicKey(KeyPair pair) {
+        return Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+    }
+
+    public static KeyPair rsa() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -124,32 +170,59 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
                 body.put("version", v.version());
                 body.put("state", v.state());
                 body.put("algorithm", "RSA_2048");
-                body.put("fingerprint", "f".repeat(64));
+                body.put("fingerprint", fingerprint(v.pair()));
                 body.put("publicKey", v.publicKey());
                 body.put("privateKeyPkcs8", Base64.getEncoder().encodeToString(v.pair().getPrivate().getEncoded()));
                 body.put("validUntil", v.validUntil());
                 send(exchange, 200, body);
             } else if (path.equals("/internal/v1/keys")) {
                 Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-                List<StubVersion> matching = VERSIONS.values().stream().filter(v -> v.tenantId().equals(query.get("tenantId"))
+                sendKey(exchange, VERSIONS.values().stream().filter(v -> v.tenantId().equals(query.get("tenantId"))
                         && v.provider().equals(query.get("provider")) && v.appId().equals(query.get("appId"))
-                        && v.environment().equals(query.get("environment"))).toList();
-                if (matching.isEmpty()) {
-                    send(exchange, 404, Map.of("code", "KEY_NOT_FOUND"));
-                    return;
-                }
-                StubVersion any = matching.get(0);
-                send(exchange, 200, Map.of("keyId", any.keyId(), "tenantId", any.tenantId(), "provider", any.provider(),
-                        "appId", any.appId(), "environment", any.environment(),
-                        "currentVersion", matching.stream().filter(v -> v.state().equals("CURRENT")).mapToInt(StubVersion::version).max().orElse(0),
-                        "versions", matching.stream().map(v -> Map.of("version", v.version(), "state", v.state(),
-                                "publicKey", v.publicKey(), "canSign", true, "fingerprint", "f".repeat(64))).toList()));
+                        && v.environment().equals(query.get("environment"))).toList());
+            } else if (path.matches("/internal/v1/keys/[^/]+")) {
+                sendKey(exchange, VERSIONS.values().stream().filter(v -> v.keyId().equals(segments[4])).toList());
             } else if (path.equals("/v1/provider-keys")) {
-                send(exchange, 200, List.of());
+                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                String tenant = exchange.getRequestHeaders().getFirst("X-Keyfleet-Tenant");
+                Map<String, List<StubProviderVersion>> byKey = new TreeMap<>();
+                PROVIDER_VERSIONS.values().stream().filter(v -> v.tenantId().equals(tenant) && v.provider().equals(query.get("provider"))
+                        && v.environment().equals(query.get("environment")))
+                        .forEach(v -> byKey.computeIfAbsent(v.providerKeyId(), id -> new ArrayList<>()).add(v));
+                send(exchange, 200, byKey.entrySet().stream().map(key -> Map.of("id", key.getKey(),
+                        "provider", key.getValue().get(0).provider(), "environment", key.getValue().get(0).environment(),
+                        "currentVersion", key.getValue().stream().filter(v -> v.state().equals("CURRENT")).mapToInt(StubProviderVersion::version).max().orElse(0),
+                        "versions", key.getValue().stream().sorted(Comparator.comparingInt(StubProviderVersion::version))
+                                .map(v -> versionView(v.version(), v.state(), v.pair(), v.validUntil())).toList())).toList());
             } else {
                 send(exchange, 404, Map.of("code", "NOT_FOUND"));
             }
         }
+    }
+
+    private static void sendKey(HttpExchange exchange, List<StubVersion> versions) throws IOException {
+        if (versions.isEmpty()) {
+            send(exchange, 404, Map.of("code", "KEY_NOT_FOUND"));
+            return;
+        }
+        StubVersion any = versions.get(0);
+        send(exchange, 200, Map.of("keyId", any.keyId(), "tenantId", any.tenantId(), "provider", any.provider(),
+                "appId", any.appId(), "environment", any.environment(),
+                "currentVersion", versions.stream().filter(v -> v.state().equals("CURRENT")).mapToInt(StubVersion::version).max().orElse(0),
+                "versions", versions.stream().sorted(Comparator.comparingInt(StubVersion::version))
+                        .map(v -> versionView(v.version(), v.state(), v.pair(), v.validUntil())).toList()));
+    }
+
+    private static Map<String, Object> versionView(int version, String state, KeyPair pair, Instant validUntil) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("version", version);
+        view.put("state", state);
+        view.put("algorithm", "RSA_2048");
+        view.put("fingerprint", fingerprint(pair));
+        view.put("publicKey", publicKey(pair));
+        view.put("canSign", true);
+        view.put("validUntil", validUntil);
+        return view;
     }
 
     private static Map<String, String> query(String raw) {
