@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -82,10 +83,19 @@ public class BootstrapCredentials {
         ApiCredential existing = QuarkusTransaction.requiringNew().call(() -> ApiCredential.find("bootstrapName", bootstrapName).firstResult());
         if (existing != null && existing.isRevoked() && configuredKey != null && !Credentials.hash(configuredKey).equals(currentHash(existing))) {
             // revoked (a leaked key) and configured with a new key: the revoked one stays revoked, a new one takes the name
-            java.util.UUID revoked = existing.id;
-            QuarkusTransaction.requiringNew().run(() -> ApiCredential.update("bootstrapName = null where id = ?1", revoked));
-            LOG.infof("Credential %s (%s) is revoked; a new credential takes its place with the configured key", revoked, bootstrapName);
-            existing = null;
+            requireNeverUsed(configuredKey, bootstrapName);
+            UUID revoked = existing.id;
+            Credentials.Issued issued;
+            try {
+                issued = QuarkusTransaction.requiringNew().call(() -> credentials.replaceRevokedBootstrap(revoked,
+                        authConfig.systemTenant(), spec(scopes, remark), bootstrapName, configuredKey));
+            } catch (PersistenceException e) {
+                LOG.debugf("Credential %s was replaced by another instance at the same time", bootstrapName);
+                return;
+            }
+            LOG.infof("Credential %s (%s) is revoked; credential %s takes its place with the configured key", revoked, bootstrapName,
+                    issued.credential().id);
+            return;
         }
         if (existing != null) {
             if (!existing.isRevoked() && !new HashSet<>(existing.scopeList()).equals(new HashSet<>(scopes))) {
@@ -93,13 +103,13 @@ public class BootstrapCredentials {
                 LOG.infof("Credential %s (%s) now holds %s", existing.id, bootstrapName, scopes);
             }
             if (configuredKey != null && !existing.isRevoked() && !Credentials.hash(configuredKey).equals(currentHash(existing))) {
+                requireNeverUsed(configuredKey, bootstrapName);
                 credentials.replaceBootstrapKey(existing.id, configuredKey);
                 LOG.infof("Credential %s (%s) now uses the API key from configuration", existing.id, bootstrapName);
             }
             return;
         }
-        Credentials.Spec spec = new Credentials.Spec(CredentialKind.API_KEY, true, scopes, IpWhitelist.parse(List.of()), null, null,
-                remark, true, null);
+        Credentials.Spec spec = spec(scopes, remark);
         Credentials.Issued issued;
         try {
             issued = QuarkusTransaction.requiringNew().call(
@@ -111,6 +121,18 @@ public class BootstrapCredentials {
         LOG.infof("Created credential %s (%s) in tenant %s", issued.credential().id, bootstrapName, authConfig.systemTenant());
         if (configuredKey == null) {
             handOut(issued);
+        }
+    }
+
+    private static Credentials.Spec spec(List<String> scopes, String remark) {
+        return new Credentials.Spec(CredentialKind.API_KEY, true, scopes, IpWhitelist.parse(List.of()), null, null, remark, true, null);
+    }
+
+    /** A key once used (by this credential before, or by any other) is never taken again: a leaked key stays dead. */
+    private void requireNeverUsed(String configuredKey, String bootstrapName) {
+        if (QuarkusTransaction.requiringNew().call(() -> credentials.wasEverUsed(configuredKey))) {
+            throw new IllegalStateException("The API key configured for " + bootstrapName + " was used before (by it or another "
+                    + "credential); configure a newly made key");
         }
     }
 

@@ -117,6 +117,22 @@ public class Credentials {
         verificationCache.evict(credential.id);
     }
 
+    /**
+     * Gives a revoked bootstrap credential's name to a new credential with {@code apiKey}, in one transaction; the revoked
+     * one stays revoked under no name.
+     */
+    @Transactional
+    public Issued replaceRevokedBootstrap(UUID revoked, String tenantId, Spec spec, String bootstrapName, String apiKey) {
+        ApiCredential.update("bootstrapName = null where id = ?1", revoked);
+        ApiCredential.flush();
+        return create(tenantId, spec, bootstrapName, apiKey);
+    }
+
+    /** Whether the API key was ever a secret of any credential (the store keeps every version's hash). */
+    public boolean wasEverUsed(String apiKey) {
+        return ApiCredentialSecret.count("keyHash", hash(apiKey)) > 0;
+    }
+
     private Issued create(String tenantId, Spec spec, String bootstrapName, String givenApiKey) {
         tenants.require(tenantId);
         Instant now = now();
@@ -150,6 +166,13 @@ public class Credentials {
     @Transactional
     public Issued rotate(String tenantId, UUID id, Duration gracePeriod) {
         ApiCredential credential = lockForChange(tenantId, id);
+        if (credential.bootstrapName != null) {
+            // a new key of signing-service's credential would be signing-service to key-service: its keys change only
+            // through configuration (BootstrapCredentials), where the service gets the same key
+            throw ProblemException.conflict("BOOTSTRAP_CREDENTIAL", "Credential " + id + " is " + credential.bootstrapName
+                    + ", made from key-service's configuration; rotate it there (KEYFLEET_SERVICE_KEYS or KEYFLEET_ADMIN_API_KEY)."
+                    + " It can be revoked or disabled here.");
+        }
         Instant now = now();
         Instant graceEnd = now.plus(gracePeriod == null ? credential.gracePeriod() : gracePeriod);
         ApiCredentialSecret previous = ApiCredentialSecret.current(credential);

@@ -56,6 +56,7 @@ public class KeyMaterialResource {
     public KeySummary lookup(@QueryParam("tenantId") String tenantId,
                              @QueryParam("provider") String provider, @QueryParam("appId") String appId,
                              @QueryParam("environment") Environment environment) {
+        materialReaders.require(Scopes.KEYS_MATERIAL, "key.lookup", tenantId, provider + "/" + appId + "/" + environment);
         AppKey key = AppKey.find("tenantId = ?1 and provider = ?2 and appId = ?3 and environment = ?4",
                 tenantId, provider, appId, environment).firstResult();
         if (key == null) {
@@ -69,6 +70,7 @@ public class KeyMaterialResource {
     @Operation(summary = "One key by its id (public parts only)", description = "What a key event names: the services read the "
             + "key's state here rather than trust the event.")
     public KeySummary byId(@PathParam("keyId") UUID keyId) {
+        materialReaders.require(Scopes.KEYS_MATERIAL, "key.lookup", null, keyId.toString());
         AppKey key = AppKey.findById(keyId);
         if (key == null) {
             throw ProblemException.notFound("KEY_NOT_FOUND", "No key '" + keyId + "'.");
@@ -81,9 +83,9 @@ public class KeyMaterialResource {
     @Transactional
     @Operation(summary = "The private key of one version, for signing", description = "CURRENT, or PREVIOUS within its grace period.")
     public VersionMaterial material(@PathParam("keyId") UUID keyId, @PathParam("version") int versionNumber) {
-        AppKey key = AppKey.findById(keyId);
         // who may read comes first: a refused caller learns nothing about which keys exist
-        materialReaders.require(Scopes.KEYS_MATERIAL, "key.material.read", key == null ? null : key.tenantId, keyId + "/" + versionNumber);
+        materialReaders.require(Scopes.KEYS_MATERIAL, "key.material.read", null, keyId + "/" + versionNumber);
+        AppKey key = AppKey.findById(keyId);
         AppKeyVersion version = key == null ? null : AppKeyVersion.find(keyId, versionNumber);
         if (version == null) {
             throw ProblemException.notFound("VERSION_NOT_FOUND", "Key " + keyId + " has no version " + versionNumber + ".");

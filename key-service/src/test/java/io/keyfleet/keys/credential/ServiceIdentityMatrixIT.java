@@ -81,6 +81,8 @@ class ServiceIdentityMatrixIT {
         ENDPOINTS.put("GET /internal/v1/keys", new Endpoint((spec, f) -> spec.get(
                 "/internal/v1/keys?tenantId={t}&provider=alipay&appId={a}&environment=PRODUCTION", f.tenantA, f.appId),
                 only("signing-service", Outcome.ok(200))));
+        ENDPOINTS.put("GET /internal/v1/keys/{keyId}", new Endpoint((spec, f) -> spec.get("/internal/v1/keys/{k}", f.keyId),
+                only("signing-service", Outcome.ok(200))));
         ENDPOINTS.put("GET /internal/v1/keys/{keyId}/versions/{version}/material", new Endpoint((spec, f) -> spec.get(
                 "/internal/v1/keys/{k}/versions/1/material", f.keyId), only("signing-service", Outcome.ok(200))));
         // sync-service keeps pool secrets, but acting for B it finds none of A's: the path is the acting tenant's
@@ -138,10 +140,12 @@ class ServiceIdentityMatrixIT {
         String handMade = admin().contentType(ContentType.JSON)
                 .body("{\"kind\":\"API_KEY\",\"scopes\":[\"keys:material\",\"secrets:pools\"]}").post("/v1/credentials")
                 .then().statusCode(201).extract().path("apiKey");
-        for (RequestSpecification caller : List.of(admin(), withKey(handMade))) {
-            caller.get("/internal/v1/keys/{k}/versions/1/material", keyId).then().statusCode(403)
-                    .contentType("application/problem+json").body("code", equalTo(MaterialReaders.REFUSED_CODE))
-                    .body("detail", org.hamcrest.Matchers.containsString("signing-service"));
+        for (String apiKey : List.of(Tenancy.ADMIN_API_KEY, handMade)) {
+            for (String path : List.of("/internal/v1/keys/{k}/versions/1/material", "/internal/v1/keys/{k}")) {
+                withKey(apiKey).get(path, keyId).then().statusCode(403)
+                        .contentType("application/problem+json").body("code", equalTo(MaterialReaders.REFUSED_CODE))
+                        .body("detail", org.hamcrest.Matchers.containsString("signing-service"));
+            }
         }
         admin().get("/internal/v1/keys/{k}/versions/1/material", UUID.randomUUID()).then().statusCode(403)
                 .body("code", equalTo(MaterialReaders.REFUSED_CODE));
@@ -150,6 +154,17 @@ class ServiceIdentityMatrixIT {
         withKey(handMade).header(Caller.TENANT_HEADER, tenant).get("/internal/v1/secrets/pools/p1?version=1").then().statusCode(403)
                 .body("code", equalTo(MaterialReaders.REFUSED_CODE));
         service("signing-service", null).get("/internal/v1/keys/{k}/versions/1/material", keyId).then().statusCode(200);
+    }
+
+    @Test
+    void nobodyTakesOverAServiceCredentialByRotatingIt() {
+        String signingCredential = withKey(Tenancy.SERVICE_API_KEYS.get("signing-service")).get("/v1/credentials/whoami")
+                .then().statusCode(200).extract().path("credentialId");
+        // a new key of signing-service's credential would be signing-service: its keys change only through configuration
+        admin().post("/v1/credentials/{id}/rotate", signingCredential).then().statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("BOOTSTRAP_CREDENTIAL"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("kf_")));
+        service("signing-service", null).get("/internal/v1/keys/{k}", UUID.randomUUID()).then().statusCode(404);
     }
 
     @Test

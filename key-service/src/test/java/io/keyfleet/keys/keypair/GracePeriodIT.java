@@ -96,15 +96,15 @@ class GracePeriodIT {
         material(keyId, 2).then().statusCode(409).body("detail", org.hamcrest.Matchers.containsString("PENDING"));
 
         assertThat(Database.callerAuditRecords(entityManager)).isEqualTo(auditBefore + 3); // two material reads and the staging
-        admin()
+        service("signing-service", null)
                 .get("/internal/v1/keys?tenantId={t}&provider=alipay&appId=material-app&environment=PRODUCTION", tenant)
                 .then().statusCode(200).body("keyId", equalTo(keyId)).body("currentVersion", equalTo(1));
         // by id: what a key event names, read back by the consuming services (public parts only, not audited)
-        admin().get("/internal/v1/keys/{k}", keyId).then().statusCode(200).body("tenantId", equalTo(tenant))
+        service("signing-service", null).get("/internal/v1/keys/{k}", keyId).then().statusCode(200).body("tenantId", equalTo(tenant))
                 .body("environment", equalTo("PRODUCTION")).body("versions.state", org.hamcrest.Matchers.contains("CURRENT", "PENDING"))
                 .body("versions[0].fingerprint", org.hamcrest.Matchers.hasLength(64))
                 .body("versions[0].privateKeyPkcs8", org.hamcrest.Matchers.nullValue());
-        admin().get("/internal/v1/keys/{k}", java.util.UUID.randomUUID()).then().statusCode(404).body("code", equalTo("KEY_NOT_FOUND"));
+        service("signing-service", null).get("/internal/v1/keys/{k}", java.util.UUID.randomUUID()).then().statusCode(404).body("code", equalTo("KEY_NOT_FOUND"));
         withKey(tenantsOwnKey).get("/internal/v1/keys/{k}", keyId).then().statusCode(403).body("code", equalTo("INSUFFICIENT_SCOPE"));
         assertThat(Database.callerAuditRecords(entityManager)).isEqualTo(auditBefore + 3);
     }
