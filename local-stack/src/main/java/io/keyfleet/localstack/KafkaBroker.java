@@ -40,11 +40,18 @@ import java.util.stream.Collectors;
  * broker's output. A given data directory is kept and reused by later runs; without one a temporary directory is used
  * and deleted when the JVM exits. The broker is stopped when the JVM exits, and the child exits on its own if the
  * parent JVM is killed (see {@link KafkaBrokerMain}).
+ *
+ * <p>{@link #start} starts it open: PLAINTEXT, no authentication. {@link #startSecured} starts it the way production
+ * runs Kafka: SASL_SSL with SCRAM-SHA-512 users, TLS, and ACLs that let each service use only its own topics (see
+ * {@link KafkaSecurity}; its files are in {@code <dataDir>/security}); {@link #clientConfig} gives a user's client
+ * settings.
  */
 public final class KafkaBroker {
 
     /** Names the broker on its child JVM's command line, before the long class path: {@code -Dkeyfleet.kafka.port=<port>}. */
     public static final String COMMAND_LINE_MARKER = "-Dkeyfleet.kafka.port";
+    /** The super user of a secured broker, for test harnesses; the other users are named after the services. */
+    public static final String ADMIN_USER = KafkaSecurity.ADMIN;
 
     private static final System.Logger LOG = System.getLogger(KafkaBroker.class.getName());
     private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
@@ -65,12 +72,15 @@ public final class KafkaBroker {
     private final Path configFile;
     private final Path logFile;
     private final Thread shutdownHook;
+    /** Null for an open broker. */
+    private final KafkaSecurity security;
     private Process process;
 
-    private KafkaBroker(Path baseDirectory, boolean temporary, int port) {
+    private KafkaBroker(Path baseDirectory, boolean temporary, int port, KafkaSecurity security) {
         this.baseDirectory = baseDirectory;
         this.temporary = temporary;
         this.port = port;
+        this.security = security;
         this.kraftLogDirectory = baseDirectory.resolve("kraft-logs");
         this.configFile = baseDirectory.resolve("server.properties");
         this.logFile = baseDirectory.resolve("broker.log");
@@ -87,6 +97,23 @@ public final class KafkaBroker {
      *                               message has the last lines of its log)
      */
     public static KafkaBroker start(Path dataDirOrNull, int port) {
+        return start(dataDirOrNull, port, false);
+    }
+
+    /**
+     * Starts a secured broker (SASL_SSL, SCRAM-SHA-512, ACLs) and waits until it answers its admin user and has the
+     * Keyfleet topics and ACLs. Its certificate and users are made on the first start of a data directory and kept.
+     *
+     * @param dataDirOrNull where topics live across runs, or null for a temporary directory deleted when the JVM exits;
+     *                      a directory that an open broker formatted cannot be secured
+     * @param port          the client port on localhost, or 0 to pick a free one; {@link #start()} reuses it
+     * @throws IllegalStateException as {@link #start(Path, int)} does
+     */
+    public static KafkaBroker startSecured(Path dataDirOrNull, int port) {
+        return start(dataDirOrNull, port, true);
+    }
+
+    private static KafkaBroker start(Path dataDirOrNull, int port, boolean secured) {
         LocalPorts.requireValidPort(port);
         if (port != 0) {
             LocalPorts.requireFree(port, "Kafka broker");
@@ -95,7 +122,8 @@ public final class KafkaBroker {
         Path baseDirectory = temporary
                 ? LocalFiles.createTempDirectory("keyfleet-kafka-")
                 : LocalFiles.createDirectories(dataDirOrNull.toAbsolutePath());
-        KafkaBroker broker = new KafkaBroker(baseDirectory, temporary, port == 0 ? LocalPorts.findFree() : port);
+        KafkaSecurity security = secured ? prepareSecurity(baseDirectory) : null;
+        KafkaBroker broker = new KafkaBroker(baseDirectory, temporary, port == 0 ? LocalPorts.findFree() : port, security);
         try {
             broker.start();
         } catch (RuntimeException e) {
@@ -124,7 +152,7 @@ public final class KafkaBroker {
         if (!isFormatted()) {
             formatStorage(classpath);
         }
-        process = launch(classpath, KafkaBrokerMain.class.getName(), configFile.toString());
+        process = launch(classpath, List.of(KafkaBrokerMain.class.getName(), configFile.toString()));
         try {
             awaitAnswer(process);
         } catch (RuntimeException e) {
@@ -132,6 +160,16 @@ public final class KafkaBroker {
             throw e;
         }
         LOG.log(Level.INFO, "Kafka broker is up on " + bootstrapServers() + " (data: " + kraftLogDirectory + ")");
+    }
+
+    private static KafkaSecurity prepareSecurity(Path baseDirectory) {
+        Path securityDirectory = baseDirectory.resolve("security");
+        if (Files.exists(baseDirectory.resolve("kraft-logs").resolve("meta.properties"))
+                && !KafkaSecurity.isPrepared(securityDirectory)) {
+            throw new IllegalStateException("The Kafka data directory " + baseDirectory + " was formatted for an open"
+                    + " broker, which has no users: start a secured broker on a new data directory");
+        }
+        return KafkaSecurity.prepare(securityDirectory, baseDirectory.resolve("broker.log"));
     }
 
     /** Stops and starts the broker on the same port and data directory. */
@@ -163,6 +201,25 @@ public final class KafkaBroker {
 
     public int port() {
         return port;
+    }
+
+    public boolean isSecured() {
+        return security != null;
+    }
+
+    /**
+     * The client settings of a secured broker's user besides {@code bootstrap.servers}: {@code security.protocol},
+     * {@code sasl.mechanism}, {@code sasl.jaas.config} (with the password) and {@code ssl.truststore.*}.
+     *
+     * @param user {@link #ADMIN_USER} or a service's name
+     * @throws IllegalStateException    if the broker is open
+     * @throws IllegalArgumentException if there is no such user
+     */
+    public Map<String, String> clientConfig(String user) {
+        if (security == null) {
+            throw new IllegalStateException("The Kafka broker on " + bootstrapServers() + " is open: it has no users");
+        }
+        return security.clientConfig(user);
     }
 
     public synchronized boolean isRunning() {
@@ -224,11 +281,15 @@ public final class KafkaBroker {
         config.put("process.roles", "broker,controller");
         config.put("node.id", String.valueOf(NODE_ID));
         config.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         config.put("controller.listener.names", "CONTROLLER");
-        config.put("inter.broker.listener.name", "PLAINTEXT");
+        if (security == null) {
+            config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            config.put("inter.broker.listener.name", "PLAINTEXT");
+        } else {
+            config.putAll(security.brokerConfig(port, controllerPort));
+        }
         config.put("log.dirs", kraftLogDirectory.toString());
         config.put("auto.create.topics.enable", "true");
         config.put("num.partitions", "3");
@@ -246,10 +307,15 @@ public final class KafkaBroker {
         String text = config.entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + entry.getValue())
                 .collect(Collectors.joining(System.lineSeparator(), header, System.lineSeparator()));
+        writeOwnerOnly(configFile, text); // a secured broker's has passwords in it
+    }
+
+    private static void writeOwnerOnly(Path file, String text) {
         try {
-            Files.writeString(configFile, text, StandardCharsets.UTF_8);
+            Files.deleteIfExists(file);
+            Files.writeString(KafkaSecurity.ownerOnlyFile(file), text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not write " + configFile, e);
+            throw new UncheckedIOException("Could not write " + file, e);
         }
     }
 
@@ -258,11 +324,24 @@ public final class KafkaBroker {
     }
 
     private void formatStorage(String classpath) {
-        String clusterId = Uuid.randomUuid().toString();
-        Process format = launch(classpath, "kafka.tools.StorageTool",
-                "format", "--cluster-id", clusterId, "--config", configFile.toString());
+        List<String> arguments = new ArrayList<>(List.of("kafka.tools.StorageTool",
+                "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", configFile.toString()));
+        if (security != null) {
+            arguments.addAll(security.formatArguments());
+        }
+        // the main class and its arguments from a file only this user can read: SCRAM passwords stay off the command line
+        Path argumentFile = baseDirectory.resolve("format.args");
+        writeOwnerOnly(argumentFile, arguments.stream()
+                .map(argument -> "\"" + argument.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(Collectors.joining(System.lineSeparator(), "", System.lineSeparator())));
+        Process format = launch(classpath, List.of("@" + argumentFile));
         boolean finished = waitFor(format, FORMAT_TIMEOUT);
         closeQuietly(format.getOutputStream());
+        try {
+            Files.deleteIfExists(argumentFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete " + argumentFile, e);
+        }
         if (!finished) {
             format.destroyForcibly();
             throw failure("Formatting the Kafka log directory " + kraftLogDirectory + " did not finish within "
@@ -274,7 +353,8 @@ public final class KafkaBroker {
         }
     }
 
-    private Process launch(String classpath, String mainClass, String... arguments) {
+    /** Starts a JVM on the classpath with the main class and its arguments (or an {@code @argument-file} of them). */
+    private Process launch(String classpath, List<String> mainClassAndArguments) {
         List<String> command = new ArrayList<>();
         // its own session: a Ctrl-C in the terminal reaches only the caller, which stops the broker last, in order
         // (setsid execs in place for a non-leader child, so the pid stays the broker's)
@@ -286,8 +366,7 @@ public final class KafkaBroker {
         command.add(COMMAND_LINE_MARKER + "=" + port);
         command.add("-cp");
         command.add(classpath);
-        command.add(mainClass);
-        command.addAll(List.of(arguments));
+        command.addAll(mainClassAndArguments);
         try {
             // standard input stays a pipe from this JVM: KafkaBrokerMain exits when it closes
             return new ProcessBuilder(command)
@@ -296,7 +375,7 @@ public final class KafkaBroker {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start " + command.get(0) + " for " + mainClass, e);
+            throw new UncheckedIOException("Could not start " + command.get(0) + " for " + mainClassAndArguments.get(0), e);
         }
     }
 
@@ -320,6 +399,9 @@ public final class KafkaBroker {
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         adminConfig.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "keyfleet-local-stack-readiness");
+        if (security != null) {
+            adminConfig.putAll(security.clientConfig(ADMIN_USER));
+        }
         // Kafka clients load their plugin classes through the context class loader; make it the one that loaded
         // kafka-clients for this class, or a caller's loader (e.g. Quarkus's) yields ClassCastExceptions
         Thread thread = Thread.currentThread();
@@ -337,6 +419,9 @@ public final class KafkaBroker {
                     throw new IllegalStateException("the broker answered with no nodes yet");
                 }
             });
+            if (security != null) {
+                wait.untilAnswering(broker, () -> security.provision(admin));
+            }
         } finally {
             thread.setContextClassLoader(callerContextLoader);
         }

@@ -6,12 +6,13 @@ import io.keyfleet.localstack.KafkaBroker;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The one PostgreSQL server and the one Kafka broker of this test JVM, started lazily on first use and stopped by
- * their own JVM shutdown hooks, never between test classes. Tests use {@link PostgresTestResource} and
- * {@link KafkaTestResource}, not this class.
+ * The one PostgreSQL server, the one open Kafka broker and the one secured Kafka broker of this test JVM, started lazily
+ * on first use and stopped by their own JVM shutdown hooks, never between test classes. Tests use
+ * {@link PostgresTestResource}, {@link KafkaTestResource} and {@link SecuredKafkaTestResource}, not this class.
  *
  * <p>Why the indirection: Quarkus loads test-kit again in each application class loader, and every
  * {@code @TestProfile} gets its own, so a plain static field would start one server per profile. Every copy of this
@@ -23,6 +24,7 @@ public final class JvmWideServers {
 
     private static EmbeddedPostgresServer postgres;
     private static KafkaBroker kafka;
+    private static KafkaBroker securedKafka;
 
     private JvmWideServers() {
     }
@@ -66,6 +68,21 @@ public final class JvmWideServers {
             startKafka();
         }
         return kafka.bootstrapServers();
+    }
+
+    /**
+     * The client settings of a user of the secured broker, {@code bootstrap.servers} included; starts the broker unless
+     * it is running.
+     */
+    public static synchronized Map<String, String> securedKafkaClientConfig(String user) {
+        if (securedKafka == null) {
+            securedKafka = KafkaBroker.startSecured(null, 0);
+        } else if (!securedKafka.isRunning()) {
+            securedKafka.start();
+        }
+        Map<String, String> config = new HashMap<>(securedKafka.clientConfig(user));
+        config.put("bootstrap.servers", securedKafka.bootstrapServers());
+        return config;
     }
 
     /** Runs the public static method {@code name} of this class on the JVM-wide copy of it. */

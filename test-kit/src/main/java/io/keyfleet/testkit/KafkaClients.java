@@ -21,15 +21,23 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plain Kafka clients for tests that act as another service would: publish raw records, or read a topic. */
+/**
+ * Plain Kafka clients for tests that act as another service would: publish raw records, or read a topic. Each takes
+ * either the open broker's address or a whole client configuration, such as a user's of the secured broker
+ * ({@link SecuredKafkaTestResource#clientConfig}).
+ */
 public final class KafkaClients {
 
     private KafkaClients() {
     }
 
     public static KafkaProducer<String, String> producer(String bootstrapServers) {
+        return producer(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    public static KafkaProducer<String, String> producer(Map<String, String> config) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers);
+        props.putAll(config);
         props.put("key.serializer", StringSerializer.class.getName());
         props.put("value.serializer", StringSerializer.class.getName());
         return new KafkaProducer<>(props);
@@ -37,9 +45,14 @@ public final class KafkaClients {
 
     /** A consumer in a group of its own that reads from the beginning. */
     public static KafkaConsumer<String, String> consumerFromStart(String bootstrapServers) {
+        return consumerFromStart(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    /** A consumer that reads from the beginning, in a group of its own unless {@code config} names one. */
+    public static KafkaConsumer<String, String> consumerFromStart(Map<String, String> config) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", "test-reader-" + UUID.randomUUID());
+        props.putAll(config);
         props.put("auto.offset.reset", "earliest");
         props.put("key.deserializer", StringDeserializer.class.getName());
         props.put("value.deserializer", StringDeserializer.class.getName());
@@ -54,9 +67,15 @@ public final class KafkaClients {
      */
     public static <T> List<T> readUntil(String bootstrapServers, String topic, String key, Function<String, T> decode,
                                         Predicate<List<T>> enough, Duration deadline) {
+        return readUntil(Map.of("bootstrap.servers", bootstrapServers), topic, key, decode, enough, deadline);
+    }
+
+    /** {@link #readUntil(String, String, String, Function, Predicate, Duration)} with the consumer's configuration. */
+    public static <T> List<T> readUntil(Map<String, String> config, String topic, String key, Function<String, T> decode,
+                                        Predicate<List<T>> enough, Duration deadline) {
         long until = System.nanoTime() + deadline.toNanos();
         List<T> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumerFromStart(bootstrapServers)) {
+        try (KafkaConsumer<String, String> consumer = consumerFromStart(config)) {
             consumer.subscribe(List.of(topic));
             while (!enough.test(found)) {
                 if (System.nanoTime() - until > 0) {

@@ -1,6 +1,16 @@
 package io.keyfleet.testkit;
 
+import io.keyfleet.events.Topics;
+import io.keyfleet.localstack.KafkaBroker;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -54,6 +64,34 @@ class TestResourcesTest {
         assertTrue(KafkaTestResource.broker().isRunning());
         resource.stop();
         assertTrue(KafkaTestResource.broker().isRunning(), "stop() of a resource leaves the shared broker running");
+    }
+
+    @Test
+    void securedKafkaResourceConnectsTheServiceAsItsOwnUser() throws Exception {
+        SecuredKafkaTestResource resource = new SecuredKafkaTestResource();
+        resource.init(Map.of(SecuredKafkaTestResource.USER, "key-service"));
+        Map<String, String> config = resource.start();
+
+        assertEquals("SASL_SSL", config.get("kafka.security.protocol"));
+        assertEquals("SCRAM-SHA-512", config.get("kafka.sasl.mechanism"));
+        assertTrue(config.get("kafka.sasl.jaas.config").contains("username=\"key-service\""));
+        assertTrue(Files.isRegularFile(Path.of(config.get("kafka.ssl.truststore.location"))));
+        assertEquals("false", config.get("quarkus.kafka.devservices.enabled"));
+        Map<String, String> keyService = SecuredKafkaTestResource.clientConfig("key-service");
+        assertEquals(config.get("kafka.bootstrap.servers"), keyService.get("bootstrap.servers"));
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(keyService)) {
+            producer.send(new ProducerRecord<>(Topics.KEYS, "test-kit", "written by key-service")).get(60, TimeUnit.SECONDS);
+        }
+        List<String> read = KafkaClients.readUntil(SecuredKafkaTestResource.clientConfig(KafkaBroker.ADMIN_USER), Topics.KEYS,
+                "test-kit", value -> value, values -> !values.isEmpty(), Duration.ofSeconds(60));
+        assertTrue(read.contains("written by key-service"), read.toString());
+    }
+
+    @Test
+    void securedKafkaResourceRequiresTheUserArgument() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> new SecuredKafkaTestResource().init(Map.of()));
+        assertTrue(error.getMessage().contains("'user'"), error.getMessage());
     }
 
     private static Map<String, String> startPostgres(String database) {
