@@ -40,10 +40,13 @@ final class ConfigNames {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
-    /** Key to value of a {@code .properties} text, in file order; keys keep their {@code %profile.} prefix. */
+    /**
+     * Key to value of a {@code .properties} text, in file order; keys keep their {@code %profile.} prefix. A line
+     * ending in an unescaped backslash continues on the next one, whose leading blanks are dropped.
+     */
     static Map<String, String> properties(String text) {
         Map<String, String> properties = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
+        for (String line : logicalLines(text)) {
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
                 continue;
@@ -55,6 +58,34 @@ final class ConfigNames {
             properties.put(trimmed.substring(0, equals).strip(), trimmed.substring(equals + 1).strip());
         }
         return properties;
+    }
+
+    private static List<String> logicalLines(String text) {
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder pending = null;
+        for (String line : text.split("\n")) {
+            String part = pending == null ? line : line.stripLeading();
+            boolean comment = pending == null && (part.strip().startsWith("#") || part.strip().startsWith("!"));
+            boolean continues = !comment && endsInEscape(part);
+            String kept = continues ? part.substring(0, part.length() - 1) : part;
+            pending = pending == null ? new StringBuilder(kept) : pending.append(kept);
+            if (!continues) {
+                lines.add(pending.toString());
+                pending = null;
+            }
+        }
+        if (pending != null) {
+            lines.add(pending.toString());
+        }
+        return lines;
+    }
+
+    private static boolean endsInEscape(String line) {
+        int backslashes = 0;
+        for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
     }
 
     /** Property keys without their profile prefix ({@code %dev.a.b} is {@code a.b}). */

@@ -55,6 +55,15 @@ class ConfigNamesTest {
     }
 
     @Test
+    void aValueContinuesOnTheNextLineAfterABackslash() {
+        String text = "%test.a.keys=one,\\\n  two,\\\n  three\n# comment \\\nkeyfleet.b=x\\\\\nkeyfleet.c=y\n";
+        assertThat(ConfigNames.properties(text)).containsExactly(
+                java.util.Map.entry("%test.a.keys", "one,two,three"),
+                java.util.Map.entry("keyfleet.b", "x\\\\"),
+                java.util.Map.entry("keyfleet.c", "y"));
+    }
+
+    @Test
     void keyServiceReadsItsSecretBackendSettingsAndNotSigningServices() {
         var keyService = ServiceCatalog.environment(ServiceCatalog.KEY_SERVICE);
         assertThat(keyService).contains("KEYFLEET_SECRETS_BACKEND", "KEYFLEET_SECRETS_VAULT_URL",
