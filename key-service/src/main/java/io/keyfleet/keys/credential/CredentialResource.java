@@ -18,10 +18,12 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,6 +32,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -208,20 +211,24 @@ public class CredentialResource {
     @Operation(summary = "Verify a presented credential", description = "Always 200 with {valid, code, message}; code is one of "
             + "VALID, MISSING, NOT_FOUND, INVALID_SIGNATURE, REPLAYED, EXPIRED, REVOKED, DISABLED, FORBIDDEN_IP, INSUFFICIENT_SCOPE. "
             + "For a signed request give secretId, timestamp (Unix seconds), nonce, signature (base64 HMAC-SHA256), method, path, "
-            + "query and bodySha256 (hex; omitted = empty body). sourceIp is the caller's address as the calling service saw it.")
-    public Verification verify(@Valid @NotNull VerifyRequest request) {
+            + "query and bodySha256 (hex; omitted = empty body). sourceIp is the caller's address as the calling service saw it. "
+            + "Valid bearer-key answers are served from a short-lived cache unless the request says Cache-Control: no-cache.")
+    public Verification verify(@Valid @NotNull VerifyRequest request, @HeaderParam(HttpHeaders.CACHE_CONTROL) String cacheControl) {
         PresentedCredential.Signed signed = request.secretId() == null ? null : new PresentedCredential.Signed(
                 request.secretId(), request.timestamp(), request.nonce(), request.signature(), request.method(), request.path(),
                 request.query(), request.bodySha256());
         // the suite's own services verify any tenant's credentials; a tenant only its own
         String onlyTenant = caller.isSystem() ? null : caller.ownTenant();
         PresentedCredential presented = new PresentedCredential(request.apiKey(), signed, request.sourceIp(), request.requiredScope());
-        Verification cached = verificationCache.get(presented);
+        // a service that has just heard of a change of some credential asks past this cache, which may not have yet
+        boolean fresh = cacheControl != null && cacheControl.toLowerCase(Locale.ROOT).contains("no-cache");
+        Verification cached = fresh ? null : verificationCache.get(presented);
         if (cached != null) {
             return onlyTenant == null || onlyTenant.equals(cached.tenantId()) ? cached : CredentialVerifier.keyNotFound();
         }
+        long generation = verificationCache.generation();
         Verification verification = verifier.verify(presented, onlyTenant);
-        verificationCache.put(presented, verification);
+        verificationCache.put(presented, verification, generation);
         return verification;
     }
 

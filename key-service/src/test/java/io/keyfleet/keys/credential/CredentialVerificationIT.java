@@ -129,6 +129,27 @@ class CredentialVerificationIT {
         verifyKey(apiKey, null, null).then().body("code", equalTo("REVOKED")).body("message", containsString("was revoked on"));
     }
 
+    /**
+     * Issue 15: a service that has just heard a credential event asks with Cache-Control: no-cache, so that an answer
+     * this instance cached before the change (it may not have heard the event yet) does not fill the service's cache.
+     */
+    @Test
+    void noCacheAsksPastTheCachedAnswer() {
+        String tenant = newTenant();
+        ExtractableResponse<Response> created = createApiKey(tenant, "");
+        String apiKey = created.path("apiKey");
+        String id = created.path("credential.credentialId");
+        verifyKey(apiKey, null, null).then().body("code", equalTo("VALID"));
+        QuarkusTransaction.requiringNew().run(() -> entityManager
+                .createNativeQuery("update api_credential set enabled = false where id = cast(?1 as uuid)")
+                .setParameter(1, id).executeUpdate());
+        verifyKey(apiKey, null, null).then().body("code", equalTo("VALID"));
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("apiKey", apiKey);
+        admin().header("Cache-Control", "no-cache").contentType(ContentType.JSON).body(body).post("/v1/credentials/verify")
+                .then().statusCode(200).body("code", equalTo("DISABLED"));
+    }
+
     @Test
     void wrongSourceAddressAndInsufficientScope() {
         String tenant = newTenant();

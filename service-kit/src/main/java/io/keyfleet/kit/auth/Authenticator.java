@@ -67,8 +67,9 @@ public class Authenticator {
         PresentedCredential presented = presented(request, http, source, scope);
         Verification verification = cache.get(presented);
         if (verification == null) {
+            long generation = cache.generation();
             verification = check.verify(presented);
-            cache.put(presented, verification);
+            cache.put(presented, verification, generation);
         }
         metrics.counter("keyfleet_auth_verifications", "code", verification.code().name()).increment();
         if (!verification.valid()) {

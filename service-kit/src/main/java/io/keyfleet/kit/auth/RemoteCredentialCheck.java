@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * Verification by key-service over HTTP ({@code POST /v1/credentials/verify}), authenticated with this service's own
  * API key. When key-service cannot answer, the request is refused with 503 (fail closed); valid bearer keys verified
- * recently still pass from {@link VerificationCache}.
+ * recently still pass from {@link VerificationCache}. Within a cache lifetime after a credential event the request
+ * carries {@code Cache-Control: no-cache}: key-service's own cache may not have heard the event yet, and an answer
+ * from it would put the old state back into this service's cache.
  */
 @DefaultBean
 @ApplicationScoped
@@ -33,16 +35,22 @@ public class RemoteCredentialCheck implements CredentialCheck {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    VerificationCache cache;
+
     @Override
     public Verification verify(PresentedCredential presented) {
         String serviceKey = config.serviceApiKey().orElseThrow(() -> unavailable(
                 "this service has no API key of its own (keyfleet.auth.service-api-key / KEYFLEET_SERVICE_API_KEY)"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(config.keyServiceUrl() + "/v1/credentials/verify"))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(config.keyServiceUrl() + "/v1/credentials/verify"))
                 .timeout(config.keyServiceTimeout())
                 .header("Content-Type", "application/json")
                 .header(SignedRequestHeaders.AUTHORIZATION, "Bearer " + serviceKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body(presented)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body(presented)));
+        if (cache.evictedRecently()) {
+            builder.header("Cache-Control", "no-cache");
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());

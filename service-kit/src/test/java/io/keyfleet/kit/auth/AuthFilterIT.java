@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.keyfleet.auth.RequestSignature;
 import io.keyfleet.auth.SignedRequestHeaders;
+import io.keyfleet.auth.VerificationCode;
 import io.keyfleet.events.CredentialRevoked;
 import io.keyfleet.events.CredentialRotated;
 import io.keyfleet.events.CredentialUpdated;
@@ -15,6 +16,7 @@ import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.testkit.KafkaClients;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +27,11 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -60,11 +66,12 @@ class AuthFilterIT {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    @Inject
+    CredentialEventsListener listener;
+
     @BeforeEach
     void forgetEverything() {
-        check.evictAllForTests(cache);
-        check.calls.set(0);
-        check.presented.clear();
+        check.reset(cache);
     }
 
     @Test
@@ -192,6 +199,57 @@ class AuthFilterIT {
         bearer(StubCredentialCheck.REVOKED_KEY).get("/test/whoami").then().statusCode(401).body("code", equalTo("REVOKED"));
         bearer(StubCredentialCheck.REVOKED_KEY).get("/test/whoami").then().statusCode(401).body("code", equalTo("REVOKED"));
         assertThat(check.calls.get()).as("every request of the revoked credential is verified at key-service").isEqualTo(5);
+    }
+
+    /**
+     * Issue 15: key-service answered VALID, the credential was revoked and the event heard while that answer was on its
+     * way back; when it arrives it must not go into the cache, where it would let the revoked key in for a cache lifetime.
+     */
+    @Test
+    void aRevocationHeardWhileAVerificationIsUnderWayIsNotUndoneByItsAnswer() throws Exception {
+        CountDownLatch answered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        check.holdAnswers(answered, release);
+        CompletableFuture<Integer> underWay = CompletableFuture.supplyAsync(
+                () -> bearer(StubCredentialCheck.RACING_KEY).get("/test/whoami").statusCode());
+        assertThat(answered.await(60, TimeUnit.SECONDS)).as("key-service has answered VALID").isTrue();
+
+        check.revokedByTest.add(StubCredentialCheck.RACING_CREDENTIAL);
+        listener.onEvent(EventCodec.encode(EventEnvelope.wrap("acme",
+                new CredentialRevoked(StubCredentialCheck.RACING_CREDENTIAL.toString(), "leaked"), Instant.now())));
+        release.countDown();
+
+        assertThat(underWay.get(60, TimeUnit.SECONDS)).as("it was verified before the revocation").isEqualTo(200);
+        assertThat(cache.get(new PresentedCredential(StubCredentialCheck.RACING_KEY, null, "127.0.0.1", "keys:read")))
+                .as("no valid entry for the revoked key").isNull();
+        assertThat(cache.size()).isZero();
+        bearer(StubCredentialCheck.RACING_KEY).get("/test/whoami").then().statusCode(401).body("code", equalTo("REVOKED"));
+        assertThat(check.calls.get()).isEqualTo(2);
+    }
+
+    /**
+     * key-service evicts inside the transaction that revokes; a verification reading the database before that commits
+     * still sees the credential valid, so its answer is dropped again when the transaction ends.
+     */
+    @Test
+    void anEvictionInsideATransactionIsRepeatedWhenItEnds() {
+        PresentedCredential presented = new PresentedCredential(StubCredentialCheck.RACING_KEY, null, "127.0.0.1", "keys:read");
+        Verification valid = new Verification(true, VerificationCode.VALID, "valid", StubCredentialCheck.RACING_CREDENTIAL,
+                "acme", List.of("keys:read"), null);
+        QuarkusTransaction.requiringNew().run(() -> {
+            cache.evict(StubCredentialCheck.RACING_CREDENTIAL);
+            long generation = cache.generation();
+            cache.put(presented, valid, generation);
+            assertThat(cache.get(presented)).as("nothing newer is known before the commit").isNotNull();
+        });
+        assertThat(cache.get(presented)).as("dropped when the change commits").isNull();
+
+        long before = cache.generation();
+        cache.evict(StubCredentialCheck.RACING_CREDENTIAL);
+        cache.put(presented, valid, before);
+        assertThat(cache.get(presented)).as("an answer older than an eviction").isNull();
+        cache.put(presented, valid, cache.generation());
+        assertThat(cache.get(presented)).as("an answer from after it").isNotNull();
     }
 
     private static ProducerRecord<String, String> record(EventEnvelope envelope, String key) {

@@ -9,7 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +32,8 @@ public class StubCredentialCheck implements CredentialCheck {
     static final UUID SYSTEM_CREDENTIAL = UUID.fromString("00000000-0000-0000-0000-00000000000b");
     static final String REVOKED_KEY = "kf_test_revoked";
     static final UUID REVOKED_CREDENTIAL = UUID.fromString("00000000-0000-0000-0000-00000000000c");
+    static final String RACING_KEY = "kf_test_racing";
+    static final UUID RACING_CREDENTIAL = UUID.fromString("00000000-0000-0000-0000-00000000000d");
 
     private record Known(UUID id, String tenant, List<String> scopes, String onlyFrom, boolean revoked) {
     }
@@ -36,10 +42,16 @@ public class StubCredentialCheck implements CredentialCheck {
             TENANT_KEY, new Known(TENANT_CREDENTIAL, "acme", List.of(Scopes.KEYS_READ), null, false),
             SYSTEM_KEY, new Known(SYSTEM_CREDENTIAL, "keyfleet", List.of(Scopes.KEYS_READ, Scopes.TENANTS_ADMIN), null, false),
             OFFICE_ONLY_KEY, new Known(UUID.randomUUID(), "acme", List.of(Scopes.KEYS_READ), "203.0.113.9", false),
-            REVOKED_KEY, new Known(REVOKED_CREDENTIAL, "acme", List.of(Scopes.KEYS_READ), null, true));
+            REVOKED_KEY, new Known(REVOKED_CREDENTIAL, "acme", List.of(Scopes.KEYS_READ), null, true),
+            RACING_KEY, new Known(RACING_CREDENTIAL, "acme", List.of(Scopes.KEYS_READ), null, false));
 
     final AtomicInteger calls = new AtomicInteger();
     final ConcurrentLinkedQueue<PresentedCredential> presented = new ConcurrentLinkedQueue<>();
+    /** Credentials a test revoked since it began. */
+    final Set<UUID> revokedByTest = ConcurrentHashMap.newKeySet();
+    /** When set, an answer for RACING_KEY is made, then held (as if still on its way back) until {@code release} opens. */
+    private volatile CountDownLatch answered;
+    private volatile CountDownLatch release;
 
     @Override
     public Verification verify(PresentedCredential credential) {
@@ -52,7 +64,23 @@ public class StubCredentialCheck implements CredentialCheck {
         if (known == null) {
             return Verification.refused(VerificationCode.NOT_FOUND, "Unknown credential.");
         }
-        if (known.revoked()) {
+        Verification answer = answer(known, credential);
+        if (RACING_KEY.equals(credential.apiKey()) && answered != null) {
+            answered.countDown();
+            try {
+                if (!release.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released the held answer");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return answer;
+    }
+
+    private Verification answer(Known known, PresentedCredential credential) {
+        if (known.revoked() || revokedByTest.contains(known.id())) {
             return Verification.refused(VerificationCode.REVOKED, "Revoked.");
         }
         if (known.onlyFrom() != null && !known.onlyFrom().equals(credential.sourceIp())) {
@@ -65,9 +93,20 @@ public class StubCredentialCheck implements CredentialCheck {
                 Instant.now().plusSeconds(3600));
     }
 
-    void evictAllForTests(VerificationCache cache) {
+    /** The next answers for RACING_KEY are held after being made: {@code answered} opens, then they wait for {@code release}. */
+    void holdAnswers(CountDownLatch answered, CountDownLatch release) {
+        this.release = release;
+        this.answered = answered;
+    }
+
+    void reset(VerificationCache cache) {
+        answered = null;
+        release = null;
+        revokedByTest.clear();
         for (Known known : KNOWN.values()) {
             cache.evict(known.id());
         }
+        calls.set(0);
+        presented.clear();
     }
 }
