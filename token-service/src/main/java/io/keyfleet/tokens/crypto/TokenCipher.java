@@ -16,29 +16,52 @@ import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
 
 /**
- * Tokens at rest: AES-256-GCM, a random 96-bit IV per value, stored as {@code iv ‖ ciphertext ‖ tag}. The grant id and
- * the field name are the associated data, so a value copied to another grant or column does not decrypt.
+ * Tokens at rest: AES-256-GCM with a random 96-bit IV, under one of the {@link TokenKeys}; new values under the active
+ * key. Which key a grant's values are under is in its row ({@code token_grant.token_key_id}).
+ *
+ * <ul>
+ * <li>Under key {@value TokenKeys#LEGACY_KEY_ID} a value is {@code iv ‖ ciphertext ‖ tag} with {@code grantId/field} as
+ * associated data, exactly as before key ids existed, so that replicas of that version still read what this one writes
+ * while an upgrade rolls.</li>
+ * <li>Under any other key a value is {@code 0x01 ‖ key id (4 bytes) ‖ iv ‖ ciphertext ‖ tag}, and the associated data
+ * names the format, the key id, the grant and the field.</li>
+ * </ul>
+ * Either way a value copied to another grant or column, or one whose key id was changed (in the value or in its row),
+ * does not decrypt.
  */
 @ApplicationScoped
 public class TokenCipher {
 
     private static final Logger LOG = Logger.getLogger(TokenCipher.class);
+    private static final byte FORMAT = 1;
+    private static final int HEADER_BYTES = 1 + Integer.BYTES;
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
+    private static final String KEY_SETTING = "keyfleet.tokens.encryption-key (KEYFLEET_TOKENS_KEY)";
 
     private final SecureRandom random = new SecureRandom();
-    private SecretKey key;
+    private TokenKeys keys;
 
     TokenCipher() {
     }
 
     @Inject
     public TokenCipher(TokensConfig config) {
-        this(config.encryptionKey().orElseGet(() -> keyFromFile(config.encryptionKeyFile())));
+        this(config.encryptionKey().isPresent()
+                ? TokenKeys.parse(config.encryptionKey().get(), KEY_SETTING, config.encryptionKeyActive())
+                : TokenKeys.parse(keyFromFile(config.encryptionKeyFile()), config.encryptionKeyFile().toString(),
+                        config.encryptionKeyActive()));
+    }
+
+    public TokenCipher(TokenKeys keys) {
+        this.keys = keys;
+    }
+
+    public TokenKeys keys() {
+        return keys;
     }
 
     /** The key kept in a file, made on first start when there is none (a local suite; production sets the key). */
@@ -69,51 +92,55 @@ public class TokenCipher {
         }
     }
 
-    public TokenCipher(String base64Key) {
-        byte[] raw;
-        try {
-            raw = Base64.getDecoder().decode(base64Key.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("keyfleet.tokens.encryption-key (KEYFLEET_TOKENS_KEY) must be base64");
-        }
-        if (raw.length != 32) {
-            throw new IllegalStateException("keyfleet.tokens.encryption-key (KEYFLEET_TOKENS_KEY) must be 32 bytes (AES-256), base64");
-        }
-        this.key = new SecretKeySpec(raw, "AES");
-    }
-
+    /** {@code plain} encrypted under the active key ({@link TokenKeys#activeId()}: store it with the value). */
     public byte[] encrypt(String plain, String grantId, String field) {
         if (plain == null) {
             return null;
         }
+        int keyId = keys.activeId();
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(iv);
+        byte[] sealed;
         try {
-            byte[] iv = new byte[IV_BYTES];
-            random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(aad(grantId, field));
-            byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+            cipher.init(Cipher.ENCRYPT_MODE, keys.active(), new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(aad(keyId, grantId, field));
+            sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("token encryption failed", e);
         }
+        if (keyId == TokenKeys.LEGACY_KEY_ID) {
+            return ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+        }
+        return ByteBuffer.allocate(HEADER_BYTES + IV_BYTES + sealed.length).put(FORMAT).putInt(keyId).put(iv).put(sealed).array();
     }
 
-    public String decrypt(byte[] stored, String grantId, String field) {
+    /** A value stored under key {@code keyId} (its row's {@code token_key_id}). */
+    public String decrypt(byte[] stored, int keyId, String grantId, String field) {
         if (stored == null) {
             return null;
         }
+        SecretKey key = keys.key(keyId).orElseThrow(() -> new IllegalStateException("the tokens of grant " + grantId
+                + " are under token key " + keyId + ", which is not configured (" + KEY_SETTING + " has ids " + keys.ids() + ")"));
+        int offset = keyId == TokenKeys.LEGACY_KEY_ID ? 0 : HEADER_BYTES;
+        if (stored.length < offset + IV_BYTES + TAG_BITS / 8 || (offset > 0 && (stored[0] != FORMAT
+                || ByteBuffer.wrap(stored, 1, Integer.BYTES).getInt() != keyId))) {
+            throw new IllegalStateException("a stored token of grant " + grantId + " does not name token key " + keyId
+                    + ", the key its row names");
+        }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, 0, IV_BYTES));
-            cipher.updateAAD(aad(grantId, field));
-            return new String(cipher.doFinal(stored, IV_BYTES, stored.length - IV_BYTES), StandardCharsets.UTF_8);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, offset, IV_BYTES));
+            cipher.updateAAD(aad(keyId, grantId, field));
+            return new String(cipher.doFinal(stored, offset + IV_BYTES, stored.length - offset - IV_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a stored token of grant " + grantId + " does not decrypt with the configured key");
+            throw new IllegalStateException("a stored token of grant " + grantId + " does not decrypt with token key " + keyId);
         }
     }
 
-    private static byte[] aad(String grantId, String field) {
-        return (grantId + "/" + field).getBytes(StandardCharsets.UTF_8);
+    private static byte[] aad(int keyId, String grantId, String field) {
+        String aad = keyId == TokenKeys.LEGACY_KEY_ID ? grantId + "/" + field
+                : "keyfleet/token/" + FORMAT + "\0" + keyId + "\0" + grantId + "\0" + field;
+        return aad.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package io.keyfleet.tokens.grant;
 
+import io.keyfleet.tokens.crypto.TokenCipher;
 import io.keyfleet.tokens.upstream.AppRef;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -67,6 +68,10 @@ public class Grant extends PanacheEntityBase {
     @Column(name = "previous_refresh_until")
     public Instant previousRefreshUntil;
 
+    /** The token key the three token columns are encrypted under (see TokenCipher). */
+    @Column(name = "token_key_id", nullable = false)
+    public int tokenKeyId;
+
     /** The token version: 1 at the first exchange, +1 per refresh or re-authorization. */
     @Column(nullable = false)
     public int generation;
@@ -97,6 +102,31 @@ public class Grant extends PanacheEntityBase {
 
     public AppRef app() {
         return new AppRef(tenantId, provider, appId, environment);
+    }
+
+    /** Stores the three tokens (null: none) encrypted under the active token key, which the row then names. */
+    public void storeTokens(TokenCipher cipher, String access, String refresh, String previousRefresh) {
+        accessTokenEnc = cipher.encrypt(access, id, ACCESS);
+        refreshTokenEnc = cipher.encrypt(refresh, id, REFRESH);
+        previousRefreshEnc = cipher.encrypt(previousRefresh, id, PREVIOUS_REFRESH);
+        tokenKeyId = cipher.keys().activeId();
+    }
+
+    /** The same tokens under the active token key. */
+    public void reencrypt(TokenCipher cipher) {
+        storeTokens(cipher, accessToken(cipher), refreshToken(cipher), previousRefreshToken(cipher));
+    }
+
+    public String accessToken(TokenCipher cipher) {
+        return cipher.decrypt(accessTokenEnc, tokenKeyId, id, ACCESS);
+    }
+
+    public String refreshToken(TokenCipher cipher) {
+        return cipher.decrypt(refreshTokenEnc, tokenKeyId, id, REFRESH);
+    }
+
+    public String previousRefreshToken(TokenCipher cipher) {
+        return cipher.decrypt(previousRefreshEnc, tokenKeyId, id, PREVIOUS_REFRESH);
     }
 
     public void eraseTokens() {

@@ -138,9 +138,7 @@ public class Grants {
         grant.authAppId = tokens.authAppId();
         grant.status = GrantStatus.ACTIVE;
         grant.codeHash = codeHash;
-        grant.accessTokenEnc = cipher.encrypt(tokens.accessToken(), grant.id, Grant.ACCESS);
-        grant.refreshTokenEnc = cipher.encrypt(tokens.refreshToken(), grant.id, Grant.REFRESH);
-        grant.previousRefreshEnc = null;
+        grant.storeTokens(cipher, tokens.accessToken(), tokens.refreshToken(), null);
         grant.previousRefreshUntil = null;
         grant.accessExpiresAt = tokens.accessLifetimeSeconds() == null ? null : now.plusSeconds(tokens.accessLifetimeSeconds());
         grant.refreshExpiresAt = tokens.refreshLifetimeSeconds() == null ? null : now.plusSeconds(tokens.refreshLifetimeSeconds());
@@ -205,8 +203,7 @@ public class Grants {
     }
 
     private CurrentToken token(Grant grant) {
-        return new CurrentToken(grant.id, cipher.decrypt(grant.accessTokenEnc, grant.id, Grant.ACCESS), grant.generation,
-                grant.accessExpiresAt);
+        return new CurrentToken(grant.id, grant.accessToken(cipher), grant.generation, grant.accessExpiresAt);
     }
 
     private static void requireUsableStatus(Grant grant) {

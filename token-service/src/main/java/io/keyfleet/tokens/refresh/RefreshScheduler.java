@@ -1,5 +1,6 @@
 package io.keyfleet.tokens.refresh;
 
+import io.keyfleet.tokens.crypto.TokenKeyRotation;
 import io.keyfleet.tokens.support.TokensConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -19,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jboss.logging.Logger;
 
-/** This replica's share of the refreshing: every tick it claims due grants and refreshes them, a few at a time. */
+/**
+ * This replica's share of the background work: every tick it claims due grants and refreshes them, a few at a time;
+ * now and then it moves stored tokens to the active token key ({@link TokenKeyRotation}).
+ */
 @ApplicationScoped
 public class RefreshScheduler {
 
@@ -32,6 +36,9 @@ public class RefreshScheduler {
 
     @Inject
     TokensConfig config;
+
+    @Inject
+    TokenKeyRotation keyRotation;
 
     /** This replica's name in lease_owner. */
     private final String owner = "replica-" + UUID.randomUUID();
@@ -63,6 +70,16 @@ public class RefreshScheduler {
         whileRunning(() -> refresher.refreshDue(owner, config.scheduler().batchSize(), pool));
     }
 
+    /** Tokens under an older token key are encrypted again under the active one, a batch per transaction. */
+    @Scheduled(every = "${keyfleet.tokens.reencryption.interval:1m}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reencrypt() {
+        if (!config.scheduler().enabled()) {
+            return;
+        }
+        whileRunning(() -> keyRotation.reencrypt(() -> stopping));
+    }
+
     /** Runs whether or not this replica schedules refreshes: refreshes on read and forced ones hold leases too. */
     @Scheduled(every = "${keyfleet.tokens.scheduler.lease-renewal:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void renewLeases() {
@@ -89,7 +106,8 @@ public class RefreshScheduler {
     /**
      * No new tick or lease renewal starts. Claimed refreshes that have not started are dropped (their leases run out
      * and a replica takes them again); refreshes already under way get {@link #STOP_WAIT}, then they are interrupted;
-     * then it waits (up to {@link #STOP_WAIT} more) for the tick to return.
+     * then it waits (up to {@link #STOP_WAIT} more) for the tick, or a re-encryption pass (it stops after its current
+     * batch), to return.
      */
     void stop(@Observes ShutdownEvent event) {
         stopping = true;

@@ -220,8 +220,7 @@ public class Refresher {
                 if (grant == null) {
                     return null;
                 }
-                return new Claimed(grant.app(), grant.generation, cipher.decrypt(grant.refreshTokenEnc, grant.id, Grant.REFRESH),
-                        grant.refreshExpiresAt, false);
+                return new Claimed(grant.app(), grant.generation, grant.refreshToken(cipher), grant.refreshExpiresAt, false);
             });
             if (claimed == null) {
                 return Outcome.SKIPPED;
@@ -258,8 +257,7 @@ public class Refresher {
             return null;
         }
         LOG.infof("grant %s: the provider refused the current refresh token; trying the previous one, still within its expiry", grantId);
-        return new Claimed(grant.app(), grant.generation, cipher.decrypt(grant.previousRefreshEnc, grant.id, Grant.PREVIOUS_REFRESH),
-                grant.previousRefreshUntil, true);
+        return new Claimed(grant.app(), grant.generation, grant.previousRefreshToken(cipher), grant.previousRefreshUntil, true);
     }
 
     private Outcome stored(String grantId, Claimed claimed, IssuedTokens tokens) {
@@ -270,12 +268,10 @@ public class Refresher {
         }
         Instant now = clock.instant();
         if (!claimed.previous()) {
-            // after a refresh with the previous token, the previous token stays what it was
-            grant.previousRefreshEnc = cipher.encrypt(claimed.refreshToken(), grant.id, Grant.PREVIOUS_REFRESH);
             grant.previousRefreshUntil = grant.refreshExpiresAt;
         }
-        grant.accessTokenEnc = cipher.encrypt(tokens.accessToken(), grant.id, Grant.ACCESS);
-        grant.refreshTokenEnc = cipher.encrypt(tokens.refreshToken(), grant.id, Grant.REFRESH);
+        // the token the call used becomes the previous one; after a refresh with the previous token, that stays it
+        grant.storeTokens(cipher, tokens.accessToken(), tokens.refreshToken(), claimed.refreshToken());
         grant.accessExpiresAt = expiry(now, tokens.accessLifetimeSeconds());
         grant.refreshExpiresAt = expiry(now, tokens.refreshLifetimeSeconds());
         grant.generation++;

@@ -16,12 +16,31 @@ public interface TokensConfig {
     /** The provider's gateway (the sandbox locally). */
     URI providerGatewayUrl();
 
-    /** AES-256 key (base64 of 32 bytes) the tokens are encrypted with at rest (KEYFLEET_TOKENS_KEY). */
+    /**
+     * The AES-256 keys the tokens are encrypted with at rest (KEYFLEET_TOKENS_KEY): one base64 key (key 1), or
+     * {@code <id>:<base64 of 32 bytes>} entries separated by commas. The active key encrypts, every listed one decrypts.
+     */
     Optional<String> encryptionKey();
 
-    /** Without {@link #encryptionKey()}: the file holding it, generated (owner-only) on first start. */
+    /** Without {@link #encryptionKey()}: the file holding them (one entry a line), generated (owner-only) on first start. */
     @WithDefault("token-service-encryption.key")
     Path encryptionKeyFile();
+
+    /** The key id new tokens are encrypted with; the highest id when not set (KEYFLEET_TOKENS_KEY_ACTIVE). */
+    Optional<Integer> encryptionKeyActive();
+
+    Reencryption reencryption();
+
+    /** Moving stored tokens to the active key, in the background (see TokenKeyRotation). */
+    interface Reencryption {
+        /** How often a replica looks for grants under an older key (and counts grants per key). */
+        @WithDefault("1m")
+        String interval();
+
+        /** Grants per transaction. */
+        @WithDefault("200")
+        int batchSize();
+    }
 
     /** Tokens are refreshed this long before they expire (at most half the token's lifetime). */
     @WithDefault("PT10M")
