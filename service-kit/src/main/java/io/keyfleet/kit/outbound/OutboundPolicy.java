@@ -134,7 +134,7 @@ public final class OutboundPolicy {
             }
             Optional<String> why = refusal(address.getAddress());
             if (why.isPresent()) {
-                LOG.infof("Refused a call to %s (%s:%d, %s) from %s", host, address.getHostAddress(), port, why.get(), field);
+                LOG.infof("Refused a call to %s (%s:%d, %s) given as %s", host, address.getHostAddress(), port, why.get(), field);
                 boolean literal = IpWhitelist.parseAddress(host).isPresent();
                 throw new OutboundRefusedException(OutboundRefusedException.ADDRESS_REFUSED, field + ": " + (literal ? host + " is "
                         : "'" + host + "' resolves to ") + why.get() + "; only public addresses are called.");
