@@ -21,7 +21,8 @@ public final class IpWhitelist {
     /** One entry, e.g. 192.168.1.0/24; a single address has prefix 32 or 128. */
     public record Entry(String text, byte[] network, int prefix) {
 
-        boolean matches(byte[] address) {
+        /** Whether the address (4 or 16 bytes) lies in this block; an IPv4 address never lies in an IPv6 block. */
+        public boolean matches(byte[] address) {
             if (address.length != network.length) {
                 return false;
             }
@@ -80,7 +81,8 @@ public final class IpWhitelist {
         return parse(List.of(commaSeparated.split(",", -1)));
     }
 
-    static Entry parseEntry(String text) {
+    /** One address or CIDR block, without the whitelist's limit on entries (also used for lists of address ranges). */
+    public static Entry parseEntry(String text) {
         String address = text;
         Integer prefix = null;
         int slash = text.indexOf('/');

@@ -269,7 +269,20 @@ public final class Suite {
         putBaseUrl(environment, "KEYFLEET_KEY_SERVICE_URL", KeyfleetService.KEY_SERVICE, suite);
         putBaseUrl(environment, "KEYFLEET_SIGNING_URL", KeyfleetService.SIGNING_SERVICE, suite);
         putBaseUrl(environment, "KEYFLEET_GATEWAY_URL", KeyfleetService.PROVIDER_SANDBOX, suite);
+        if (service == KeyfleetService.SYNC_SERVICE && suite.services().contains(KeyfleetService.PROVIDER_SANDBOX)) {
+            environment.putAll(sandboxAsUpstream(suite.port(KeyfleetService.PROVIDER_SANDBOX)));
+        }
         return environment;
+    }
+
+    /**
+     * sync-service calls tenant-supplied addresses only when its outbound policy allows them: public addresses over
+     * https. Locally, pools point at the sandbox ({@code http://localhost:<port>}), so exactly its port on loopback
+     * is allowed, over plain http; every other local port (key-service's included) stays refused.
+     */
+    static Map<String, String> sandboxAsUpstream(int sandboxPort) {
+        return Map.of("KEYFLEET_OUTBOUND_ALLOW", "localhost:" + sandboxPort + ",127.0.0.1:" + sandboxPort + ",[::1]:" + sandboxPort,
+                "KEYFLEET_OUTBOUND_ALLOW_HTTP", "true");
     }
 
     private static void putBaseUrl(Map<String, String> environment, String variable, KeyfleetService target,

@@ -139,6 +139,26 @@ class PoolSyncSuiteIT {
         assertFalse(log.contains(rotated) || log.contains("not-what-upstream-knows"), "secrets never reach the log");
     }
 
+    /**
+     * Issue 15: ./keyfleet up allows sync-service exactly the sandbox's port on loopback; a pool pointed at another
+     * local service (key-service) is refused with a code, not probed.
+     */
+    @Test
+    void aPoolPointedAtAnotherLocalServiceIsRefusedNotProbed() throws Exception {
+        String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        call("POST", keys("/v1/tenants"), tenant, "{\"id\":\"" + tenant + "\",\"name\":\"Pools " + tenant + "\"}", false).expect(201);
+        int keyService = suite.port(KeyfleetService.KEY_SERVICE);
+        for (String url : List.of("http://localhost:" + keyService, "http://127.0.0.1:" + keyService, "http://[::1]:" + keyService)) {
+            String definition = "{\"providerName\":\"Internal\",\"type\":\"cloud\",\"memberId\":\"m1\",\"apiBaseUrl\":\"" + url
+                    + "\",\"apiSecret\":\"" + SECRET + "\"}";
+            for (URI target : List.of(sync("/v1/pools/check"), sync("/v1/pools"))) {
+                Answer refused = call("POST", target, tenant, definition, true).expect(400);
+                assertEquals("OUTBOUND_ADDRESS_REFUSED", refused.body().get("code").asText(), refused.text());
+                assertFalse(refused.text().contains("reachable"), refused.text());
+            }
+        }
+    }
+
     private record UpstreamPool(String tenant, String member, String poolId) {
     }
 

@@ -130,6 +130,30 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void egressIsDeniedByDefaultAndDnsGoesToKubeDnsOnly(Rendered rendered) {
+        NetworkPolicy deny = rendered.find(NetworkPolicy.class, "keyfleet-default-deny-egress").orElseThrow();
+        assertThat(deny.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/part-of", "keyfleet"));
+        assertThat(deny.getSpec().getPolicyTypes()).containsExactly("Egress");
+        assertThat(deny.getSpec().getEgress()).isNullOrEmpty();
+        assertThat(EgressRules.defaultDeny(rendered)).isEmpty();
+        assertThat(EgressRules.dns(rendered)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void onlySyncAndTokenServiceLeaveTheClusterAndOnlyOnHttpsToPublicAddresses(Rendered rendered) {
+        assertThat(EgressRules.leavingTheCluster(rendered)).isEmpty();
+        assertThat(EgressRules.leaving(rendered)).containsExactlyInAnyOrderElementsOf(EgressRules.LEAVE_THE_CLUSTER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceMayReachWhatItsConfigurationNames(Rendered rendered) {
+        assertThat(EgressRules.reachability(rendered)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void keyServiceIsReachableInTheNamespaceOnlyFromSigningTokenAndSyncService(Rendered rendered) {
         Deployment keyService = rendered.find(Deployment.class, "key-service").orElseThrow();
         List<NetworkPolicy> policies = ManifestRules.ownPolicies(rendered, keyService);

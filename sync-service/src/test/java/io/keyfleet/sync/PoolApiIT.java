@@ -133,8 +133,14 @@ class PoolApiIT {
                 .body("detail", startsWith("apiSecret:"));
 
         Map<String, Object> unreachable = definition(member);
-        unreachable.put("apiBaseUrl", "http://127.0.0.1:9"); // discard port: nothing listens
-        as(tenant).body(unreachable).post("/v1/pools").then().statusCode(422).body("detail", startsWith("apiBaseUrl:"));
+        unreachable.put("apiBaseUrl", UpstreamWorldResource.closedUrl()); // allowed by the outbound policy, nothing listens
+        as(tenant).body(unreachable).post("/v1/pools").then().statusCode(422).body("code", equalTo("POOL_CHECK_FAILED"))
+                .body("detail", startsWith("apiBaseUrl:"));
+
+        Map<String, Object> internal = definition(member);
+        internal.put("apiBaseUrl", "http://127.0.0.1:9"); // loopback, not on the allow-list: refused, not tried
+        as(tenant).body(internal).post("/v1/pools").then().statusCode(400).body("code", equalTo("OUTBOUND_ADDRESS_REFUSED"))
+                .body("detail", startsWith("apiBaseUrl:"));
 
         as(tenant).get("/v1/pools").then().statusCode(200).body("size()", equalTo(0));
     }

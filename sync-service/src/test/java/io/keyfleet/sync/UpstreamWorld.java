@@ -33,7 +33,10 @@ public final class UpstreamWorld implements AutoCloseable {
     public record Item(String id, String name, String zoneId, String spec, BigDecimal price) {
     }
 
-    /** What the next page calls meet, in order: a 429 for n seconds, a status code, a delay, a malformed body, or nothing. */
+    /**
+     * What the next page calls meet, in order: a 429 for n seconds, a status code, a delay, a malformed body, a redirect
+     * to a loopback port, or nothing.
+     */
     public record Trouble(String kind, long value) {
     }
 
@@ -48,6 +51,7 @@ public final class UpstreamWorld implements AutoCloseable {
     private final ConcurrentLinkedDeque<Trouble> troubles = new ConcurrentLinkedDeque<>();
     private final AtomicInteger pageCalls = new AtomicInteger();
     private volatile long accountDelayMillis;
+    private volatile String accountRedirect;
 
     public UpstreamWorld() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -59,7 +63,11 @@ public final class UpstreamWorld implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public void member(String memberId, String secret) {
@@ -81,6 +89,7 @@ public final class UpstreamWorld implements AutoCloseable {
         catalog.values().forEach(Map::clear);
         troubles.clear();
         accountDelayMillis = 0;
+        accountRedirect = null;
     }
 
     public void put(String type, int index, String name, BigDecimal price) {
@@ -109,6 +118,11 @@ public final class UpstreamWorld implements AutoCloseable {
 
     public void accountDelay(long millis) {
         accountDelayMillis = millis;
+    }
+
+    /** The account call is answered with a redirect there (null: answered normally). */
+    public void accountRedirect(String location) {
+        accountRedirect = location;
     }
 
     public int pageCalls() {
@@ -170,6 +184,11 @@ public final class UpstreamWorld implements AutoCloseable {
         }
         String type = path.substring("/pool-api/v1/".length());
         if (type.equals("account")) {
+            if (accountRedirect != null) {
+                exchange.getResponseHeaders().add("Location", accountRedirect);
+                send(exchange, 302, Map.of("code", "MOVED"));
+                return;
+            }
             sleep(accountDelayMillis);
             send(exchange, 200, Map.of("memberId", member, "currency", "USD", "balance", 1234.5, "creditLimit", 500));
             return;
@@ -188,6 +207,11 @@ public final class UpstreamWorld implements AutoCloseable {
                     return;
                 }
                 case "NONE" -> {
+                }
+                case "REDIRECT" -> {
+                    exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + trouble.value() + path + "?" + query);
+                    send(exchange, 302, Map.of("code", "MOVED"));
+                    return;
                 }
                 case "MALFORMED" -> {
                     byte[] bytes = "{\"page\":1,\"items\":[{\"id\":".getBytes(StandardCharsets.UTF_8);

@@ -114,6 +114,9 @@ public class SyncBenchmark implements Benchmark {
                 Map<String, String> syncEnvironment = database(syncDbUrl, SYNC_DATABASE);
                 syncEnvironment.put("KEYFLEET_KEY_SERVICE_URL", keyService.baseUrl().toString());
                 syncEnvironment.put("KEYFLEET_SERVICE_API_KEY", SYNC_SERVICE_API_KEY);
+                // the pools point at the sandbox on loopback: its address and port only, over plain http (outbound policy)
+                syncEnvironment.put("KEYFLEET_OUTBOUND_ALLOW", sandbox.baseUrl().getHost() + ":" + sandbox.baseUrl().getPort());
+                syncEnvironment.put("KEYFLEET_OUTBOUND_ALLOW_HTTP", "true");
                 try (ServiceProcess syncService = ServiceProcess.launch("sync-service", syncJar, syncJvm, syncEnvironment,
                         workDirectory.resolve("sync-service.log"))) {
                     launched = System.nanoTime();

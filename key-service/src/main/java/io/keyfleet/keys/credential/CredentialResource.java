@@ -9,6 +9,7 @@ import io.keyfleet.kit.auth.Verification;
 import io.keyfleet.kit.auth.VerificationCache;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.auth.IpWhitelist;
+import io.keyfleet.kit.outbound.OutboundPolicy;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -27,6 +28,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -126,6 +128,9 @@ public class CredentialResource {
 
     @Inject
     CredentialsConfig config;
+
+    @Inject
+    OutboundPolicy outboundPolicy;
 
     @Inject
     Caller caller;
@@ -309,6 +314,11 @@ public class CredentialResource {
                 "ipWhitelist must be a JSON array of strings or a comma-separated string, e.g. \"203.0.113.7,10.0.0.0/8\".");
     }
 
+    /**
+     * A callback URL is tenant-supplied and meant to be called, so service-kit's outbound policy decides: https only
+     * (http in dev and test), and its host must resolve to public addresses only (400 OUTBOUND_SCHEME_REFUSED or
+     * OUTBOUND_ADDRESS_REFUSED). Checked at registration; a caller of the URL goes through the policy again.
+     */
     private String callbackUrl(String url) {
         if (url == null || url.isBlank()) {
             return null;
@@ -320,10 +330,15 @@ public class CredentialResource {
             throw ProblemException.badRequest("CALLBACK_URL_INVALID", "callbackUrl is not a valid URL: " + abbreviate(url) + ".");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        boolean allowed = scheme.equals("https") || (scheme.equals("http") && config.allowHttpCallback());
-        if (!allowed || uri.getHost() == null) {
-            throw ProblemException.badRequest("CALLBACK_URL_INVALID", "callbackUrl must be an absolute https URL with a host, e.g. "
-                    + "https://example.com/keyfleet/callback" + (config.allowHttpCallback() ? " (http is allowed here too)" : "") + ".");
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawUserInfo() != null) {
+            throw ProblemException.badRequest("CALLBACK_URL_INVALID", "callbackUrl must be an absolute https URL with a host and "
+                    + "without user info, e.g. https://example.com/keyfleet/callback.");
+        }
+        try {
+            outboundPolicy.check(uri, "callbackUrl");
+        } catch (UnknownHostException e) {
+            throw ProblemException.badRequest("CALLBACK_URL_INVALID", "callbackUrl: the host " + abbreviate(uri.getHost())
+                    + " does not resolve; give a URL whose host has a public address.");
         }
         return uri.toString();
     }

@@ -25,10 +25,6 @@ public interface CredentialsConfig {
     @WithDefault("PT1H")
     Duration endedSecretRetention();
 
-    /** Whether callback URLs may use plain http (dev and test only). */
-    @WithDefault("false")
-    boolean allowHttpCallback();
-
     /**
      * The admin API key, when the deployment provides it (e.g. from a Kubernetes Secret). Without it key-service makes
      * one on first start and hands it out once: into {@link #adminKeyFile()} if set, else printed on the console.

@@ -44,7 +44,7 @@ class CredentialResourceIT {
         String tenant = newTenant();
         long auditBefore = Database.callerAuditRecords(entityManager);
         ExtractableResponse<Response> created = createApiKey(tenant,
-                ",\"live\":false,\"ipWhitelist\":\"203.0.113.0/24, 2001:db8::1\",\"remark\":\"billing\",\"callbackUrl\":\"https://example.com/cb\"");
+                ",\"live\":false,\"ipWhitelist\":\"203.0.113.0/24, 2001:db8::1\",\"remark\":\"billing\",\"callbackUrl\":\"https://203.0.113.10/cb\"");
         String apiKey = created.path("apiKey");
         String id = created.path("credential.credentialId");
         assertThat(apiKey).startsWith("kf_test_").hasSize(54);

@@ -1,5 +1,6 @@
 package io.keyfleet.sync.job;
 
+import io.keyfleet.kit.outbound.OutboundRefusedException;
 import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.sync.catalog.CatalogType;
 import io.keyfleet.sync.catalog.CatalogWriter;
@@ -133,7 +134,13 @@ public class SyncRunner {
         Pool pool = found.get();
         // credential health on every use: a credential problem (secret missing or refused, address not authorized) stops the
         // job; a platform that is merely slow, limited or erring is left to the page retries
-        ConnectivityCheck.Report check = poolService.check(pool);
+        ConnectivityCheck.Report check;
+        try {
+            check = poolService.check(pool);
+        } catch (OutboundRefusedException e) {
+            finish(jobId, pool, items, JobStatus.FAILED, "The pool's address is refused (" + e.code() + "): " + e.detail());
+            return;
+        }
         boolean credentialProblem = switch (check.health()) {
             case SECRET_MISSING, AUTH_FAILED, IP_NOT_AUTHORIZED -> true;
             default -> false;
@@ -238,13 +245,17 @@ public class SyncRunner {
         }
     }
 
-    /** One page, retried with backoff; a rate limit waits for its reset. */
+    /** One page, retried with backoff; a rate limit waits for its reset; a failure beyond a bound is not retried. */
     private PoolApiClient.Page fetch(UUID jobId, PoolApiClient.Endpoint endpoint, CatalogType type, int page) {
         UpstreamException lastFailure = null;
         Duration backoff = config.retryBackoff();
-        for (int attempt = 1; attempt <= config.pageAttempts(); attempt++) {
+        int attempt;
+        for (attempt = 1; attempt <= config.pageAttempts(); attempt++) {
             try {
                 return upstream.page(endpoint, type.path(), page, config.pageSize());
+            } catch (OutboundRefusedException e) {
+                throw new UpstreamException(UpstreamException.Kind.ADDRESS_REFUSED, "the pool's address is refused (" + e.code() + "): "
+                        + e.detail());
             } catch (UpstreamException e) {
                 lastFailure = e;
                 if (!e.transientFailure() || attempt == config.pageAttempts()) {
@@ -263,7 +274,9 @@ public class SyncRunner {
                 pause(jobId, wait);
             }
         }
-        throw new UpstreamException(lastFailure.kind(), "after " + config.pageAttempts() + " attempts: " + lastFailure.getMessage());
+        int attempts = Math.min(attempt, config.pageAttempts());
+        throw new UpstreamException(lastFailure.kind(), attempts == 1 ? lastFailure.getMessage()
+                : "after " + attempts + " attempts: " + lastFailure.getMessage());
     }
 
     private void finish(UUID jobId, Pool pool, List<CatalogType> unstarted, JobStatus status, String reason) {

@@ -6,6 +6,7 @@ import io.keyfleet.events.MalformedEventException;
 import io.keyfleet.events.PoolSecretDestroyed;
 import io.keyfleet.events.PoolSecretRotated;
 import io.keyfleet.kit.inbox.EventInbox;
+import io.keyfleet.kit.outbound.OutboundRefusedException;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.keyfleet.sync.secret.PoolSecrets;
@@ -65,8 +66,13 @@ public class PoolSecretEventsConsumer {
         }
         for (UUID poolId : toCheck) {
             pools.findAnyTenant(poolId).ifPresent(pool -> {
-                ConnectivityCheck.Report report = service.check(pool);
-                LOG.infof("Pool %s re-checked after a change of its secret in key-service: %s", poolId, report.health());
+                try {
+                    ConnectivityCheck.Report report = service.check(pool);
+                    LOG.infof("Pool %s re-checked after a change of its secret in key-service: %s", poolId, report.health());
+                } catch (OutboundRefusedException e) {
+                    // recorded as the pool's health; thrown on, it would stop this consumer
+                    LOG.infof("Pool %s not re-checked: %s", poolId, e.getMessage());
+                }
             });
         }
     }

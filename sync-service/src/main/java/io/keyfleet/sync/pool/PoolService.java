@@ -2,6 +2,8 @@ package io.keyfleet.sync.pool;
 
 import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.auth.IpWhitelist;
+import io.keyfleet.kit.outbound.OutboundClient;
+import io.keyfleet.kit.outbound.OutboundRefusedException;
 import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.sync.secret.PoolSecrets;
 import io.keyfleet.sync.upstream.PoolApiClient;
@@ -10,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,13 +44,17 @@ public class PoolService {
     @Inject
     PoolHealthRecorder healthRecorder;
 
+    @Inject
+    OutboundClient outbound;
+
     public Saved create(String tenantId, PoolDefinition definition) {
         definition.check(true);
+        URI baseUrl = allowedBaseUrl(definition.apiBaseUrl());
         boolean generate = Boolean.TRUE.equals(definition.generateSecret());
         String secret = generate ? ApiKeyFormat.randomBase62(40) : definition.apiSecret();
         ConnectivityCheck.Report report = null;
         if (!generate) {
-            report = checkOrRefuse(new PoolApiClient.Endpoint(PoolDefinition.baseUrl(definition.apiBaseUrl()), definition.memberId(), secret));
+            report = checkOrRefuse(new PoolApiClient.Endpoint(baseUrl, definition.memberId(), secret));
         }
         UUID id = UUID.randomUUID();
         storeSecret(tenantId, id, 1, secret);
@@ -72,6 +79,9 @@ public class PoolService {
         String memberId = definition.memberId() == null ? current.memberId() : definition.memberId();
         boolean endpointChanged = newSecret != null || !baseUrl.equals(current.apiBaseUrl()) || !memberId.equals(current.memberId())
                 || definition.authorizedIps() != null;
+        if (!baseUrl.equals(current.apiBaseUrl())) {
+            allowedBaseUrl(baseUrl);
+        }
         ConnectivityCheck.Report report = null;
         if (endpointChanged && !generate) {
             String secret = newSecret != null ? newSecret : secrets.get(tenantId, id.toString(), current.secretVersion()).orElse(null);
@@ -122,7 +132,10 @@ public class PoolService {
         return pools.list(tenantId, search, (page - 1) * size, size);
     }
 
-    /** A definition checked without saving anything. */
+    /**
+     * A definition checked without saving anything. An address the outbound policy refuses is a 400
+     * (OUTBOUND_ADDRESS_REFUSED, OUTBOUND_SCHEME_REFUSED), never a check result: nothing is connected.
+     */
     public ConnectivityCheck.Report checkDefinition(PoolDefinition definition) {
         definition.check(true);
         if (definition.apiSecret() == null) {
@@ -132,10 +145,20 @@ public class PoolService {
                 definition.apiSecret()));
     }
 
-    /** Checks a saved pool with its secret from key-service and records the result as its health. */
+    /**
+     * Checks a saved pool with its secret from key-service and records the result as its health. When the outbound
+     * policy refuses its address (its host now resolves to an internal address, or the policy changed) the pool is
+     * recorded UNREACHABLE with the refusal and the {@link OutboundRefusedException} is thrown on.
+     */
     public ConnectivityCheck.Report check(Pool pool) {
         Optional<PoolApiClient.Endpoint> endpoint = endpoint(pool);
-        ConnectivityCheck.Report report = endpoint.map(connectivity::check).orElseGet(ConnectivityCheck::secretMissing);
+        ConnectivityCheck.Report report;
+        try {
+            report = endpoint.map(connectivity::check).orElseGet(ConnectivityCheck::secretMissing);
+        } catch (OutboundRefusedException e) {
+            healthRecorder.record(pool, PoolHealth.UNREACHABLE, "Not called: the address is refused (" + e.code() + "): " + e.detail());
+            throw e;
+        }
         healthRecorder.record(pool, report.health(), report.message());
         return report;
     }
@@ -155,6 +178,21 @@ public class PoolService {
     void save(Pool pool, PoolHealth previous) {
         pools.update(pool);
         healthRecorder.changed(pool, previous);
+    }
+
+    /**
+     * The base URL after the outbound policy's look at it (scheme, and every address its host resolves to): also for a
+     * pool saved without a check (generated secret), so no pool points at an internal address.
+     */
+    private URI allowedBaseUrl(String text) {
+        URI baseUrl = PoolDefinition.baseUrl(text);
+        try {
+            outbound.policy().check(baseUrl, "apiBaseUrl");
+        } catch (UnknownHostException e) {
+            throw new ProblemException(422, "POOL_CHECK_FAILED", "Connectivity check failed", "apiBaseUrl: cannot resolve the host "
+                    + baseUrl.getHost() + "; check the API base URL and DNS.");
+        }
+        return baseUrl;
     }
 
     private ConnectivityCheck.Report checkOrRefuse(PoolApiClient.Endpoint endpoint) {

@@ -1,5 +1,6 @@
 package io.keyfleet.sync.support;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -14,6 +15,21 @@ public interface SyncConfig {
     /** The longest any single call to an upstream pool may take, connect to last byte; the connectivity check's bound. */
     @WithDefault("PT5S")
     Duration upstreamTimeout();
+
+    /**
+     * The most of one upstream answer that is read (a page, the account): reading stops there, the connection is
+     * closed and the item ends PARTIAL. Accepts sizes like 4M or 512K.
+     */
+    @WithDefault("4M")
+    MemorySize maxPageBytes();
+
+    /** The most pages an item may claim (totalPages); more ends the item PARTIAL before its first page is applied. */
+    @WithDefault("10000")
+    int maxPages();
+
+    /** The most items one upstream page may carry (the page size asked for is keyfleet.sync.page-size). */
+    @WithDefault("1000")
+    int maxPageItems();
 
     /** Items per upstream page, and per database batch. */
     @WithDefault("500")

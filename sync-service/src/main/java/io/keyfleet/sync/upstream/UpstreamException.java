@@ -5,7 +5,13 @@ import java.time.Duration;
 /** An upstream call that did not give a usable answer; the message says what a person can do about it. */
 public class UpstreamException extends RuntimeException {
 
-    public enum Kind { UNREACHABLE, TIMEOUT, AUTH_FAILED, IP_NOT_AUTHORIZED, RATE_LIMITED, SERVER_ERROR, MALFORMED, REFUSED }
+    public enum Kind {
+        UNREACHABLE, TIMEOUT, AUTH_FAILED, IP_NOT_AUTHORIZED, RATE_LIMITED, SERVER_ERROR, MALFORMED, REFUSED,
+        /** Beyond a bound: keyfleet.sync.max-page-bytes, max-pages or max-page-items. Not retried. */
+        TOO_LARGE,
+        /** The outbound policy refuses the pool's address (a saved pool whose host now resolves to an internal address). */
+        ADDRESS_REFUSED
+    }
 
     private final Kind kind;
     private final Duration retryAfter;
