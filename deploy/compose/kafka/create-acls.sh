@@ -1,7 +1,7 @@
 #!/bin/bash
 # The SCRAM-SHA-512 users and ACLs of the compose broker (idempotent), run by the kafka-topics one-shot after
 # create-topics.sh. One user per service, named after it, with the password its container uses
-# (<SERVICE>_KAFKA_PASSWORD in docker-compose.yml); the ACLs are those of event-contracts' Topics.java, the same as
+# (<SERVICE>_KAFKA_PASSWORD, made by secrets-init); the ACLs are those of event-contracts' Topics.java, the same as
 # the Strimzi KafkaUsers in deploy/k8s/base/kafka-users.yaml (deploy-check compares both with Topics.java):
 # Write on the topics the service writes, Read on those it reads, Read on the consumer groups named after it.
 # Passwords go to kafka-configs on its command line inside this container only and are never printed.

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs once, on the first start of an empty data volume (the postgres image's /docker-entrypoint-initdb.d).
-# One database per service, each owned by its own login role; nobody else may connect to it.
+# One database per service, each owned by its own login role; nobody else may connect to it. The passwords
+# (<SERVICE>_DB_PASSWORD) come from secrets-init, exported by with-env-files.sh before the image's entry point runs.
 set -euo pipefail
 
 create_database() {

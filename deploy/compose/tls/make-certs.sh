@@ -34,7 +34,8 @@ issue() {
     cp "$CA/ca.crt" "$dir/ca.crt"
     if [ "$name" = kafka ]; then
         # the apache/kafka image reads its key store and the key store's password from files in /etc/kafka/secrets
-        printf '%s' "$KAFKA_KEYSTORE_PASSWORD" > "$dir/keystore-credentials"
+        # the key store's password: KAFKA_KEYSTORE_PASSWORD from .env, else a random one (it stays in this file only)
+        printf '%s' "${KAFKA_KEYSTORE_PASSWORD:-$(openssl rand -hex 24)}" > "$dir/keystore-credentials"
         openssl pkcs12 -export -name kafka -in "$dir/tls.crt" -inkey "$dir/tls.key" -certfile "$CA/ca.crt" \
             -passout file:"$dir/keystore-credentials" -out "$dir/kafka.p12"
         printf 'KafkaServer {\n    org.apache.kafka.common.security.scram.ScramLoginModule required;\n};\n' > "$dir/kafka_server_jaas.conf"

@@ -260,6 +260,8 @@ public final class Suite {
             // token-service makes its token encryption key there on first start
             environment.put("KEYFLEET_TOKENS_KEY_FILE", secrets.adminKeyFile().resolveSibling("token-encryption.key").toString());
         }
+        // a local run serves its API documents (the table links Swagger UI); deployments keep them off
+        environment.put("KEYFLEET_API_DOCS_ENABLED", "true");
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(suite.port(service)));
         environment.put("KEYFLEET_DB_URL", suite.jdbcUrl(service));
         environment.put("KEYFLEET_DB_USER", suite.databaseUser());

@@ -15,12 +15,14 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The walking skeleton end to end, over real processes, real HTTP, a real broker and real PostgreSQL: a key made and
  * rotated in key-service reaches signing-service's key-version table through the outbox, Kafka and the inbox.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class KeyEventJourneyIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +37,7 @@ class KeyEventJourneyIT {
                 .dataDirectory(dataDirectory)
                 .readinessTimeout(Duration.ofSeconds(300))
                 .build();
-        try (RunningSuite suite = definition.start()) {
+        try (RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start())) {
             adminApiKey = definition.adminApiKey().orElseThrow();
             URI keys = suite.baseUrl(KeyfleetService.KEY_SERVICE);
             URI signing = suite.baseUrl(KeyfleetService.SIGNING_SERVICE);
@@ -75,6 +77,7 @@ class KeyEventJourneyIT {
             request.header("X-Keyfleet-Tenant", tenant);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        SuiteLogSecrets.harvest(response.body());
         assertEquals(expectedStatus, response.statusCode(), uri + " answered " + response.body());
         return JSON.readTree(response.body());
     }

@@ -3,6 +3,7 @@ package io.keyfleet.cli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Suite} on free ports: the commands run in-process through {@link Keyfleet#run}, as the script runs them.
  * Needs key-service's {@code target/quarkus-app/quarkus-run.jar}: the reactor builds it before this module.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class KeysCommandIT {
 
     private static final Pattern KEY_ID_LINE = Pattern.compile("(?m)^Key id:\\s+([0-9a-f-]{36})$");
@@ -52,7 +54,7 @@ class KeysCommandIT {
                 .dataDirectory(dataDirectory)
                 .readinessTimeout(Duration.ofSeconds(300))
                 .build();
-        suite = definition.start();
+        suite = SuiteLogSecrets.watch(definition, definition.start());
         url = suite.baseUrl(KeyfleetService.KEY_SERVICE).toString();
         adminApiKey = definition.adminApiKey().orElseThrow();
     }
@@ -112,7 +114,7 @@ class KeysCommandIT {
         assertTrue(generated.out().contains("Algorithm:   RSA_2048"), generated.out());
         assertTrue(Pattern.compile("(?m)^Fingerprint: [0-9a-f]{64}$").matcher(generated.out()).find(), generated.out());
         assertFalse(generated.out().contains("PRIVATE KEY"), "the private key went to the file only");
-        String pem = Files.readString(privateKey);
+        String pem = SuiteLogSecrets.remember("the generated private key", Files.readString(privateKey));
         assertTrue(pem.startsWith("-----BEGIN PRIVATE KEY-----\n") && pem.endsWith("-----END PRIVATE KEY-----\n"), pem
                 .lines().findFirst().orElse(""));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateKey)));
@@ -136,6 +138,8 @@ class KeysCommandIT {
         assertTrue(rotated.out().contains(KeyOutput.PRIVATE_KEY_SHOWN_ONCE + System.lineSeparator()
                 + "-----BEGIN PRIVATE KEY-----"), "the private key, once");
         assertEquals(1, rotated.out().split("BEGIN PRIVATE KEY", -1).length - 1);
+        SuiteLogSecrets.remember("the rotated private key", rotated.out().substring(rotated.out().indexOf("-----BEGIN PRIVATE KEY-----"),
+                rotated.out().indexOf("-----END PRIVATE KEY-----")));
         String secondPublicKey = group(BASE64_LINE, rotated.out());
         assertFalse(secondPublicKey.equals(firstPublicKey), "a new key pair");
 
@@ -159,7 +163,7 @@ class KeysCommandIT {
         Path staged = keys.resolve("v3.pem");
         Result stage = succeeds("keys", "stage", keyId, "--tenant", tenant, "--private-key-out", staged.toString());
         assertTrue(stage.out().startsWith("Staged version 3 of key " + keyId + " as PENDING"), stage.out());
-        assertTrue(Files.readString(staged).startsWith("-----BEGIN PRIVATE KEY-----"));
+        assertTrue(SuiteLogSecrets.remember("the staged private key", Files.readString(staged)).startsWith("-----BEGIN PRIVATE KEY-----"));
         Result promoted = succeeds("keys", "promote", keyId, "3", "--tenant", tenant);
         assertTrue(promoted.out().startsWith("Version 3 of key " + keyId + " is CURRENT"), promoted.out());
         assertTrue(promoted.out().contains("The old version 2 stays valid until "), promoted.out());

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A change of the secret made in key-service reaches sync-service through the real Kafka event and the pool is
  * checked again.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class PoolSyncSuiteIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +50,8 @@ class PoolSyncSuiteIT {
                 .dataDirectory(dataDirectory)
                 .readinessTimeout(Duration.ofSeconds(300))
                 .build();
-        suite = definition.start();
+        suite = SuiteLogSecrets.watch(definition, definition.start());
+        SuiteLogSecrets.remember("the pool's API secret", SECRET);
         admin = definition.adminApiKey().orElseThrow();
     }
 
@@ -235,6 +238,8 @@ class PoolSyncSuiteIT {
             request.header("X-Keyfleet-Tenant", tenant);
         }
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        SuiteLogSecrets.harvest(body);
+        SuiteLogSecrets.harvest(response.body());
         JsonNode json = response.body().isBlank() ? null : safeJson(response.body());
         return new Answer(response.statusCode(), json, method + " " + uri + " → " + response.statusCode() + " " + response.body());
     }

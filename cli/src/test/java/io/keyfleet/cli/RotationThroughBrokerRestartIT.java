@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * back the whole time, no request fails, and every version key-service made — the one rotated while the broker was
  * gone included — reaches signing-service and signs.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class RotationThroughBrokerRestartIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +46,7 @@ class RotationThroughBrokerRestartIT {
                 .dataDirectory(dataDirectory)
                 .readinessTimeout(Duration.ofSeconds(300))
                 .build();
-        try (RunningSuite suite = definition.start()) {
+        try (RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start())) {
             admin = definition.adminApiKey().orElseThrow();
             URI keys = suite.baseUrl(KeyfleetService.KEY_SERVICE);
             URI sign = suite.baseUrl(KeyfleetService.SIGNING_SERVICE).resolve("/v1/sign");
@@ -132,6 +134,7 @@ class RotationThroughBrokerRestartIT {
             request.header("X-Keyfleet-Tenant", tenant);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        SuiteLogSecrets.harvest(response.body());
         assertEquals(expected, response.statusCode(), uri + " answered " + response.body());
         return JSON.readTree(response.body());
     }

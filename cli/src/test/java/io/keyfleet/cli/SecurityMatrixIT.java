@@ -26,6 +26,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * without the right credential, tenants cannot see each other's ids, a replayed signed request is refused, and a
  * revocation reaches the other services' verification caches at once.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class SecurityMatrixIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +63,7 @@ class SecurityMatrixIT {
                 .dataDirectory(dataDirectory)
                 .readinessTimeout(Duration.ofSeconds(300))
                 .build();
-        suite = definition.start();
+        suite = SuiteLogSecrets.watch(definition, definition.start());
         admin = definition.adminApiKey().orElseThrow();
     }
 
@@ -299,7 +301,10 @@ class SecurityMatrixIT {
         if (tenant != null) {
             request.header("X-Keyfleet-Tenant", tenant);
         }
-        return new Reply(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        SuiteLogSecrets.harvest(jsonBody);
+        SuiteLogSecrets.harvest(response.body());
+        return new Reply(response);
     }
 
     private record Reply(HttpResponse<String> response) {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The bound is the requirement itself; a normal stop takes a few seconds even on a loaded two-core machine (the
  * figures are printed). A service that needed SIGKILL fails the test too: its log must end with Quarkus' "stopped in".
  */
+@ExtendWith(SuiteLogSecrets.class)
 class StopTimeIT {
 
     private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
@@ -69,7 +71,7 @@ class StopTimeIT {
                         }
                     })
                     .build();
-            RunningSuite suite = definition.start();
+            RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start());
             Map<String, Long> processIds;
             Map<String, Integer> ports;
             Duration took;
@@ -382,7 +384,9 @@ class StopTimeIT {
             if (tenant != null) {
                 request.header("X-Keyfleet-Tenant", tenant);
             }
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            SuiteLogSecrets.harvest(response.body());
+            return response;
         }
     }
 

@@ -2,6 +2,7 @@ package io.keyfleet.cli;
 
 import io.keyfleet.localstack.LocalPorts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Starts the whole suite the way {@code ./keyfleet up} does, but on free ports in a temporary directory. Needs the
  * services' {@code target/quarkus-app/quarkus-run.jar}: the reactor builds them before this module.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class SuiteIT {
 
     private static final Pattern STATUS_UP = Pattern.compile("\"status\"\\s*:\\s*\"UP\"");
@@ -40,12 +42,12 @@ class SuiteIT {
         Map<String, Long> processIds;
         Map<String, Integer> ports;
 
-        RunningSuite suite = Suite.builder(projectRoot)
+        Suite definition = Suite.builder(projectRoot)
                 .anyFreePorts()
                 .dataDirectory(dataDirectory)
                 .readinessTimeout(Duration.ofSeconds(300))
-                .build()
-                .start();
+                .build();
+        RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start());
         try {
             processIds = suite.processIds();
             ports = suite.ports();

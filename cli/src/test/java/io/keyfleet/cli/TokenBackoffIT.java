@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (exponential backoff with jitter, and readers do not add calls), and afterwards every grant is refreshed again —
  * nothing lost, nobody asked to re-authorize.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class TokenBackoffIT {
 
     private static final int GRANTS = 10;
@@ -29,7 +31,7 @@ class TokenBackoffIT {
     @Test
     void aMinuteOf5xxThinsTheCallsOutAndTheGrantsRecover(@TempDir Path dataDirectory) throws Exception {
         Suite definition = TokenSuiteFixture.suite(ProjectLayout.locate().root(), dataDirectory);
-        try (RunningSuite suite = definition.start()) {
+        try (RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start())) {
             TokenSuiteFixture fixture = new TokenSuiteFixture(definition, suite);
             String tenant = fixture.tenantTrustingTheSandbox("backoff", "Backoff");
             String appId = fixture.sandboxApp(tenant, ACCESS_LIFETIME_SECONDS, 900);

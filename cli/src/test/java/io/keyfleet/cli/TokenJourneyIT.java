@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refreshed through several cycles of 6-second tokens. The sandbox counts the refreshes: exactly one per grant per
  * cycle, and no token handed out past its expiry.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class TokenJourneyIT {
 
     private static final int GRANTS = 5;
@@ -30,7 +32,7 @@ class TokenJourneyIT {
     @Test
     void codesAreExchangedAndGrantsRefreshedOncePerCycleThroughTheRealPieces(@TempDir Path dataDirectory) throws Exception {
         Suite definition = TokenSuiteFixture.suite(ProjectLayout.locate().root(), dataDirectory);
-        try (RunningSuite suite = definition.start()) {
+        try (RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start())) {
             TokenSuiteFixture fixture = new TokenSuiteFixture(definition, suite);
             String tenant = fixture.tenantTrustingTheSandbox("tokens", "Tokens");
             String appId = fixture.sandboxApp(tenant, ACCESS_LIFETIME_SECONDS, 600);

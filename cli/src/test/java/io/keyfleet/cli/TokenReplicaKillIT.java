@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * process is killed with SIGKILL in the middle of them. Its leases run out, the first process takes the grants over, and
  * no grant ends up unusable; no read ever returns an expired token.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class TokenReplicaKillIT {
 
     private static final int GRANTS = 20;
@@ -38,7 +40,7 @@ class TokenReplicaKillIT {
         Path root = ProjectLayout.locate().root();
         Suite definition = TokenSuiteFixture.suite(root, dataDirectory);
         Process second = null;
-        try (RunningSuite suite = definition.start()) {
+        try (RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start())) {
             TokenSuiteFixture fixture = new TokenSuiteFixture(definition, suite);
             URI tokens = fixture.tokens;
 

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refresh token: exactly one refresh per grant per cycle, and its count per grant matches token-service's token
  * version; no read ever returns a token past its expiry; both instances took grants.
  */
+@ExtendWith(SuiteLogSecrets.class)
 class TokenReplicasIT {
 
     private static final int GRANTS = 1_000;
@@ -52,7 +54,7 @@ class TokenReplicasIT {
         Suite definition = TokenSuiteFixture.suite(root, dataDirectory);
         Process second = null;
         ExecutorService workers = Executors.newFixedThreadPool(8);
-        try (RunningSuite suite = definition.start()) {
+        try (RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start())) {
             TokenSuiteFixture fixture = new TokenSuiteFixture(definition, suite);
             Duration suiteStart = Duration.ofNanos(System.nanoTime() - started);
             URI tokens = fixture.tokens;

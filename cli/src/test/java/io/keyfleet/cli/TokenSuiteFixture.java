@@ -171,7 +171,10 @@ final class TokenSuiteFixture {
         if (tenant != null) {
             request.header("X-Keyfleet-Tenant", tenant);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        SuiteLogSecrets.harvest(body);
+        SuiteLogSecrets.harvest(response.body());
+        return response;
     }
 
     JsonNode send(String method, URI uri, String tenant, String body, int expectedStatus) throws Exception {

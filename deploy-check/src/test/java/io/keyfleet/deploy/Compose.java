@@ -11,19 +11,67 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-/** docker-compose.yml as plain maps (compose-spec shapes: short and long forms of environment and depends_on). */
+/**
+ * docker-compose.yml as plain maps (compose-spec shapes: short and long forms of environment and depends_on), with the
+ * secrets secrets-init makes for each container.
+ */
 final class Compose {
 
     private static final Pattern DEFAULTED = Pattern.compile("\\$\\{[A-Z0-9_]+:?-([^}]*)}");
+    /** Where a container finds the variables secrets-init made for it (with-env-files.sh exports them). */
+    static final String ENV_FILES = "/run/keyfleet/env";
+    /** Where secrets-init mounts each container's secrets volume: {@code /secrets/<directory>}. */
+    static final String SECRETS_INIT_ROOT = "/secrets/";
 
     final Map<String, Map<String, Object>> services;
+    /** Container to the variables of its secrets volume, as secrets-init wrote them. */
+    private final Map<String, Map<String, String>> secretFiles;
 
-    private Compose(Map<String, Map<String, Object>> services) {
+    private Compose(Map<String, Map<String, Object>> services, Map<String, Map<String, String>> secretFiles) {
         this.services = services;
+        this.secretFiles = secretFiles;
     }
 
+    /** docker-compose.yml with the secrets its secrets-init makes ({@link GeneratedSecrets#compose()}). */
     static Compose load() {
-        return parse(Repo.read("docker-compose.yml"));
+        Compose compose = parse(Repo.read("docker-compose.yml"));
+        Map<String, Map<String, String>> files = new LinkedHashMap<>();
+        Map<String, String> directories = compose.secretsInitDirectories();
+        for (String name : compose.services.keySet()) {
+            compose.mountedFrom(name, ENV_FILES).map(directories::get).ifPresent(directory ->
+                    files.put(name, GeneratedSecrets.files(GeneratedSecrets.compose().resolve(directory))));
+        }
+        return new Compose(compose.services, files);
+    }
+
+    /** Volume to its directory under SECRETS_ROOT, from secrets-init's mounts ({@code volume:/secrets/<directory>}). */
+    Map<String, String> secretsInitDirectories() {
+        Map<String, String> directories = new LinkedHashMap<>();
+        if (services.containsKey("secrets-init")) {
+            for (String volume : list("secrets-init", "volumes")) {
+                String[] parts = volume.split(":");
+                if (parts.length >= 2 && parts[1].startsWith(SECRETS_INIT_ROOT)) {
+                    directories.put(parts[0], parts[1].substring(SECRETS_INIT_ROOT.length()));
+                }
+            }
+        }
+        return directories;
+    }
+
+    /** The volume (or host path) mounted exactly at {@code path} in the service's container. */
+    Optional<String> mountedFrom(String service, String path) {
+        for (String volume : list(service, "volumes")) {
+            String[] parts = volume.split(":");
+            if (parts.length >= 2 && parts[1].equals(path)) {
+                return Optional.of(parts[0]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The variables secrets-init made for the container (empty for one without a secrets volume). */
+    Map<String, String> secretFiles(String name) {
+        return secretFiles.getOrDefault(name, Map.of());
     }
 
     @SuppressWarnings("unchecked")
@@ -35,7 +83,7 @@ final class Compose {
         }
         Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
         ((Map<String, Object>) services).forEach((name, body) -> copy.put(name, (Map<String, Object>) body));
-        return new Compose(copy);
+        return new Compose(copy, Map.of());
     }
 
     Map<String, Object> service(String name) {
@@ -46,7 +94,10 @@ final class Compose {
         return service;
     }
 
-    /** The environment as written (values not interpolated); list entries {@code K=V} or a mapping. */
+    /**
+     * The environment the container gets: as written (values not interpolated; list entries {@code K=V} or a
+     * mapping), and the variables of its secrets volume.
+     */
     Map<String, String> environment(String name) {
         Object environment = service(name).get("environment");
         Map<String, String> result = new LinkedHashMap<>();
@@ -59,6 +110,7 @@ final class Compose {
                 result.put(equals < 0 ? text : text.substring(0, equals), equals < 0 ? null : text.substring(equals + 1));
             }
         }
+        result.putAll(secretFiles(name));
         return result;
     }
 

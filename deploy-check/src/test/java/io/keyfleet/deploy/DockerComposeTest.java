@@ -114,6 +114,39 @@ class DockerComposeTest {
     }
 
     @Test
+    void eachContainerGetsItsSecretsFromItsOwnVolumeOfSecretsInit() {
+        Map<String, String> directories = compose.secretsInitDirectories();
+        assertThat(compose.isOneShot("secrets-init")).isTrue();
+        assertThat(directories).containsEntry("secrets-state", "state");
+        Map<String, String> owners = new TreeMap<>();
+        for (String name : compose.services.keySet()) {
+            if (name.equals("secrets-init")) {
+                continue;
+            }
+            for (String volume : compose.list(name, "volumes")) {
+                String source = volume.split(":")[0];
+                if (directories.containsKey(source)) {
+                    assertThat(volume).as(name + " mounts " + source).isEqualTo(source + ":" + Compose.ENV_FILES + ":ro");
+                    assertThat(owners.put(source, name)).as(source + " is one container's only").isNull();
+                }
+            }
+            if (compose.mountedFrom(name, Compose.ENV_FILES).isPresent()) {
+                assertThat(String.join(" ", compose.list(name, "entrypoint"))).as(name + " exports its files at start")
+                        .contains("with-env-files.sh " + Compose.ENV_FILES);
+                assertThat(compose.dependsOn(name)).as(name).containsEntry("secrets-init", "service_completed_successfully");
+            }
+        }
+        assertThat(owners).doesNotContainKey("secrets-state");
+        assertThat(owners.keySet()).as("every volume secrets-init writes has its container")
+                .containsExactlyInAnyOrderElementsOf(directories.keySet().stream().filter(v -> !v.equals("secrets-state")).toList());
+        for (ServiceCatalog.Service service : ServiceCatalog.ALL) {
+            assertThat(compose.secretFiles(service.name())).as(service.name()).containsKey("KEYFLEET_DB_PASSWORD");
+        }
+        assertThat(compose.secretFiles("key-service")).containsKeys("KEYFLEET_ADMIN_API_KEY", "KEYFLEET_SERVICE_KEYS", "KEYFLEET_AUDIT_HMAC_KEY");
+        assertThat(compose.secretFiles("token-service")).containsKey("KEYFLEET_TOKENS_KEY");
+    }
+
+    @Test
     void vaultIsARealServerWithFileStorageNotDevMode() {
         assertThat(compose.list("vault", "command")).isNotEmpty().noneMatch(part -> part.contains("-dev"));
         assertThat(compose.list("vault", "entrypoint")).noneMatch(part -> part.contains("-dev"));

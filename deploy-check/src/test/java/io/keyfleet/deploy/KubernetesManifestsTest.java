@@ -103,6 +103,20 @@ class KubernetesManifestsTest {
         });
     }
 
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void keyServiceTakesTheAdminKeyFromASecretAndNeverHasToHandOneOut(Rendered rendered) {
+        Container keyService = rendered.find(Deployment.class, "key-service").orElseThrow().getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(keyService.getEnv()).filteredOn(env -> env.getName().equals("KEYFLEET_ADMIN_API_KEY")).singleElement()
+                .satisfies(env -> {
+                    assertThat(env.getValue()).isNull();
+                    assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("key-service-secrets");
+                    assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("admin-api-key");
+                });
+        assertThat(keyService.getEnv()).noneMatch(env -> env.getName().equals("KEYFLEET_ADMIN_KEY_FILE"));
+    }
+
     @Test
     void devGeneratesEverySecretTheDeploymentsReference() {
         // the Strimzi User Operator writes each KafkaUser's Secret

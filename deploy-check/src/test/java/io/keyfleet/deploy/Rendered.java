@@ -66,9 +66,12 @@ final class Rendered {
         this.objects = objects;
     }
 
-    /** Renders {@code deploy/k8s/overlays/<overlay>}; fails with a clear message when kubectl is missing or fails. */
+    /**
+     * Renders {@code deploy/k8s/overlays/<overlay>} (from a copy of deploy/ with the dev overlay's secrets made, see
+     * {@link GeneratedSecrets#deployCopy()}); fails with a clear message when kubectl is missing or fails.
+     */
     static Rendered overlay(String overlay) {
-        String yaml = kustomize(Repo.path("deploy/k8s/overlays/" + overlay).toString());
+        String yaml = kustomize(GeneratedSecrets.deployCopy().resolve("k8s/overlays/" + overlay).toString());
         return new Rendered(overlay, parse(yaml));
     }
 

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +30,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real PostgreSQL server on localhost, run from zonky's binaries artifact ({@link PostgresBinaries}) as a child
- * process of this JVM. The superuser {@code postgres} may connect without a password check (trust authentication).
+ * process of this JVM. The superuser {@code postgres} logs in with a password of this data directory (SCRAM-SHA-256),
+ * made at random with it and kept owner-only in {@code <dataDir>/superuser.password}: no other local user can connect.
  *
  * <p>{@link #start} runs {@code initdb} for a new data directory, then {@code postgres} itself, and returns once a
  * real connection runs a query and the server names this data directory as its own ({@link StartupWait}): it fails
@@ -36,7 +39,8 @@ import java.util.regex.Pattern;
  *
  * <p>Directory layout: {@code <dataDir>/pgdata} is the PostgreSQL data directory, {@code <dataDir>/postgres.log} the
  * server log (all runs, each starting with a {@code === keyfleet:} line), {@code <dataDir>/postgres.lock} is locked by
- * the JVM that runs the server. A given data directory is kept and reused by later runs; without one a temporary
+ * the JVM that runs the server. A data directory made by an older version, whose server trusted every local connection,
+ * gets a password and password authentication on its next start. A given data directory is kept and reused by later runs; without one a temporary
  * directory is used and deleted by {@link #stop()}. The server is stopped when the JVM exits if nobody called
  * {@link #stop()} before.
  */
@@ -46,7 +50,10 @@ public final class EmbeddedPostgresServer {
     /** A PostgreSQL identifier that needs no quoting: at most 63 lower-case letters, digits and underscores. */
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final String SUPERUSER = "postgres";
-    private static final String PASSWORD = "postgres";
+    private static final String PASSWORD_FILE = "superuser.password";
+    private static final int PASSWORD_LENGTH = 32;
+    private static final String PASSWORD_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String DUPLICATE_DATABASE = "42P04";
     private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
@@ -60,6 +67,7 @@ public final class EmbeddedPostgresServer {
 
     private final Process process;
     private final int port;
+    private final String password;
     private final Path baseDirectory;
     private final Path pgData;
     private final boolean temporary;
@@ -68,10 +76,11 @@ public final class EmbeddedPostgresServer {
     private final Thread shutdownHook;
     private boolean stopped;
 
-    private EmbeddedPostgresServer(Process process, int port, Path baseDirectory, Path pgData, boolean temporary,
-                                   Path logFile, DirectoryLock lock) {
+    private EmbeddedPostgresServer(Process process, int port, String password, Path baseDirectory, Path pgData,
+                                   boolean temporary, Path logFile, DirectoryLock lock) {
         this.process = process;
         this.port = port;
+        this.password = password;
         this.baseDirectory = baseDirectory;
         this.pgData = pgData;
         this.temporary = temporary;
@@ -104,18 +113,26 @@ public final class EmbeddedPostgresServer {
             int chosenPort = port == 0 ? LocalPorts.findFree() : port;
             LocalPorts.requireFree(chosenPort, "PostgreSQL");
             LocalFiles.startRunInLog(logFile, "starting PostgreSQL on port " + chosenPort);
+            Path passwordFile = baseDirectory.resolve(PASSWORD_FILE);
             if (!Files.isRegularFile(pgData.resolve("PG_VERSION"))) {
-                initdb(pgData, logFile);
+                writePassword(passwordFile);
+                initdb(pgData, logFile, passwordFile);
             }
+            // no password file beside an existing cluster: an older version made it, trusting every local connection
+            boolean trusting = !Files.isRegularFile(passwordFile);
+            String password = trusting ? writePassword(passwordFile) : readPassword(passwordFile);
             Process process = launch(pgData, chosenPort, logFile);
             try {
                 new StartupWait("PostgreSQL on port " + chosenPort + " with data directory " + pgData, STARTUP_TIMEOUT,
-                        STARTUP_POLL_INTERVAL, logFile).untilAnswering(process, () -> requireServing(chosenPort, pgData));
+                        STARTUP_POLL_INTERVAL, logFile).untilAnswering(process, () -> requireServing(chosenPort, pgData, password));
+                if (trusting) {
+                    requirePasswords(chosenPort, pgData, password);
+                }
             } catch (RuntimeException e) {
                 stopProcess(process, pgData);
                 throw e;
             }
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(process, chosenPort, baseDirectory, pgData,
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(process, chosenPort, password, baseDirectory, pgData,
                     temporary, logFile, lock);
             LOG.log(Level.INFO, "PostgreSQL is up on localhost:" + chosenPort + " (data: " + pgData + ")");
             return server;
@@ -134,12 +151,12 @@ public final class EmbeddedPostgresServer {
      * Creates the cluster in a directory beside {@code pgData} and moves it into place when initdb succeeded, so a
      * data directory is either complete or absent, never half-made by an interrupted run.
      */
-    private static void initdb(Path pgData, Path logFile) {
+    private static void initdb(Path pgData, Path logFile, Path passwordFile) {
         Path staging = pgData.resolveSibling(pgData.getFileName() + ".initdb");
         LocalFiles.deleteRecursively(staging);
         LocalFiles.deleteRecursively(pgData); // a data directory without PG_VERSION holds no data
-        Process initdb = run(PostgresBinaries.command("initdb", "-A", "trust", "-U", SUPERUSER,
-                "-D", staging.toString(), "-E", "UTF-8", "--no-sync"), logFile);
+        Process initdb = run(PostgresBinaries.command("initdb", "-A", "scram-sha-256", "-U", SUPERUSER,
+                "--pwfile=" + passwordFile, "-D", staging.toString(), "-E", "UTF-8", "--no-sync"), logFile);
         boolean finished;
         try {
             finished = initdb.waitFor(INITDB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -194,8 +211,8 @@ public final class EmbeddedPostgresServer {
      * One real connection and query; the server must name {@code pgData} as its data directory, so another server
      * that happens to answer on the port is never taken for this one.
      */
-    private static void requireServing(int port, Path pgData) throws SQLException {
-        try (Connection connection = connect(port, "postgres");
+    private static void requireServing(int port, Path pgData, String password) throws SQLException {
+        try (Connection connection = connect(port, "postgres", password);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SHOW data_directory")) {
             String dataDirectory = rows.next() ? rows.getString(1) : null;
@@ -206,10 +223,57 @@ public final class EmbeddedPostgresServer {
         }
     }
 
-    private static Connection connect(int port, String database) throws SQLException {
+    /**
+     * Gives the superuser of a cluster that trusted every local connection the password, then makes the server ask for
+     * it (every {@code trust} of pg_hba.conf becomes {@code scram-sha-256}) and reloads its configuration.
+     */
+    private static void requirePasswords(int port, Path pgData, String password) {
+        Path hba = pgData.resolve("pg_hba.conf");
+        try (Connection connection = connect(port, "postgres", password);
+             Statement statement = connection.createStatement()) {
+            // the password is base62 (writePassword), so it needs no escaping inside the literal
+            statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password + "'");
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(hba, StandardCharsets.UTF_8)) {
+                lines.add(line.startsWith("#") ? line : line.replaceAll("\\btrust\\s*$", "scram-sha-256"));
+            }
+            Files.write(hba, lines, StandardCharsets.UTF_8);
+            statement.execute("SELECT pg_reload_conf()");
+            LOG.log(Level.INFO, "PostgreSQL on " + pgData + " now asks for the superuser's password (kept in "
+                    + PASSWORD_FILE + " beside it)");
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("Could not make PostgreSQL on " + pgData + " ask for a password: " + e.getMessage(), e);
+        }
+    }
+
+    /** A new random superuser password in an owner-only file; returned. */
+    private static String writePassword(Path file) {
+        StringBuilder password = new StringBuilder(PASSWORD_LENGTH);
+        for (int i = 0; i < PASSWORD_LENGTH; i++) {
+            password.append(PASSWORD_ALPHABET.charAt(RANDOM.nextInt(PASSWORD_ALPHABET.length())));
+        }
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the PostgreSQL superuser password to " + file, e);
+        }
+        return password.toString();
+    }
+
+    private static String readPassword(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the PostgreSQL superuser password from " + file, e);
+        }
+    }
+
+    private static Connection connect(int port, String database, String password) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", SUPERUSER);
-        properties.setProperty("password", PASSWORD);
+        properties.setProperty("password", password);
         properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
         properties.setProperty("socketTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS * 6));
         properties.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
@@ -361,7 +425,7 @@ public final class EmbeddedPostgresServer {
     public synchronized void createDatabase(String name) {
         requireValidDatabaseName(name);
         requireRunning();
-        try (Connection connection = connect(port, "postgres")) {
+        try (Connection connection = connect(port, "postgres", password)) {
             if (databaseExists(connection, name)) {
                 return;
             }
@@ -399,9 +463,9 @@ public final class EmbeddedPostgresServer {
         return SUPERUSER;
     }
 
-    /** {@code postgres}; local connections are trusted, so the password is accepted but not checked. */
+    /** The superuser's password, made at random with the data directory (see the class comment). */
     public String password() {
-        return PASSWORD;
+        return password;
     }
 
     public int port() {

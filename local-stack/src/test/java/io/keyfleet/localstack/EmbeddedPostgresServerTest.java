@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -58,6 +59,55 @@ class EmbeddedPostgresServerTest {
             second.stop();
         }
         assertTrue(Files.isDirectory(dataDir.resolve("pgdata")), "a given data directory is kept");
+    }
+
+    @Test
+    void theSuperuserLogsInWithThePasswordOfItsDataDirectoryOnly(@TempDir Path dataDir) throws Exception {
+        EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir, 0);
+        String password = first.password();
+        try {
+            assertTrue(password.matches("[0-9A-Za-z]{32}"), "a random password");
+            assertEquals("postgres", queryString(first, "postgres", "SELECT current_database()"));
+            assertRefused(first, "postgres");
+            assertRefused(first, password + "x");
+            Path file = dataDir.resolve("superuser.password");
+            assertEquals(password, Files.readString(file).strip());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        } finally {
+            first.stop();
+        }
+        EmbeddedPostgresServer second = EmbeddedPostgresServer.start(dataDir, 0);
+        try {
+            assertEquals(password, second.password(), "the same password on the next start");
+            assertEquals("postgres", queryString(second, "postgres", "SELECT current_database()"));
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
+    void aDataDirectoryThatTrustedEveryLocalConnectionGetsAPassword(@TempDir Path dataDir) throws Exception {
+        // what versions before the password made: initdb -A trust, no password file
+        Process initdb = new ProcessBuilder(PostgresBinaries.command("initdb", "-A", "trust", "-U", "postgres",
+                "-D", dataDir.resolve("pgdata").toString(), "-E", "UTF-8", "--no-sync"))
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("initdb.log").toFile()).start();
+        assertTrue(initdb.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && initdb.exitValue() == 0,
+                Files.readString(dataDir.resolve("initdb.log")));
+
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0);
+        try {
+            assertEquals("postgres", queryString(server, "postgres", "SELECT current_database()"));
+            assertRefused(server, "postgres");
+            assertEquals(server.password(), Files.readString(dataDir.resolve("superuser.password")).strip());
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static void assertRefused(EmbeddedPostgresServer server, String password) {
+        SQLException refused = assertThrows(SQLException.class,
+                () -> DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(), password).close());
+        assertEquals("28P01", refused.getSQLState(), refused.getMessage());
     }
 
     @Test

@@ -19,22 +19,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * The credentials the suite needs before anyone can call it, made at start in the system tenant:
  * <ul>
- *   <li>the admin credential (every scope; acts for any tenant with the X-Keyfleet-Tenant header). Made once, on
- *   first start, with a fresh API key that is handed out exactly once — or with the key the deployment configured;</li>
+ *   <li>the admin credential (every scope; acts for any tenant with the X-Keyfleet-Tenant header), with the API key
+ *   the deployment gives in {@code keyfleet.credentials.admin-api-key} or in the file
+ *   {@code keyfleet.credentials.admin-key-file}. When that file does not exist yet, key-service makes the key and
+ *   writes it there (owner-only), the only place it is ever handed out: never to the console or the log. Without
+ *   either setting key-service does not start;</li>
  *   <li>one credential per service named in {@code keyfleet.credentials.service-keys}, holding only what that service
  *   calls ({@link ServiceIdentity}), or less where {@code keyfleet.credentials.service-scopes} narrows it, with the API
- *   key configured for it. Changing a configured key rotates the credential to it.</li>
+ *   key configured for it.</li>
  * </ul>
+ * Changing a configured key rotates the credential to it; the key it replaces keeps working for
+ * {@code keyfleet.credentials.replaced-key-grace} (PT0S: not at all), or the credential's grace period when that is
+ * not set.
  * Scopes follow configuration at every start: a credential made by an older version with more scopes is narrowed.
  * A unique bootstrap name per credential makes replicas starting together create each only once.
  */
@@ -58,12 +66,55 @@ public class BootstrapCredentials {
 
     void onStart(@Observes StartupEvent start) {
         Map<String, String> serviceKeys = serviceKeys(config.serviceKeys().orElse(""));
-        Map<String, List<String>> serviceScopes = serviceScopes(config.serviceScopes().orElse(""), serviceKeys.keySet());
-        config.adminApiKey().ifPresent(key -> requireWellFormed(key, "keyfleet.credentials.admin-api-key"));
+        configure(adminKey(config.adminApiKey(), config.adminKeyFile()), serviceKeys,
+                serviceScopes(config.serviceScopes().orElse(""), serviceKeys.keySet()));
+    }
+
+    /**
+     * What a start does with the admin key (null: make one) and the services' keys and scopes; a later call with a
+     * service's new key is what a restart with that key does.
+     */
+    void configure(String adminKey, Map<String, String> serviceKeys, Map<String, List<String>> serviceScopes) {
+        config.replacedKeyGrace().ifPresent(grace -> {
+            if (grace.isNegative()) {
+                throw new IllegalStateException("keyfleet.credentials.replaced-key-grace must not be negative");
+            }
+        });
         ensureSystemTenant();
-        ensure(ADMIN, Scopes.ALL, "Keyfleet administrator", config.adminApiKey().orElse(null));
+        ensure(ADMIN, Scopes.ALL, "Keyfleet administrator", adminKey);
         serviceKeys.forEach((service, key) -> ensure(ServiceIdentity.BOOTSTRAP_PREFIX + service, serviceScopes.get(service),
                 "Keyfleet service " + service, key));
+    }
+
+    /**
+     * The admin key the deployment gives: the configured one, or the content of the admin key file once it exists;
+     * null when key-service is to make it and write it into that file. Refuses to go on with neither setting, or both.
+     */
+    static String adminKey(Optional<String> configured, Optional<Path> file) {
+        if (configured.isPresent() && file.isPresent()) {
+            throw new IllegalStateException("Set only one of keyfleet.credentials.admin-api-key (KEYFLEET_ADMIN_API_KEY) and "
+                    + "keyfleet.credentials.admin-key-file (KEYFLEET_ADMIN_KEY_FILE)");
+        }
+        if (configured.isPresent()) {
+            requireWellFormed(configured.get(), "keyfleet.credentials.admin-api-key");
+            return configured.get();
+        }
+        if (file.isEmpty()) {
+            throw new IllegalStateException("key-service needs the admin API key: set keyfleet.credentials.admin-api-key "
+                    + "(KEYFLEET_ADMIN_API_KEY, e.g. from a Kubernetes Secret) or keyfleet.credentials.admin-key-file "
+                    + "(KEYFLEET_ADMIN_KEY_FILE: the key in that file, or made on first start and written there, owner-only)");
+        }
+        if (!Files.exists(file.get())) {
+            return null;
+        }
+        String key;
+        try {
+            key = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the admin API key file " + file.get() + " (keyfleet.credentials.admin-key-file)", e);
+        }
+        requireWellFormed(key, "The admin API key file " + file.get() + " (keyfleet.credentials.admin-key-file)");
+        return key;
     }
 
     private void ensureSystemTenant() {
@@ -104,8 +155,10 @@ public class BootstrapCredentials {
             }
             if (configuredKey != null && !existing.isRevoked() && !Credentials.hash(configuredKey).equals(currentHash(existing))) {
                 requireNeverUsed(configuredKey, bootstrapName);
-                credentials.replaceBootstrapKey(existing.id, configuredKey);
-                LOG.infof("Credential %s (%s) now uses the API key from configuration", existing.id, bootstrapName);
+                Duration grace = config.replacedKeyGrace().orElse(existing.gracePeriod());
+                credentials.replaceBootstrapKey(existing.id, configuredKey, grace);
+                LOG.infof("Credential %s (%s) now uses the API key from configuration; the one it replaces %s", existing.id,
+                        bootstrapName, grace.isZero() ? "no longer works" : "works for " + grace + " more");
             }
             return;
         }
@@ -140,32 +193,32 @@ public class BootstrapCredentials {
         return QuarkusTransaction.requiringNew().call(() -> ApiCredentialSecret.current(credential).keyHash);
     }
 
-    /** The one moment the made admin key is shown: into the configured file, or on the console — never in a log. */
+    /**
+     * The one moment the made admin key leaves key-service: into the admin key file, created owner-only before the key
+     * is written to it. Never to the console or a log.
+     */
     private void handOut(Credentials.Issued issued) {
-        if (config.adminKeyFile().isPresent()) {
-            Path file = config.adminKeyFile().get();
-            try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, issued.apiKey() + "\n", StandardCharsets.UTF_8);
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the admin API key to " + file, e);
-            }
-            LOG.infof("The admin API key was written to %s (readable by this user only)", file);
-            return;
-        }
-        System.out.println("""
+        Path file = config.adminKeyFile().orElseThrow();
+        writeAdminKey(file, issued.apiKey());
+        LOG.infof("The admin API key of credential %s was written to %s (readable by this user only)", issued.credential().id, file);
+    }
 
-                ==== Keyfleet admin credential (shown once) =====================================
-                credential: %s
-                API key:    %s
-                Store it now: it is not kept in clear anywhere and cannot be shown again.
-                =================================================================================
-                """.formatted(issued.credential().id, issued.apiKey()));
+    /** A new file, owner-only from its creation on, holding the key; an existing file is never overwritten. */
+    static void writeAdminKey(Path file, String apiKey) {
+        try {
+            Path directory = file.toAbsolutePath().getParent();
+            if (directory != null) {
+                Files.createDirectories(directory);
+            }
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, apiKey + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the admin API key to " + file + " (keyfleet.credentials.admin-key-file)", e);
+        }
     }
 
     /** Parses "name:key,name:key"; a malformed entry stops the start with a message that never repeats the key. */
-    static Map<String, String> serviceKeys(String text) {
+    public static Map<String, String> serviceKeys(String text) {
         Map<String, String> keys = new LinkedHashMap<>();
         for (String entry : text.split(",")) {
             if (entry.isBlank()) {

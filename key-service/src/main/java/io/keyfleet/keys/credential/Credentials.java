@@ -86,17 +86,17 @@ public class Credentials {
         return create(tenantId, spec, bootstrapName, apiKey);
     }
 
-    /** Makes {@code apiKey} the current secret; the one it replaces keeps working for the credential's grace period. */
+    /** Makes {@code apiKey} the current secret; the one it replaces keeps working for {@code grace} (zero: not at all). */
     @Transactional
-    public void replaceBootstrapKey(UUID id, String apiKey) {
+    public void replaceBootstrapKey(UUID id, String apiKey, Duration grace) {
         ApiCredential credential = entityManager.find(ApiCredential.class, id, LockModeType.PESSIMISTIC_WRITE);
         Instant now = now();
-        ApiCredentialSecret.current(credential).validUntil = now.plus(credential.gracePeriod());
+        Instant graceEnd = now.plus(grace);
+        ApiCredentialSecret.current(credential).validUntil = graceEnd;
         credential.currentVersion++;
         credential.updatedAt = now;
         addSecret(credential, credential.currentVersion, now, apiKey);
-        outbox.record(credential.tenantId, new CredentialRotated(credential.id.toString(), credential.currentVersion,
-                now.plus(credential.gracePeriod())));
+        outbox.record(credential.tenantId, new CredentialRotated(credential.id.toString(), credential.currentVersion, graceEnd));
         auditLog.record("credential.rotate", credential.tenantId, credential.id.toString(), "OK", "from configuration");
         verificationCache.evict(credential.id);
     }

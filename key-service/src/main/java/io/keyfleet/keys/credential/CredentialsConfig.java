@@ -26,13 +26,23 @@ public interface CredentialsConfig {
     Duration endedSecretRetention();
 
     /**
-     * The admin API key, when the deployment provides it (e.g. from a Kubernetes Secret). Without it key-service makes
-     * one on first start and hands it out once: into {@link #adminKeyFile()} if set, else printed on the console.
+     * The admin API key, when the deployment provides it (e.g. from a Kubernetes Secret). Either this or
+     * {@link #adminKeyFile()} must be set, not both; see {@link BootstrapCredentials}.
      */
     Optional<String> adminApiKey();
 
-    /** Where key-service writes the admin API key it made on first start (owner-only file). */
+    /**
+     * A file holding the admin API key; when it does not exist, key-service makes the key on first start and writes it
+     * there (owner-only).
+     */
     Optional<Path> adminKeyFile();
+
+    /**
+     * How long a bootstrap credential's key keeps working once configuration replaced it (a new key in
+     * {@link #serviceKeys()} or {@link #adminApiKey()}); PT0S ends it at once. Unset: the credential's grace period
+     * ({@link #defaultGracePeriod()} when it was made).
+     */
+    Optional<Duration> replacedKeyGrace();
 
     /** The suite's own services' API keys: comma-separated {@code service-name:apikey} pairs. */
     Optional<String> serviceKeys();
