@@ -63,7 +63,7 @@ final class PublishedSecrets {
             addLiteral(secrets, jaas.group(1));
             return secrets;
         }
-        if (setting.toLowerCase().matches(".*(service-keys|service_keys|master-keys|master_keys)$")) {
+        if (setting.toLowerCase().matches(".*(service-keys|service_keys|master-keys|master_keys|encryption-key|tokens_key)$")) {
             for (String entry : literal.split(",")) {
                 addLiteral(secrets, entry.substring(entry.indexOf(':') + 1));
             }

@@ -3,6 +3,7 @@ package io.keyfleet.keys.support;
 import io.keyfleet.keys.credential.BootstrapCredentials;
 import io.keyfleet.keys.credential.CredentialsConfig;
 import io.keyfleet.keys.secret.SecretsConfig;
+import io.keyfleet.kit.crypto.VersionedKeys;
 import io.keyfleet.kit.secrets.ConfiguredSecret;
 import io.keyfleet.kit.secrets.SecretSettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,22 +44,10 @@ public class KeyServiceSecretSettings implements SecretSettings {
                 found.add(new ConfiguredSecret("keyfleet.credentials.service-keys (" + service + ")", key)));
         auditKey.ifPresent(key -> found.add(new ConfiguredSecret("keyfleet.audit.hmac-key", key)));
         secrets.local().masterKeys().ifPresent(text ->
-                masterKeys(text).forEach(key -> found.add(new ConfiguredSecret("keyfleet.secrets.local.master-keys", key))));
-        secrets.local().masterKeyFile().filter(Files::isRegularFile).ifPresent(file -> masterKeys(read(file)).forEach(key ->
+                VersionedKeys.material(text).forEach(key -> found.add(new ConfiguredSecret("keyfleet.secrets.local.master-keys", key))));
+        secrets.local().masterKeyFile().filter(Files::isRegularFile).ifPresent(file -> VersionedKeys.material(read(file)).forEach(key ->
                 found.add(new ConfiguredSecret("keyfleet.secrets.local.master-key-file (" + file + ")", key))));
         return found;
-    }
-
-    /** The key material of {@code <version>:<base64>} entries (commas or lines; # comments), whatever its validity. */
-    static List<String> masterKeys(String text) {
-        List<String> keys = new ArrayList<>();
-        for (String entry : text.split("[,\\n]")) {
-            String stripped = entry.strip();
-            if (!stripped.isEmpty() && !stripped.startsWith("#")) {
-                keys.add(stripped.substring(stripped.indexOf(':') + 1).strip());
-            }
-        }
-        return keys;
     }
 
     private static String read(Path file) {

@@ -60,4 +60,19 @@ public final class VersionedKeys {
         }
         return Collections.unmodifiableNavigableMap(keys);
     }
+
+    /**
+     * The key text of each entry ({@code <number>:} dropped where present), valid or not: for checks that must see
+     * every configured value, such as the refusal of published keys at a prod start.
+     */
+    public static java.util.List<String> material(String text) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (String entry : text.split("[,\\n]")) {
+            String stripped = entry.strip();
+            if (!stripped.isEmpty() && !stripped.startsWith("#")) {
+                keys.add(stripped.substring(stripped.indexOf(':') + 1).strip());
+            }
+        }
+        return keys;
+    }
 }
