@@ -51,9 +51,11 @@ class SecuredKafkaBrokerTest {
                     () -> produce(broker, "token-service", Topics.KEYS, "not token-service's topic"));
             assertInstanceOf(TopicAuthorizationException.class, notItsTopic.getCause());
             // a service that writes no topic gets no producer id for an idempotent producer
-            ExecutionException writesNothing = assertThrows(ExecutionException.class,
+            // (the refusal comes from send() itself or from its future, whichever runs after the producer learnt it)
+            Throwable writesNothing = assertThrows(Exception.class,
                     () -> produce(broker, "signing-service", Topics.KEYS, "signing-service writes no topic"));
-            assertInstanceOf(ClusterAuthorizationException.class, writesNothing.getCause());
+            assertInstanceOf(ClusterAuthorizationException.class, writesNothing instanceof ExecutionException
+                    || writesNothing.getCause() instanceof ClusterAuthorizationException ? writesNothing.getCause() : writesNothing);
             assertThrows(TopicAuthorizationException.class,
                     () -> readFirst(broker, "token-service", "token-service-test-" + UUID.randomUUID(), Topics.KEYS));
             assertThrows(GroupAuthorizationException.class,
