@@ -146,7 +146,7 @@ class SecurityMatrixIT {
         awaitStatus(signing("/v1/keys/" + keyId + "/versions"), admin, tenant, 200);
         for (URI uri : List.of(keys("/v1/keys/" + keyId), signing("/v1/keys/" + keyId + "/versions"))) {
             Map<String, String> headers = RequestSignature.headers(pair.get("secretId").asText(), pair.get("secretKey").asText(), "GET",
-                    uri.getPath(), null, new byte[0]);
+                    uri.getPath(), null, null, new byte[0]);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
             headers.forEach(request::header);
             assertEquals(200, HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode(), uri + " signed");

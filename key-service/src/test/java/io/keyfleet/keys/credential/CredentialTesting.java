@@ -1,6 +1,7 @@
 package io.keyfleet.keys.credential;
 
 import io.keyfleet.auth.RequestSignature;
+import io.keyfleet.auth.RequestSignature.Version;
 import static io.keyfleet.keys.support.Tenancy.admin;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.restassured.RestAssured.given;
@@ -40,18 +41,31 @@ final class CredentialTesting {
         return admin().contentType(ContentType.JSON).body(body).post("/v1/credentials/verify");
     }
 
-    /** A signed GET /v1/keys?page=0 with body "{}" and a fresh nonce, signed at {@code timestamp}. */
+    /** A signed POST /v1/keys?page=0 with body "{}" in format v2 for the credential's own tenant, signed at {@code timestamp}. */
     static Map<String, Object> signed(String secretId, String secretKey, long timestamp, String nonce) {
+        return signed(Version.V2, secretId, secretKey, null, timestamp, nonce);
+    }
+
+    /**
+     * A signed POST /v1/keys?page=0 with body "{}" in the given format, acting for {@code tenant} (null: no
+     * X-Keyfleet-Tenant header), as POST /v1/credentials/verify takes it.
+     */
+    static Map<String, Object> signed(Version version, String secretId, String secretKey, String tenant, long timestamp, String nonce) {
         String bodyHash = RequestSignature.sha256Hex("{}".getBytes(StandardCharsets.UTF_8));
-        String canonical = RequestSignature.canonical("POST", "/v1/keys", "page=0", Long.toString(timestamp), nonce, bodyHash);
+        String canonical = RequestSignature.canonical(version, "POST", "/v1/keys", "page=0", tenant, Long.toString(timestamp), nonce,
+                bodyHash);
         Map<String, Object> body = new HashMap<>();
         body.put("secretId", secretId);
         body.put("timestamp", Long.toString(timestamp));
         body.put("nonce", nonce);
         body.put("signature", RequestSignature.sign(secretKey.getBytes(StandardCharsets.UTF_8), canonical));
+        if (version != Version.V1) {
+            body.put("signatureVersion", version.header());
+        }
         body.put("method", "POST");
         body.put("path", "/v1/keys");
         body.put("query", "page=0");
+        body.put("tenant", tenant);
         body.put("bodySha256", bodyHash);
         body.put("sourceIp", "203.0.113.7");
         body.put("requiredScope", "keys:read");
@@ -60,6 +74,11 @@ final class CredentialTesting {
 
     static Map<String, Object> signedNow(String secretId, String secretKey) {
         return signed(secretId, secretKey, Instant.now().getEpochSecond(), UUID.randomUUID().toString());
+    }
+
+    /** Signed now in the deprecated first format (no signatureVersion), which does not cover the tenant. */
+    static Map<String, Object> signedNowV1(String secretId, String secretKey, String tenant) {
+        return signed(Version.V1, secretId, secretKey, tenant, Instant.now().getEpochSecond(), UUID.randomUUID().toString());
     }
 
     static Response verify(Map<String, Object> body) {

@@ -1,6 +1,9 @@
 package io.keyfleet.keys.credential;
 
 import io.keyfleet.auth.ApiKeyFormat;
+import io.keyfleet.auth.RequestSignature;
+import io.keyfleet.auth.RequestSignature.Version;
+import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.keys.support.Tenancy;
 import io.keyfleet.kit.auth.PresentedCredential;
 import io.keyfleet.kit.auth.Verification;
@@ -31,6 +34,7 @@ import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -54,6 +58,9 @@ class CredentialVerificationIT {
 
     @Inject
     io.keyfleet.kit.auth.AuthConfig authConfig;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
 
     @Test
     void aValidApiKeyIsValidAndNamesItsTenant() {
@@ -153,6 +160,71 @@ class CredentialVerificationIT {
         verify(request).then().statusCode(200).body("code", equalTo("VALID")).body("tenantId", equalTo(tenant));
         verify(request).then().body("valid", equalTo(false)).body("code", equalTo("REPLAYED"))
                 .body("message", containsString("fresh random nonce"));
+    }
+
+    /**
+     * Issue 15: a signed request holds only for the X-Keyfleet-Tenant it was signed with (format v2), as the other
+     * services present it (the same over HTTP: CrossTenantMatrixIT).
+     */
+    @Test
+    void aSignedRequestPresentedForAnotherTenantIsRefused() {
+        String tenantA = newTenant();
+        ExtractableResponse<Response> system = admin().contentType(ContentType.JSON)
+                .body("{\"kind\":\"SECRET_PAIR\",\"scopes\":[\"keys:read\"]}").post("/v1/credentials").then().statusCode(201).extract();
+        Map<String, Object> signedForA = CredentialTesting.signed(Version.V2, system.path("secretId"), system.path("secretKey"), tenantA,
+                Instant.now().getEpochSecond(), UUID.randomUUID().toString());
+        for (String other : new String[] {newTenant(), null, ""}) {
+            Map<String, Object> presented = new java.util.HashMap<>(signedForA);
+            presented.put("tenant", other);
+            verify(presented).then().statusCode(200).body("code", equalTo("INVALID_SIGNATURE"))
+                    .body("message", containsString("X-Keyfleet-Tenant"));
+        }
+        verify(signedForA).then().body("code", equalTo("VALID")).body("tenantId", equalTo(authConfig.systemTenant()));
+    }
+
+    /** The deprecated first format (no signature version) is accepted while allowed, and every use is counted. */
+    @Test
+    void aV1SignedRequestIsAcceptedWhileAllowedAndCounted() {
+        String tenant = newTenant();
+        ExtractableResponse<Response> created = createPair(tenant, "");
+        double before = v1Uses("accepted");
+        verify(CredentialTesting.signedNowV1(created.path("secretId"), created.path("secretKey"), null)).then()
+                .body("code", equalTo("VALID")).body("tenantId", equalTo(tenant));
+        assertThat(v1Uses("accepted")).isEqualTo(before + 1);
+        // a v2 signature presented as v1 (the version left out) does not match: no downgrade
+        Map<String, Object> v2 = signedNow(created.path("secretId"), created.path("secretKey"));
+        v2.remove("signatureVersion");
+        verify(v2).then().body("code", equalTo("INVALID_SIGNATURE"));
+        Map<String, Object> unknown = signedNow(created.path("secretId"), created.path("secretKey"));
+        unknown.put("signatureVersion", "3");
+        verify(unknown).then().body("code", equalTo("INVALID_SIGNATURE")).body("message", containsString("X-Keyfleet-Signature-Version"));
+        assertThat(v1Uses("accepted")).isEqualTo(before + 1);
+
+        // over HTTP: the old client sends no version header
+        Map<String, String> headers = new java.util.HashMap<>(RequestSignature.headers(created.path("secretId"), created.path("secretKey"),
+                "GET", "/v1/keys", null, null, null));
+        headers.remove(SignedRequestHeaders.SIGNATURE_VERSION);
+        headers.put(SignedRequestHeaders.SIGNATURE, RequestSignature.sign(((String) created.path("secretKey")).getBytes(StandardCharsets.UTF_8),
+                RequestSignature.canonical(Version.V1, "GET", "/v1/keys", null, null, headers.get(SignedRequestHeaders.TIMESTAMP),
+                        headers.get(SignedRequestHeaders.NONCE), RequestSignature.sha256Hex(null))));
+        given().headers(headers).get("/v1/keys").then().statusCode(200);
+        assertThat(v1Uses("accepted")).isEqualTo(before + 2);
+    }
+
+    @Test
+    void v1EndsWithTheSwitchOrOnItsDay() {
+        Instant now = Instant.parse("2027-03-01T12:00:00Z");
+        assertThat(CredentialVerifier.v1Accepted(true, java.util.Optional.empty(), now)).isTrue();
+        assertThat(CredentialVerifier.v1Accepted(false, java.util.Optional.empty(), now)).isFalse();
+        assertThat(CredentialVerifier.v1Accepted(true, java.util.Optional.of(java.time.LocalDate.parse("2027-03-02")), now)).isTrue();
+        assertThat(CredentialVerifier.v1Accepted(true, java.util.Optional.of(java.time.LocalDate.parse("2027-03-01")), now)).isFalse();
+        assertThat(CredentialVerifier.v1Accepted(true, java.util.Optional.of(java.time.LocalDate.parse("2027-03-01")),
+                Instant.parse("2027-02-28T23:59:59Z"))).isTrue();
+    }
+
+    private double v1Uses(String outcome) {
+        io.micrometer.core.instrument.Counter counter = metrics.find(CredentialVerifier.V1_METRIC).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

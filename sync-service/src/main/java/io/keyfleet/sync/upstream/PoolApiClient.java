@@ -89,7 +89,7 @@ public class PoolApiClient {
         URI uri = base.resolve(fullPath + (query == null ? "" : "?" + query));
         Duration timeout = config.upstreamTimeout();
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-        RequestSignature.headers(endpoint.memberId(), endpoint.secret(), "GET", fullPath, query, null).forEach(builder::header);
+        RequestSignature.headers(endpoint.memberId(), endpoint.secret(), "GET", fullPath, query, null, null).forEach(builder::header);
         CompletableFuture<HttpResponse<String>> future = client().sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> response;
         try {
