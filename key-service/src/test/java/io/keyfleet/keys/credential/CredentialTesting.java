@@ -2,6 +2,9 @@ package io.keyfleet.keys.credential;
 
 import io.keyfleet.auth.RequestSignature;
 import io.keyfleet.auth.RequestSignature.Version;
+import io.keyfleet.auth.SignedRequestHeaders;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import static io.keyfleet.keys.support.Tenancy.admin;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.restassured.RestAssured.given;
@@ -79,6 +82,22 @@ final class CredentialTesting {
     /** Signed now in the deprecated first format (no signatureVersion), which does not cover the tenant. */
     static Map<String, Object> signedNowV1(String secretId, String secretKey, String tenant) {
         return signed(Version.V1, secretId, secretKey, tenant, Instant.now().getEpochSecond(), UUID.randomUUID().toString());
+    }
+
+    /** The headers of an old client signing GET {@code path} in the first format: no version header, no tenant line. */
+    static Map<String, String> v1Headers(String secretId, String secretKey, String path) {
+        Map<String, String> headers = new HashMap<>(RequestSignature.headers(secretId, secretKey, "GET", path, null, null, null));
+        headers.remove(SignedRequestHeaders.SIGNATURE_VERSION);
+        headers.put(SignedRequestHeaders.SIGNATURE, RequestSignature.sign(secretKey.getBytes(StandardCharsets.UTF_8),
+                RequestSignature.canonical(Version.V1, "GET", path, null, null, headers.get(SignedRequestHeaders.TIMESTAMP),
+                        headers.get(SignedRequestHeaders.NONCE), RequestSignature.sha256Hex(null))));
+        return headers;
+    }
+
+    /** How many v1-signed requests key-service counted with this outcome (accepted, refused). */
+    static double v1Uses(MeterRegistry metrics, String outcome) {
+        Counter counter = metrics.find(CredentialVerifier.V1_METRIC).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     static Response verify(Map<String, Object> body) {

@@ -1,9 +1,7 @@
 package io.keyfleet.keys.credential;
 
 import io.keyfleet.auth.ApiKeyFormat;
-import io.keyfleet.auth.RequestSignature;
 import io.keyfleet.auth.RequestSignature.Version;
-import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.keys.support.Tenancy;
 import io.keyfleet.kit.auth.PresentedCredential;
 import io.keyfleet.kit.auth.Verification;
@@ -34,7 +32,6 @@ import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -201,13 +198,8 @@ class CredentialVerificationIT {
         assertThat(v1Uses("accepted")).isEqualTo(before + 1);
 
         // over HTTP: the old client sends no version header
-        Map<String, String> headers = new java.util.HashMap<>(RequestSignature.headers(created.path("secretId"), created.path("secretKey"),
-                "GET", "/v1/keys", null, null, null));
-        headers.remove(SignedRequestHeaders.SIGNATURE_VERSION);
-        headers.put(SignedRequestHeaders.SIGNATURE, RequestSignature.sign(((String) created.path("secretKey")).getBytes(StandardCharsets.UTF_8),
-                RequestSignature.canonical(Version.V1, "GET", "/v1/keys", null, null, headers.get(SignedRequestHeaders.TIMESTAMP),
-                        headers.get(SignedRequestHeaders.NONCE), RequestSignature.sha256Hex(null))));
-        given().headers(headers).get("/v1/keys").then().statusCode(200);
+        given().headers(CredentialTesting.v1Headers(created.path("secretId"), created.path("secretKey"), "/v1/keys")).get("/v1/keys")
+                .then().statusCode(200);
         assertThat(v1Uses("accepted")).isEqualTo(before + 2);
     }
 
@@ -223,8 +215,7 @@ class CredentialVerificationIT {
     }
 
     private double v1Uses(String outcome) {
-        io.micrometer.core.instrument.Counter counter = metrics.find(CredentialVerifier.V1_METRIC).tag("outcome", outcome).counter();
-        return counter == null ? 0 : counter.count();
+        return CredentialTesting.v1Uses(metrics, outcome);
     }
 
     @Test

@@ -11,11 +11,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.keyfleet.auth.RequestSignature;
-import io.keyfleet.auth.RequestSignature.Version;
-import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -25,8 +22,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,12 +57,7 @@ class SignatureV1OffIT {
         verify(signedNow(secretId, secretKey)).then().body("code", equalTo("VALID"));
 
         // over HTTP: a client of the first format is answered 401 with what to change
-        Map<String, String> headers = new HashMap<>(RequestSignature.headers(secretId, secretKey, "GET", "/v1/keys", null, null, null));
-        headers.remove(SignedRequestHeaders.SIGNATURE_VERSION);
-        headers.put(SignedRequestHeaders.SIGNATURE, RequestSignature.sign(secretKey.getBytes(StandardCharsets.UTF_8),
-                RequestSignature.canonical(Version.V1, "GET", "/v1/keys", null, null, headers.get(SignedRequestHeaders.TIMESTAMP),
-                        headers.get(SignedRequestHeaders.NONCE), RequestSignature.sha256Hex(null))));
-        given().headers(headers).get("/v1/keys").then().statusCode(401).contentType("application/problem+json")
+        given().headers(CredentialTesting.v1Headers(secretId, secretKey, "/v1/keys")).get("/v1/keys").then().statusCode(401).contentType("application/problem+json")
                 .body("code", equalTo("INVALID_SIGNATURE")).body("detail", containsString("first format"));
         given().headers(RequestSignature.headers(secretId, secretKey, "GET", "/v1/keys", null, null, null)).get("/v1/keys")
                 .then().statusCode(200);
@@ -75,7 +65,6 @@ class SignatureV1OffIT {
     }
 
     private double refusals() {
-        Counter counter = metrics.find(CredentialVerifier.V1_METRIC).tag("outcome", "refused").counter();
-        return counter == null ? 0 : counter.count();
+        return CredentialTesting.v1Uses(metrics, "refused");
     }
 }
