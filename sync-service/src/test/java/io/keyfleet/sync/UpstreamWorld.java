@@ -175,8 +175,15 @@ public final class UpstreamWorld implements AutoCloseable {
         String secret = member == null ? null : secretsByMember.get(member);
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
-        String canonical = RequestSignature.canonical("GET", path, query, header(exchange, SignedRequestHeaders.TIMESTAMP),
-                header(exchange, SignedRequestHeaders.NONCE), RequestSignature.sha256Hex(null));
+        RequestSignature.Version version;
+        try {
+            version = RequestSignature.Version.of(header(exchange, SignedRequestHeaders.SIGNATURE_VERSION));
+        } catch (IllegalArgumentException e) {
+            send(exchange, 401, Map.of("code", "SIGNATURE_VERSION_INVALID", "message", e.getMessage()));
+            return;
+        }
+        String canonical = RequestSignature.canonical(version, "GET", path, query, header(exchange, SignedRequestHeaders.TENANT),
+                header(exchange, SignedRequestHeaders.TIMESTAMP), header(exchange, SignedRequestHeaders.NONCE), RequestSignature.sha256Hex(null));
         if (secret == null || !RequestSignature.matches(secret.getBytes(StandardCharsets.UTF_8), canonical,
                 header(exchange, SignedRequestHeaders.SIGNATURE))) {
             send(exchange, 401, Map.of("code", "SIGNATURE_INVALID", "message", "The signature does not match the member's API secret."));

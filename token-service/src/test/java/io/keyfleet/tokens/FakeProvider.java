@@ -39,6 +39,7 @@ public class FakeProvider implements TokenGateway {
     private final Map<String, Lineage> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> usesOfRefreshToken = new ConcurrentHashMap<>();
     private final AtomicLong refreshCalls = new AtomicLong();
+    private final AtomicLong exchangeCalls = new AtomicLong();
     private final Map<String, AtomicLong> refreshCallsByApp = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.NORMAL;
     private volatile Long accessLifetimeSeconds = 3600L;
@@ -75,6 +76,11 @@ public class FakeProvider implements TokenGateway {
         return refreshCalls.get();
     }
 
+    /** How many codes were presented to the token endpoint, accepted or not. */
+    public long exchangeCalls() {
+        return exchangeCalls.get();
+    }
+
     /** Refresh calls for one app (the scheduler also refreshes grants other test classes left in the database). */
     public long refreshCalls(String appId) {
         AtomicLong calls = refreshCallsByApp.get(appId);
@@ -91,6 +97,7 @@ public class FakeProvider implements TokenGateway {
         refreshTokens.clear();
         usesOfRefreshToken.clear();
         refreshCalls.set(0);
+        exchangeCalls.set(0);
         refreshCallsByApp.clear();
         mode = Mode.NORMAL;
         exchangeBarrier = null;
@@ -101,6 +108,7 @@ public class FakeProvider implements TokenGateway {
 
     @Override
     public IssuedTokens exchange(AppRef app, String authCode) {
+        exchangeCalls.incrementAndGet();
         String merchant = codes.remove(authCode);
         if (merchant == null) {
             throw new UpstreamFailure(Kind.INVALID_GRANT, "isv.code-invalid", "provider answered 40002 / isv.code-invalid");

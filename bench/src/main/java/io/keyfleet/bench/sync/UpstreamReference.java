@@ -47,7 +47,7 @@ final class UpstreamReference {
                 String path = "/pool-api/v1/" + type;
                 String query = "page=" + page + "&pageSize=" + pageSize;
                 HttpRequest.Builder request = HttpRequest.newBuilder(sandbox.resolve(path + "?" + query)).timeout(timeout).GET();
-                RequestSignature.headers(memberId, secret, "GET", path, query, null).forEach(request::header);
+                RequestSignature.headers(memberId, secret, "GET", path, query, null, null).forEach(request::header);
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException("GET " + path + "?" + query + " answered " + response.statusCode() + ": " + response.body());

@@ -250,10 +250,11 @@ public class VerifyBenchmark implements Benchmark {
     private static byte[] signedBody(String[] pair) {
         String timestamp = Long.toString(Instant.now().getEpochSecond());
         String nonce = ApiKeyFormat.randomBase62(24);
-        String canonical = RequestSignature.canonical("POST", "/v1/keys", "", timestamp, nonce, EMPTY_BODY_SHA256);
+        String canonical = RequestSignature.canonical(RequestSignature.Version.V2, "POST", "/v1/keys", "", null, timestamp, nonce,
+                EMPTY_BODY_SHA256);
         String signature = RequestSignature.sign(pair[1].getBytes(StandardCharsets.UTF_8), canonical);
         return ("{\"secretId\":\"" + pair[0] + "\",\"timestamp\":\"" + timestamp + "\",\"nonce\":\"" + nonce + "\",\"signature\":\""
-                + signature + "\",\"method\":\"POST\",\"path\":\"/v1/keys\",\"query\":\"\",\"bodySha256\":\"" + EMPTY_BODY_SHA256
+                + signature + "\",\"signatureVersion\":\"" + RequestSignature.Version.V2.header() + "\",\"method\":\"POST\",\"path\":\"/v1/keys\",\"query\":\"\",\"bodySha256\":\"" + EMPTY_BODY_SHA256
                 + "\",\"sourceIp\":\"" + SOURCE_IP + "\",\"requiredScope\":\"" + SCOPE + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 

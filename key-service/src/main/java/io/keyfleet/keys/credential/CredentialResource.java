@@ -106,15 +106,20 @@ public class CredentialResource {
         }
     }
 
-    /** Either apiKey, or secretId with timestamp, nonce, signature and what was signed. */
+    /**
+     * Either apiKey, or secretId with timestamp, nonce, signature, signatureVersion (the X-Keyfleet-Signature-Version
+     * header; null: the deprecated v1) and what was signed, including tenant (the X-Keyfleet-Tenant header as sent).
+     */
     public record VerifyRequest(@Size(max = 200) String apiKey,
                                 @Size(max = 64) String secretId,
                                 @Size(max = 20) String timestamp,
                                 @Size(max = 64) String nonce,
                                 @Size(max = 200) String signature,
+                                @Size(max = 8) String signatureVersion,
                                 @Size(max = 10) String method,
                                 @Size(max = 2000) String path,
                                 @Size(max = 4000) String query,
+                                @Size(max = 64) String tenant,
                                 @Size(max = 64) String bodySha256,
                                 @Size(max = 64) String sourceIp,
                                 @Size(max = 64) String requiredScope) {
@@ -215,13 +220,15 @@ public class CredentialResource {
     @RequiresScope(Scopes.CREDENTIALS_VERIFY)
     @Operation(summary = "Verify a presented credential", description = "Always 200 with {valid, code, message}; code is one of "
             + "VALID, MISSING, NOT_FOUND, INVALID_SIGNATURE, REPLAYED, EXPIRED, REVOKED, DISABLED, FORBIDDEN_IP, INSUFFICIENT_SCOPE. "
-            + "For a signed request give secretId, timestamp (Unix seconds), nonce, signature (base64 HMAC-SHA256), method, path, "
-            + "query and bodySha256 (hex; omitted = empty body). sourceIp is the caller's address as the calling service saw it. "
+            + "For a signed request give secretId, timestamp (Unix seconds), nonce, signature (base64 HMAC-SHA256), signatureVersion "
+            + "(the X-Keyfleet-Signature-Version header: 2; omitted = the deprecated 1), method, path, query, tenant (the "
+            + "X-Keyfleet-Tenant header as sent; omitted = none) and bodySha256 (hex; omitted = empty body). sourceIp is the "
+            + "caller's address as the calling service saw it. "
             + "Valid bearer-key answers are served from a short-lived cache unless the request says Cache-Control: no-cache.")
     public Verification verify(@Valid @NotNull VerifyRequest request, @HeaderParam(HttpHeaders.CACHE_CONTROL) String cacheControl) {
         PresentedCredential.Signed signed = request.secretId() == null ? null : new PresentedCredential.Signed(
-                request.secretId(), request.timestamp(), request.nonce(), request.signature(), request.method(), request.path(),
-                request.query(), request.bodySha256());
+                request.secretId(), request.timestamp(), request.nonce(), request.signature(), request.signatureVersion(),
+                request.method(), request.path(), request.query(), request.tenant(), request.bodySha256());
         // the suite's own services verify any tenant's credentials; a tenant only its own
         String onlyTenant = caller.isSystem() ? null : caller.ownTenant();
         PresentedCredential presented = new PresentedCredential(request.apiKey(), signed, request.sourceIp(), request.requiredScope());

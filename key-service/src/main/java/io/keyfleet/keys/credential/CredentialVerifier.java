@@ -2,13 +2,16 @@ package io.keyfleet.keys.credential;
 
 import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.auth.RequestSignature;
+import io.keyfleet.auth.RequestSignature.Version;
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.auth.VerificationCode;
 import io.keyfleet.keys.audit.FailedVerifications;
 import io.keyfleet.keys.secret.SecretNotFoundException;
 import io.keyfleet.kit.auth.PresentedCredential;
 import io.keyfleet.kit.auth.Verification;
 import io.keyfleet.keys.secret.SecretStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -17,12 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Verifies a presented credential in-process: a bearer API key, or a request signed with a SecretId/SecretKey pair
@@ -31,19 +37,27 @@ import java.util.regex.Pattern;
  * person can act on.
  *
  * <p>Order of checks: the credential is found (API key: format and checksum, then the SHA-256 hash; signed request:
- * SecretId), revoked → REVOKED, the signature and its timestamp window are checked (a stale or future timestamp is
- * INVALID_SIGNATURE, naming the clock difference), the nonce is remembered (seen before → REPLAYED), then a replaced
+ * SecretId), revoked → REVOKED, the signature format (v1 only while {@link CredentialsConfig#signatureV1Accepted()}), the
+ * signature and its timestamp window are checked (a stale or future timestamp is INVALID_SIGNATURE, naming the clock
+ * difference), the nonce is remembered (seen before → REPLAYED), then a replaced
  * secret past its grace → EXPIRED, disabled → DISABLED, past expiry → EXPIRED, source address → FORBIDDEN_IP,
  * scope → INSUFFICIENT_SCOPE. Hashes and signatures are compared in constant time.
  */
 @ApplicationScoped
 public class CredentialVerifier {
 
+    private static final Logger LOG = Logger.getLogger(CredentialVerifier.class);
+    /** Requests signed in the deprecated v1 format, by outcome (accepted, refused). */
+    static final String V1_METRIC = "keyfleet_auth_signature_v1";
+
     private static final Pattern SECRET_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final String EMPTY_BODY_SHA256 = RequestSignature.sha256Hex(new byte[0]);
+    private static final String V2_HOW_TO = "Sign v2\\nMETHOD\\nPATH\\nQUERY\\nTENANT\\nTIMESTAMP\\nNONCE\\nSHA256HEX(body), where "
+            + "TENANT is the " + SignedRequestHeaders.TENANT + " header as sent (empty without it), with HMAC-SHA256, send it "
+            + "base64-encoded and send " + SignedRequestHeaders.SIGNATURE_VERSION + ": 2.";
 
     @Inject
     EntityManager entityManager;
@@ -56,6 +70,9 @@ public class CredentialVerifier {
 
     @Inject
     FailedVerifications failedVerifications;
+
+    @Inject
+    MeterRegistry metrics;
 
     /**
      * Verifies against every credential of every tenant, or only those of {@code onlyTenant} when it is not null: a
@@ -126,7 +143,14 @@ public class CredentialVerifier {
         if (problem != null) {
             return Verification.refused(VerificationCode.INVALID_SIGNATURE, problem);
         }
+        Version version = Version.of(signed.version());
         Instant now = Instant.now();
+        if (version == Version.V1 && !v1Accepted(now)) {
+            metrics.counter(V1_METRIC, "outcome", "refused").increment();
+            return Verification.refused(VerificationCode.INVALID_SIGNATURE, "This request is signed in the first format (no "
+                    + SignedRequestHeaders.SIGNATURE_VERSION + " header), which is no longer accepted because it does not cover "
+                    + "the " + SignedRequestHeaders.TENANT + " header. " + V2_HOW_TO);
+        }
         long skew = now.getEpochSecond() - Long.parseLong(signed.timestamp());
         Duration window = config.signatureWindow();
         if (Math.abs(skew) > window.toSeconds()) {
@@ -135,8 +159,8 @@ public class CredentialVerifier {
                     + window.toMinutes() + " minutes of the server time. Sign each request with the current Unix time "
                     + "in seconds and check the caller's clock.");
         }
-        String canonical = RequestSignature.canonical(signed.method(), signed.path(), signed.query(), signed.timestamp(),
-                signed.nonce(), signed.bodySha256() == null ? EMPTY_BODY_SHA256 : signed.bodySha256());
+        String canonical = RequestSignature.canonical(version, signed.method(), signed.path(), signed.query(), signed.tenant(),
+                signed.timestamp(), signed.nonce(), signed.bodySha256() == null ? EMPTY_BODY_SHA256 : signed.bodySha256());
         // every version whose SecretKey still exists: one past its grace (not yet destroyed) matches to say EXPIRED
         ApiCredentialSecret matched = null;
         for (ApiCredentialSecret secret : ApiCredentialSecret.of(credential.id)) {
@@ -159,9 +183,8 @@ public class CredentialVerifier {
             }
         }
         if (matched == null) {
-            return Verification.refused(VerificationCode.INVALID_SIGNATURE, "The signature does not match. Sign "
-                    + "METHOD\\nPATH\\nQUERY\\nTIMESTAMP\\nNONCE\\nSHA256HEX(body) with HMAC-SHA256 under the current SecretKey "
-                    + "of " + credential.secretId + " and send it base64-encoded; if the key was rotated, use the new SecretKey.");
+            return Verification.refused(VerificationCode.INVALID_SIGNATURE, "The signature does not match. " + V2_HOW_TO
+                    + " Use the current SecretKey of " + credential.secretId + "; if the key was rotated, use the new SecretKey.");
         }
         int inserted = entityManager.createNativeQuery("insert into api_credential_nonce (credential_id, nonce, seen_at) "
                         + "values (?1, ?2, ?3) on conflict do nothing")
@@ -171,7 +194,23 @@ public class CredentialVerifier {
             return Verification.refused(VerificationCode.REPLAYED, "Nonce '" + signed.nonce() + "' was already used within the last "
                     + window.toMinutes() + " minutes; this request is a replay. Send a fresh random nonce with every request.");
         }
+        if (version == Version.V1) {
+            metrics.counter(V1_METRIC, "outcome", "accepted").increment();
+            LOG.warnf("Credential %s (SecretId %s, tenant %s) signed a request in the deprecated v1 format, which does not cover %s; "
+                    + "move its client to v2 (%s: 2) before v1 is turned off (keyfleet.credentials.signature-v1-accepted)",
+                    credential.id, credential.secretId, credential.tenantId, SignedRequestHeaders.TENANT,
+                    SignedRequestHeaders.SIGNATURE_VERSION);
+        }
         return checkState(credential, matched, presented);
+    }
+
+    private boolean v1Accepted(Instant now) {
+        return v1Accepted(config.signatureV1Accepted(), config.signatureV1RefusedFrom(), now);
+    }
+
+    /** Whether format v1 is accepted at {@code now}: switched on and, if a day is set, before that day starts (UTC). */
+    static boolean v1Accepted(boolean accepted, Optional<LocalDate> refusedFrom, Instant now) {
+        return accepted && refusedFrom.map(day -> now.isBefore(day.atStartOfDay(ZoneOffset.UTC).toInstant())).orElse(true);
     }
 
     private Verification checkState(ApiCredential credential, ApiCredentialSecret secret, PresentedCredential presented) {
@@ -226,6 +265,11 @@ public class CredentialVerifier {
     private static String malformed(PresentedCredential.Signed signed) {
         if (signed.signature() == null || signed.signature().isBlank()) {
             return "The signed request has no signature; send base64(HMAC-SHA256(SecretKey, canonical request)).";
+        }
+        try {
+            Version.of(signed.version());
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (signed.timestamp() == null || !TIMESTAMP.matcher(signed.timestamp()).matches()) {
             return "The timestamp must be the Unix time in seconds, e.g. " + Instant.now().getEpochSecond() + ".";

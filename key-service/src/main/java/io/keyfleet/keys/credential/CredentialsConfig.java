@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "keyfleet.credentials")
@@ -16,6 +17,17 @@ public interface CredentialsConfig {
     /** How far a signed request's timestamp may be from the server clock, either way; nonces are kept this long. */
     @WithDefault("PT5M")
     Duration signatureWindow();
+
+    /**
+     * Whether requests signed in the deprecated first format are still accepted (RequestSignature v1: no
+     * X-Keyfleet-Signature-Version header; the signature does not cover X-Keyfleet-Tenant). Every v1 request is logged
+     * and counted ({@code keyfleet_auth_signature_v1_total}); false refuses them with INVALID_SIGNATURE.
+     */
+    @WithDefault("true")
+    boolean signatureV1Accepted();
+
+    /** From the start of this day (UTC) v1 is refused even while {@link #signatureV1Accepted()} is true; none by default. */
+    Optional<LocalDate> signatureV1RefusedFrom();
 
     /** How often nonces are forgotten, ended secrets destroyed and expiry warnings published (see CredentialJobs). */
     @WithDefault("60s")

@@ -328,6 +328,7 @@ class CredentialFuzzIT {
         putHeader(headers, SignedRequestHeaders.TIMESTAMP, fields.get("timestamp"));
         putHeader(headers, SignedRequestHeaders.NONCE, fields.get("nonce"));
         putHeader(headers, SignedRequestHeaders.SIGNATURE, fields.get("signature"));
+        putHeader(headers, SignedRequestHeaders.SIGNATURE_VERSION, fields.get("signatureVersion"));
         if (random.nextInt(6) == 0) {
             headers.put(SignedRequestHeaders.AUTHORIZATION, headerText("Bearer " + (random.nextBoolean() ? realKey : badApiKey())));
         }
@@ -450,7 +451,17 @@ class CredentialFuzzIT {
                 default -> nonce = ApiKeyFormat.randomBase62(24); // a valid nonce; something else goes wrong
             }
         }
-        String canonical = RequestSignature.canonical(method, path, query, timestamp, nonce, bodySha256 == null
+        String version = RequestSignature.Version.V2.header();
+        if (random.nextInt(8) == 0) {
+            version = oneOf(null, "", "1", "3", "v2", "2 2", "\u0000", "9".repeat(20)); // v1 is signed otherwise: does not match
+        }
+        String presentedTenant = null;
+        if (withCanonicalFields && random.nextInt(4) == 0) {
+            // signed for one tenant, presented for another (or for none)
+            presentedTenant = oneOf(tenant, "keyfleet", "", " ", "t".repeat(65), "\u0000", text(random.nextInt(30)));
+        }
+        String canonical = RequestSignature.canonical(RequestSignature.Version.V2, method, path, query,
+                presentedTenant == null || random.nextInt(3) > 0 ? presentedTenant : "other-" + presentedTenant, timestamp, nonce, bodySha256 == null
                 ? RequestSignature.sha256Hex(new byte[0]) : bodySha256);
         String signature = RequestSignature.sign(signingKey, canonical);
         switch (random.nextInt(8)) {
@@ -470,7 +481,9 @@ class CredentialFuzzIT {
         fields.put("timestamp", timestamp);
         fields.put("nonce", nonce);
         fields.put("signature", signature);
+        fields.put("signatureVersion", version);
         if (withCanonicalFields) {
+            fields.put("tenant", presentedTenant);
             fields.put("method", method);
             fields.put("path", path);
             fields.put("query", query);

@@ -1,6 +1,7 @@
 package io.keyfleet.keys.credential;
 
 import io.keyfleet.auth.ApiKeyFormat;
+import io.keyfleet.auth.RequestSignature.Version;
 import io.keyfleet.keys.support.Tenancy;
 import io.keyfleet.kit.auth.PresentedCredential;
 import io.keyfleet.kit.auth.Verification;
@@ -54,6 +55,9 @@ class CredentialVerificationIT {
 
     @Inject
     io.keyfleet.kit.auth.AuthConfig authConfig;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
 
     @Test
     void aValidApiKeyIsValidAndNamesItsTenant() {
@@ -174,6 +178,65 @@ class CredentialVerificationIT {
         verify(request).then().statusCode(200).body("code", equalTo("VALID")).body("tenantId", equalTo(tenant));
         verify(request).then().body("valid", equalTo(false)).body("code", equalTo("REPLAYED"))
                 .body("message", containsString("fresh random nonce"));
+    }
+
+    /**
+     * Issue 15: a signed request holds only for the X-Keyfleet-Tenant it was signed with (format v2), as the other
+     * services present it (the same over HTTP: CrossTenantMatrixIT).
+     */
+    @Test
+    void aSignedRequestPresentedForAnotherTenantIsRefused() {
+        String tenantA = newTenant();
+        ExtractableResponse<Response> system = admin().contentType(ContentType.JSON)
+                .body("{\"kind\":\"SECRET_PAIR\",\"scopes\":[\"keys:read\"]}").post("/v1/credentials").then().statusCode(201).extract();
+        Map<String, Object> signedForA = CredentialTesting.signed(Version.V2, system.path("secretId"), system.path("secretKey"), tenantA,
+                Instant.now().getEpochSecond(), UUID.randomUUID().toString());
+        for (String other : new String[] {newTenant(), null, ""}) {
+            Map<String, Object> presented = new java.util.HashMap<>(signedForA);
+            presented.put("tenant", other);
+            verify(presented).then().statusCode(200).body("code", equalTo("INVALID_SIGNATURE"))
+                    .body("message", containsString("X-Keyfleet-Tenant"));
+        }
+        verify(signedForA).then().body("code", equalTo("VALID")).body("tenantId", equalTo(authConfig.systemTenant()));
+    }
+
+    /** The deprecated first format (no signature version) is accepted while allowed, and every use is counted. */
+    @Test
+    void aV1SignedRequestIsAcceptedWhileAllowedAndCounted() {
+        String tenant = newTenant();
+        ExtractableResponse<Response> created = createPair(tenant, "");
+        double before = v1Uses("accepted");
+        verify(CredentialTesting.signedNowV1(created.path("secretId"), created.path("secretKey"), null)).then()
+                .body("code", equalTo("VALID")).body("tenantId", equalTo(tenant));
+        assertThat(v1Uses("accepted")).isEqualTo(before + 1);
+        // a v2 signature presented as v1 (the version left out) does not match: no downgrade
+        Map<String, Object> v2 = signedNow(created.path("secretId"), created.path("secretKey"));
+        v2.remove("signatureVersion");
+        verify(v2).then().body("code", equalTo("INVALID_SIGNATURE"));
+        Map<String, Object> unknown = signedNow(created.path("secretId"), created.path("secretKey"));
+        unknown.put("signatureVersion", "3");
+        verify(unknown).then().body("code", equalTo("INVALID_SIGNATURE")).body("message", containsString("X-Keyfleet-Signature-Version"));
+        assertThat(v1Uses("accepted")).isEqualTo(before + 1);
+
+        // over HTTP: the old client sends no version header
+        given().headers(CredentialTesting.v1Headers(created.path("secretId"), created.path("secretKey"), "/v1/keys")).get("/v1/keys")
+                .then().statusCode(200);
+        assertThat(v1Uses("accepted")).isEqualTo(before + 2);
+    }
+
+    @Test
+    void v1EndsWithTheSwitchOrOnItsDay() {
+        Instant now = Instant.parse("2027-03-01T12:00:00Z");
+        assertThat(CredentialVerifier.v1Accepted(true, java.util.Optional.empty(), now)).isTrue();
+        assertThat(CredentialVerifier.v1Accepted(false, java.util.Optional.empty(), now)).isFalse();
+        assertThat(CredentialVerifier.v1Accepted(true, java.util.Optional.of(java.time.LocalDate.parse("2027-03-02")), now)).isTrue();
+        assertThat(CredentialVerifier.v1Accepted(true, java.util.Optional.of(java.time.LocalDate.parse("2027-03-01")), now)).isFalse();
+        assertThat(CredentialVerifier.v1Accepted(true, java.util.Optional.of(java.time.LocalDate.parse("2027-03-01")),
+                Instant.parse("2027-02-28T23:59:59Z"))).isTrue();
+    }
+
+    private double v1Uses(String outcome) {
+        return CredentialTesting.v1Uses(metrics, outcome);
     }
 
     @Test

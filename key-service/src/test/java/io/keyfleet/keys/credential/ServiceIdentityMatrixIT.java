@@ -15,6 +15,7 @@ import io.keyfleet.auth.ServiceIdentity;
 import io.keyfleet.keys.support.Tenancy;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.testkit.KafkaTestResource;
+import io.keyfleet.testkit.OpenApiOperations;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -23,7 +24,6 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,15 +188,9 @@ class ServiceIdentityMatrixIT {
         }
     }
 
-    private static TreeSet<String> internalOperations() throws Exception {
-        JsonNode paths = JSON.readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString()).path("paths");
-        TreeSet<String> operations = new TreeSet<>();
-        for (Iterator<String> names = paths.fieldNames(); names.hasNext(); ) {
-            String path = names.next();
-            if (path.startsWith("/internal/")) {
-                paths.path(path).fieldNames().forEachRemaining(method -> operations.add(method.toUpperCase() + " " + path));
-            }
-        }
+    private static TreeSet<String> internalOperations() {
+        TreeSet<String> operations = OpenApiOperations.of(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        operations.removeIf(operation -> !operation.substring(operation.indexOf(' ') + 1).startsWith("/internal/"));
         return operations;
     }
 }

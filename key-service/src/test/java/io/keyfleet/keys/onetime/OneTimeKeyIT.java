@@ -9,6 +9,8 @@ import static org.hamcrest.Matchers.containsString;
 import static io.keyfleet.keys.support.Tenancy.admin;
 import static io.keyfleet.keys.support.Tenancy.as;
 import static io.keyfleet.keys.support.Tenancy.newTenant;
+import static io.keyfleet.keys.support.OneTimeClient.clientEncrypt;
+import static io.keyfleet.keys.support.OneTimeClient.encrypt;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -20,10 +22,6 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -32,7 +30,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.crypto.Cipher;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -199,18 +196,6 @@ class OneTimeKeyIT {
     private Response decrypt(String uniqueId, String ciphertext) {
         return admin().contentType(ContentType.JSON)
                 .body("{\"uniqueId\":\"" + uniqueId + "\",\"ciphertext\":\"" + ciphertext + "\"}").post(DECRYPT);
-    }
-
-    /** Exactly what a client does: UTF-8(salt + password), JDK's RSA/ECB/OAEPWithSHA-256AndMGF1Padding, base64. */
-    static String clientEncrypt(JsonPath applied, String password) throws Exception {
-        return encrypt(applied.getString("publicKeyInfo.publicKey"), applied.getString("publicKeyInfo.salt") + password);
-    }
-
-    static String encrypt(String publicKeyBase64, String plaintext) throws Exception {
-        PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKeyBase64)));
-        Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding");
-        cipher.init(Cipher.ENCRYPT_MODE, key);
-        return Base64.getEncoder().encodeToString(cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8)));
     }
 
     private String state(String uniqueId) {

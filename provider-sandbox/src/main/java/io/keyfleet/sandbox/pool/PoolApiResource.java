@@ -137,8 +137,15 @@ public class PoolApiResource {
         if (Duration.between(Instant.ofEpochSecond(seconds), clock.now()).abs().compareTo(SIGNATURE_WINDOW) > 0) {
             return refused(401, "TIMESTAMP_OUT_OF_WINDOW", "The timestamp is more than 5 minutes from the platform's clock.");
         }
-        String canonical = RequestSignature.canonical("GET", uriInfo.getRequestUri().getRawPath(), uriInfo.getRequestUri().getRawQuery(),
-                timestamp, nonce, RequestSignature.sha256Hex(null));
+        RequestSignature.Version version;
+        try {
+            version = RequestSignature.Version.of(headers.getHeaderString(SignedRequestHeaders.SIGNATURE_VERSION));
+        } catch (IllegalArgumentException e) {
+            return refused(401, "SIGNATURE_VERSION_INVALID", e.getMessage());
+        }
+        String canonical = RequestSignature.canonical(version, "GET", uriInfo.getRequestUri().getRawPath(),
+                uriInfo.getRequestUri().getRawQuery(), headers.getHeaderString(SignedRequestHeaders.TENANT), timestamp, nonce,
+                RequestSignature.sha256Hex(null));
         if (!RequestSignature.matches(account.get().apiSecret().getBytes(StandardCharsets.UTF_8), canonical, signature)) {
             return refused(401, "SIGNATURE_INVALID", "The signature does not match the member's API secret.");
         }

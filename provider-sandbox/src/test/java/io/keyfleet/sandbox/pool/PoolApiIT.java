@@ -4,12 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyfleet.auth.RequestSignature;
+import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,11 +67,35 @@ class PoolApiIT {
         assertThat(ok.jsonPath().getString("currency")).isEqualTo("EUR");
         assertThat(ok.jsonPath().getDouble("creditLimit")).isEqualTo(500.0);
 
-        Map<String, String> once = RequestSignature.headers(open, SECRET, "GET", "/pool-api/v1/account", null, null);
+        Map<String, String> once = RequestSignature.headers(open, SECRET, "GET", "/pool-api/v1/account", null, null, null);
         assertThat(given().headers(once).get("/pool-api/v1/account").statusCode()).isEqualTo(200);
         Response replayed = given().headers(once).get("/pool-api/v1/account");
         assertThat(replayed.statusCode()).isEqualTo(401);
         assertThat(replayed.jsonPath().getString("code")).isEqualTo("NONCE_REPLAYED");
+    }
+
+    /** Format v2 (what sync-service sends) covers X-Keyfleet-Tenant; the first format, without a version header, still works. */
+    @Test
+    void bothSignatureFormatsAreUnderstoodAndV2CoversTheTenantHeader() {
+        String member = account(List.of(), 100);
+        Map<String, String> forAcme = RequestSignature.headers(member, SECRET, "GET", "/pool-api/v1/account", null, "acme", null);
+        Map<String, String> forGlobex = new HashMap<>(forAcme);
+        forGlobex.put(SignedRequestHeaders.TENANT, "globex");
+        assertThat(given().headers(forGlobex).get("/pool-api/v1/account").jsonPath().getString("code")).isEqualTo("SIGNATURE_INVALID");
+        assertThat(given().headers(forAcme).get("/pool-api/v1/account").statusCode()).isEqualTo(200);
+
+        Map<String, String> v1 = new HashMap<>(RequestSignature.headers(member, SECRET, "GET", "/pool-api/v1/account", null, null, null));
+        v1.remove(SignedRequestHeaders.SIGNATURE_VERSION);
+        v1.put(SignedRequestHeaders.SIGNATURE, RequestSignature.sign(SECRET.getBytes(StandardCharsets.UTF_8), RequestSignature.canonical(
+                RequestSignature.Version.V1, "GET", "/pool-api/v1/account", null, null, v1.get(SignedRequestHeaders.TIMESTAMP),
+                v1.get(SignedRequestHeaders.NONCE), RequestSignature.sha256Hex(null))));
+        assertThat(given().headers(v1).get("/pool-api/v1/account").statusCode()).isEqualTo(200);
+
+        Map<String, String> unknown = new HashMap<>(RequestSignature.headers(member, SECRET, "GET", "/pool-api/v1/account", null, null, null));
+        unknown.put(SignedRequestHeaders.SIGNATURE_VERSION, "9");
+        Response refused = given().headers(unknown).get("/pool-api/v1/account");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.jsonPath().getString("code")).isEqualTo("SIGNATURE_VERSION_INVALID");
     }
 
     @Test
@@ -123,7 +149,7 @@ class PoolApiIT {
     }
 
     private static Response signed(String member, String secret, String path, String query) {
-        Map<String, String> headers = RequestSignature.headers(member, secret, "GET", path, query, null);
+        Map<String, String> headers = RequestSignature.headers(member, secret, "GET", path, query, null, null);
         return given().urlEncodingEnabled(false).headers(headers).get(query == null ? path : path + "?" + query);
     }
 }

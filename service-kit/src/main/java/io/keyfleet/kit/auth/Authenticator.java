@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The work of {@link AuthFilter}: lets a REST request through only with a valid credential covering the endpoint's {@link RequiresScope}: a bearer
- * API key, or a request signed with a SecretId/SecretKey pair ({@link SignedRequestHeaders}). A refusal is a
+ * API key, or a request signed with a SecretId/SecretKey pair ({@link SignedRequestHeaders}; the signature covers the
+ * {@value Caller#TENANT_HEADER} header the request acts for). A refusal is a
  * problem+json with the verification code as its code (401, or 403 for a missing scope). Health, metrics and
  * OpenAPI are not REST resources and stay open.
  */
@@ -63,8 +64,12 @@ public class Authenticator {
             caller.unauthenticated(tenantHeader, source);
             return;
         }
+        if (tenantHeader != null && !tenantHeader.isBlank()) {
+            // before verification: key-service takes a signed request's tenant line only in this shape
+            Caller.requireWellFormed(tenantHeader);
+        }
         String scope = requiredScope(resource);
-        PresentedCredential presented = presented(request, http, source, scope);
+        PresentedCredential presented = presented(request, http, source, scope, tenantHeader);
         Verification verification = cache.get(presented);
         if (verification == null) {
             long generation = cache.generation();
@@ -108,7 +113,8 @@ public class Authenticator {
         return annotation.value();
     }
 
-    private static PresentedCredential presented(ContainerRequestContext request, HttpServerRequest http, String source, String scope) {
+    private static PresentedCredential presented(ContainerRequestContext request, HttpServerRequest http, String source, String scope,
+                                                 String tenantHeader) {
         String authorization = request.getHeaderString(SignedRequestHeaders.AUTHORIZATION);
         String apiKey = null;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -117,9 +123,11 @@ public class Authenticator {
         String secretId = request.getHeaderString(SignedRequestHeaders.SECRET_ID);
         PresentedCredential.Signed signed = null;
         if (secretId != null && !secretId.isBlank()) {
+            // the tenant the request acts for is signed (format v2), exactly as actingTenant below reads it
             signed = new PresentedCredential.Signed(secretId, request.getHeaderString(SignedRequestHeaders.TIMESTAMP),
                     request.getHeaderString(SignedRequestHeaders.NONCE), request.getHeaderString(SignedRequestHeaders.SIGNATURE),
-                    request.getMethod(), http.path(), http.query(), RequestSignature.sha256Hex(body(request)));
+                    request.getHeaderString(SignedRequestHeaders.SIGNATURE_VERSION), request.getMethod(), http.path(), http.query(),
+                    tenantHeader, RequestSignature.sha256Hex(body(request)));
         }
         return new PresentedCredential(apiKey, signed, source, scope);
     }

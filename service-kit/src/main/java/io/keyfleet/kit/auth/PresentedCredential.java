@@ -7,9 +7,13 @@ package io.keyfleet.kit.auth;
  */
 public record PresentedCredential(String apiKey, Signed signed, String sourceIp, String requiredScope) {
 
-    /** A signed request as presented: the signature fields plus what was signed. bodySha256 null means an empty body. */
-    public record Signed(String secretId, String timestamp, String nonce, String signature,
-                         String method, String path, String query, String bodySha256) {
+    /**
+     * A signed request as presented: the signature fields plus what was signed. {@code version} is the
+     * X-Keyfleet-Signature-Version header as sent (null: none, the deprecated v1), {@code tenant} the X-Keyfleet-Tenant
+     * header as sent (null: none); bodySha256 null means an empty body.
+     */
+    public record Signed(String secretId, String timestamp, String nonce, String signature, String version,
+                         String method, String path, String query, String tenant, String bodySha256) {
     }
 
     public boolean hasApiKey() {

@@ -80,9 +80,11 @@ public class RemoteCredentialCheck implements CredentialCheck {
             body.put("timestamp", signed.timestamp());
             body.put("nonce", signed.nonce());
             body.put("signature", signed.signature());
+            body.put("signatureVersion", signed.version());
             body.put("method", signed.method());
             body.put("path", signed.path());
             body.put("query", signed.query());
+            body.put("tenant", signed.tenant());
             body.put("bodySha256", signed.bodySha256());
         }
         body.put("sourceIp", presented.sourceIp());

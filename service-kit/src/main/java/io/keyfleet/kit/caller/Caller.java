@@ -1,6 +1,7 @@
 package io.keyfleet.kit.caller;
 
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 @RequestScoped
 public class Caller {
 
-    public static final String TENANT_HEADER = "X-Keyfleet-Tenant";
+    public static final String TENANT_HEADER = SignedRequestHeaders.TENANT;
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
 
     private UUID credentialId;
@@ -49,11 +50,16 @@ public class Caller {
             throw new ProblemException(401, "TENANT_MISSING", "Unauthenticated",
                     "Say which tenant you act for in the " + TENANT_HEADER + " header.");
         }
-        if (!TENANT_ID.matcher(actingTenant).matches()) {
+        requireWellFormed(actingTenant);
+        return actingTenant;
+    }
+
+    /** A 400 TENANT_INVALID unless the value is a tenant id as the {@value #TENANT_HEADER} header must carry it. */
+    public static void requireWellFormed(String tenantHeader) {
+        if (!TENANT_ID.matcher(tenantHeader).matches()) {
             throw new ProblemException(400, "TENANT_INVALID", "Bad request",
                     "The " + TENANT_HEADER + " header must be 2-63 lower-case letters, digits or dashes.");
         }
-        return actingTenant;
     }
 
     /** The verified credential, or null when authentication is switched off. */

@@ -128,18 +128,30 @@ class AuthFilterIT {
     }
 
     @Test
-    void aSignedRequestIsPassedOnWithTheHashOfItsBody() {
-        Map<String, String> headers = RequestSignature.headers("kfid_x", "secret", "POST", "/test/whoami/write", "a=1",
+    void aSignedRequestIsPassedOnWithTheHashOfItsBodyItsFormatAndTheTenantItActsFor() {
+        Map<String, String> headers = RequestSignature.headers("kfid_x", "secret", "POST", "/test/whoami/write", "a=1", "globex",
                 "hello".getBytes(StandardCharsets.UTF_8));
         given().headers(headers).contentType(ContentType.TEXT).body("hello").post("/test/whoami/write?a=1")
                 .then().statusCode(401).body("code", equalTo("NOT_FOUND"));
-        PresentedCredential presented = check.presented.peek();
+        PresentedCredential presented = check.presented.poll();
         assertThat(presented.signed().secretId()).isEqualTo("kfid_x");
         assertThat(presented.signed().method()).isEqualTo("POST");
         assertThat(presented.signed().path()).isEqualTo("/test/whoami/write");
         assertThat(presented.signed().query()).isEqualTo("a=1");
         assertThat(presented.signed().bodySha256()).isEqualTo(RequestSignature.sha256Hex("hello".getBytes(StandardCharsets.UTF_8)));
         assertThat(presented.signed().signature()).isEqualTo(headers.get(SignedRequestHeaders.SIGNATURE));
+        // issue 15: the tenant header is part of what key-service checks the signature against, and the format says so
+        assertThat(presented.signed().tenant()).isEqualTo("globex");
+        assertThat(presented.signed().version()).isEqualTo("2");
+
+        // a client of the first format sends neither: key-service then knows it is v1
+        Map<String, String> v1 = new java.util.HashMap<>(RequestSignature.headers("kfid_x", "secret", "GET", "/test/whoami", null, null,
+                null));
+        v1.remove(SignedRequestHeaders.SIGNATURE_VERSION);
+        given().headers(v1).get("/test/whoami").then().statusCode(401).body("code", equalTo("NOT_FOUND"));
+        presented = check.presented.poll();
+        assertThat(presented.signed().tenant()).isNull();
+        assertThat(presented.signed().version()).isNull();
     }
 
     @Test

@@ -148,7 +148,7 @@ public class PoolApiClient {
         String fullPath = basePath + path;
         URI uri = base.resolve(fullPath + (query == null ? "" : "?" + query));
         Map<String, String> headers = new LinkedHashMap<>(RequestSignature.headers(endpoint.memberId(), endpoint.secret(), "GET", fullPath,
-                query, null));
+                query, null, null));
         headers.put("Accept", "application/json");
         Duration timeout = config.upstreamTimeout();
         long maxBytes = config.maxPageBytes().asLongValue();

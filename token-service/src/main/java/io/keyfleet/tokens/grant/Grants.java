@@ -68,10 +68,18 @@ public class Grants {
     public GrantView exchange(String tenantId, ExchangeRequest request) {
         AppRef app = new AppRef(tenantId, request.provider(), request.appId(), request.environment().toUpperCase(Locale.ROOT));
         String codeHash = sha256(request.code());
-        if (!claimCode(tenantId, codeHash)) {
-            throw ProblemException.badRequest("CODE_REPLAYED", "This authorization code was already presented for exchange. "
-                    + "A code is good for one exchange; the tokens issued from it are now revoked. Ask the merchant to authorize "
-                    + "the app again for a new code.");
+        switch (claimCode(app, codeHash)) {
+            case REPLAYED -> throw ProblemException.badRequest("CODE_REPLAYED", "This authorization code was already presented for "
+                    + "exchange. A code is good for one exchange; the tokens issued from it are now revoked. Ask the merchant to "
+                    + "authorize the app again for a new code.");
+            case OTHER_TENANT -> {
+                // answered exactly as a code the provider refuses: nothing tells that another tenant holds it
+                LOG.warnf("Tenant %s presented an authorization code for %s/%s/%s that another tenant presented for the same app; "
+                        + "refused as invalid without asking the provider", tenantId, app.provider(), app.appId(), app.environment());
+                throw codeInvalid();
+            }
+            case CLAIMED -> {
+            }
         }
         IssuedTokens tokens;
         try {
@@ -79,34 +87,61 @@ public class Grants {
         } catch (UpstreamFailure failure) {
             if (failure.kind() != UpstreamFailure.Kind.INVALID_GRANT) {
                 // the provider did not (or may not have) used the code: let the caller try it again
-                QuarkusTransaction.requiringNew().run(() -> ExchangedCode.deleteById(codeHash));
+                QuarkusTransaction.requiringNew().run(() -> ExchangedCode.deleteById(ExchangedCode.key(app, codeHash)));
             }
-            throw exchangeProblem(failure);
+            throw exchangeProblem(app, failure);
         }
         return QuarkusTransaction.requiringNew().call(() -> store(app, codeHash, tokens));
     }
 
-    /** Records the code as presented; false when it was presented before (then its tokens are revoked). */
-    private boolean claimCode(String tenantId, String codeHash) {
+    /** What became of presenting a code. */
+    private enum Claim {
+        /** First presentation for this tenant and app: exchange it. */
+        CLAIMED,
+        /** This tenant presented it for this app before: refused, and the tokens issued from it are revoked. */
+        REPLAYED,
+        /** Another tenant presented it for the same app: refused; the other tenant's grant is left alone. */
+        OTHER_TENANT
+    }
+
+    /**
+     * Records the code as presented by the app's tenant for the app. A code is a replay only for the same tenant and
+     * app (or a recorded presentation whose app is unknown); its tokens are then revoked (RFC 6749 section 4.1.2).
+     * Another tenant's presentation for the same app is refused and touches nothing: it does not reach the provider
+     * either, which could take it for a replay and revoke what it issued to the first tenant.
+     */
+    private Claim claimCode(AppRef app, String codeHash) {
         return QuarkusTransaction.requiringNew().call(() -> {
+            // one claim of a code at a time, across tenants and replicas: the checks below and the insert stay together
+            em.createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtextextended(:key, 0))) locked")
+                    .setParameter("key", "exchanged_code\n" + codeHash).getSingleResult();
             Instant now = clock.instant();
-            int inserted = em.createNativeQuery("insert into exchanged_code (code_hash, tenant_id, exchanged_at)"
-                            + " values (:hash, :tenant, :now) on conflict do nothing")
-                    .setParameter("hash", codeHash).setParameter("tenant", tenantId).setParameter("now", now).executeUpdate();
-            if (inserted == 1) {
-                return true;
+            List<ExchangedCode> presented = em.createQuery("from ExchangedCode where codeHash = :hash", ExchangedCode.class)
+                    .setParameter("hash", codeHash).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()
+                    .stream().filter(code -> code.isFor(app)).toList();
+            List<ExchangedCode> ours = presented.stream().filter(code -> code.tenantId.equals(app.tenantId())).toList();
+            if (ours.isEmpty() && !presented.isEmpty()) {
+                return Claim.OTHER_TENANT;
             }
-            ExchangedCode code = em.find(ExchangedCode.class, codeHash, LockModeType.PESSIMISTIC_WRITE);
-            if (code.replayedAt == null) {
-                code.replayedAt = now;
+            if (ours.isEmpty()) {
+                em.createNativeQuery("insert into exchanged_code (tenant_id, provider, app_id, environment, code_hash, exchanged_at)"
+                                + " values (:tenant, :provider, :app, :env, :hash, :now)")
+                        .setParameter("tenant", app.tenantId()).setParameter("provider", app.provider()).setParameter("app", app.appId())
+                        .setParameter("env", app.environment()).setParameter("hash", codeHash).setParameter("now", now).executeUpdate();
+                return Claim.CLAIMED;
             }
-            if (code.grantId != null) {
-                Grant grant = em.find(Grant.class, code.grantId, LockModeType.PESSIMISTIC_WRITE);
-                if (grant != null && codeHash.equals(grant.codeHash)) {
-                    revoke(grant, REPLAYED_CODE, now);
+            for (ExchangedCode code : ours) {
+                if (code.replayedAt == null) {
+                    code.replayedAt = now;
+                }
+                if (code.grantId != null) {
+                    Grant grant = em.find(Grant.class, code.grantId, LockModeType.PESSIMISTIC_WRITE);
+                    if (grant != null && grant.tenantId.equals(app.tenantId()) && codeHash.equals(grant.codeHash)) {
+                        revoke(grant, REPLAYED_CODE, now);
+                    }
                 }
             }
-            return false;
+            return Claim.REPLAYED;
         });
     }
 
@@ -152,7 +187,7 @@ public class Grants {
         grant.persist();
         outbox.record(grant.tenantId, GrantEvents.issued(grant));
 
-        ExchangedCode code = em.find(ExchangedCode.class, codeHash, LockModeType.PESSIMISTIC_WRITE);
+        ExchangedCode code = em.find(ExchangedCode.class, ExchangedCode.key(app, codeHash), LockModeType.PESSIMISTIC_WRITE);
         code.grantId = grant.id;
         if (code.replayedAt != null) {
             // replayed while this exchange was under way
@@ -294,10 +329,20 @@ public class Grants {
         return grant;
     }
 
-    private static ProblemException exchangeProblem(UpstreamFailure failure) {
+    /** A code that cannot be exchanged: unknown, used or expired at the provider, or presented by another tenant. */
+    private static ProblemException codeInvalid() {
+        return ProblemException.badRequest("CODE_INVALID", "The authorization code cannot be exchanged: it is unknown, used or "
+                + "expired. Ask the merchant to authorize the app again.");
+    }
+
+    private static ProblemException exchangeProblem(AppRef app, UpstreamFailure failure) {
+        if (failure.kind() == UpstreamFailure.Kind.INVALID_GRANT) {
+            // the provider's code stays in the log: in the answer it would set this refusal apart from the one above
+            LOG.infof("The provider refused an authorization code of tenant %s for %s/%s/%s: %s", app.tenantId(), app.provider(),
+                    app.appId(), app.environment(), failure.code());
+        }
         return switch (failure.kind()) {
-            case INVALID_GRANT -> ProblemException.badRequest("CODE_INVALID", "The provider refused the authorization code ("
-                    + failure.code() + "): it is unknown, used or expired. Ask the merchant to authorize the app again.");
+            case INVALID_GRANT -> codeInvalid();
             case CONFIGURATION -> ProblemException.unprocessable("UPSTREAM_REFUSED", "The exchange could not be made: "
                     + failure.getMessage() + ". Check that the app's key exists in key-service and is registered with the provider.");
             case RETRYABLE, LOST -> new ProblemException(502, "PROVIDER_UNAVAILABLE", "Bad gateway",

@@ -71,7 +71,11 @@ class GrantApiIT {
     }
 
     private Response exchange(String code) {
-        return as(tenant).body(Map.of("provider", "alipay", "appId", "2021000000000001", "environment", "sandbox", "code", code))
+        return exchange(tenant, "2021000000000001", code);
+    }
+
+    private Response exchange(String tenantId, String appId, String code) {
+        return as(tenantId).body(Map.of("provider", "alipay", "appId", appId, "environment", "sandbox", "code", code))
                 .post("/v1/grants/exchange");
     }
 
@@ -121,6 +125,48 @@ class GrantApiIT {
 
         // a code the provider does not know is refused, and nothing is stored
         exchange("never-issued").then().statusCode(400).body("code", equalTo("CODE_INVALID"));
+    }
+
+    /**
+     * Issue 15: another tenant presenting a code this tenant exchanged (for the same app id) is refused exactly as a
+     * code the provider does not know, without asking the provider and without touching this tenant's grant. It stays a
+     * replay for the tenant that used it.
+     */
+    @Test
+    void aCodeAnotherTenantExchangedIsRefusedAsInvalidAndItsGrantIsLeftAlone() throws Exception {
+        String code = provider.consent("2088000000000031");
+        String id = exchange(code).then().statusCode(201).extract().path("id");
+        String other = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        long askedBefore = provider.exchangeCalls();
+
+        Response foreign = exchange(other, "2021000000000001", code);
+        foreign.then().statusCode(400).contentType("application/problem+json").body("code", equalTo("CODE_INVALID"));
+        assertThat(provider.exchangeCalls()).as("the provider never sees another tenant's presentation").isEqualTo(askedBefore);
+        Response unknown = exchange(other, "2021000000000001", "never-issued-" + UUID.randomUUID());
+        for (String field : List.of("status", "title", "code", "detail")) {
+            assertThat(foreign.jsonPath().getString(field)).as(field + " tells nothing of the other tenant")
+                    .isEqualTo(unknown.jsonPath().getString(field));
+        }
+        exchange(other, "2021000000000001", code).then().statusCode(400).body("code", equalTo("CODE_INVALID"));
+
+        as(tenant).get("/v1/grants/" + id).then().statusCode(200).body("status", equalTo("ACTIVE"));
+        as(tenant).get("/v1/grants/" + id + "/token").then().statusCode(200);
+        assertThat(eventTypes(id)).containsExactly("TokenIssued");
+        as(other).get("/v1/grants").then().statusCode(200).body("items.size()", equalTo(0));
+
+        // the tenant that used it replaying it: today's rule
+        exchange(code).then().statusCode(400).body("code", equalTo("CODE_REPLAYED"));
+        as(tenant).get("/v1/grants/" + id).then().body("status", equalTo("REVOKED"));
+    }
+
+    /** A code is a replay only for the app it was presented for: for another app the provider decides, and nothing is revoked. */
+    @Test
+    void theSameCodeForAnotherAppOfTheTenantIsNoReplay() throws Exception {
+        String code = provider.consent("2088000000000032");
+        String id = exchange(code).then().statusCode(201).extract().path("id");
+        exchange(tenant, "2021000000000002", code).then().statusCode(400).body("code", equalTo("CODE_INVALID"));
+        as(tenant).get("/v1/grants/" + id).then().body("status", equalTo("ACTIVE"));
+        assertThat(eventTypes(id)).containsExactly("TokenIssued");
     }
 
     @Test
