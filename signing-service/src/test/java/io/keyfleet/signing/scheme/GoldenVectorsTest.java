@@ -55,9 +55,10 @@ class GoldenVectorsTest {
         MessageParts request = MessageParts.builder().method("POST").path("/v1/keys").query("page=0").body("{}")
                 .timestamp("1763800000").nonce("n-1001").build();
         Attachments signed = new KeyfleetHmacScheme().sign(request, new HmacSigner(1, "kf-test-secret-key".getBytes(StandardCharsets.UTF_8)));
-        assertThat(signed.headers()).containsExactly(Map.entry("X-Keyfleet-Timestamp", "1763800000"),
+        assertThat(signed.headers()).containsOnly(Map.entry("X-Keyfleet-Timestamp", "1763800000"),
                 Map.entry("X-Keyfleet-Nonce", "n-1001"),
-                Map.entry("X-Keyfleet-Signature", TestKeys.VECTORS.getProperty("keyfleet-hmac.signature")));
+                Map.entry("X-Keyfleet-Signature", TestKeys.VECTORS.getProperty("keyfleet-hmac.signature")),
+                Map.entry("X-Keyfleet-Signature-Version", "2"));
     }
 
     @Test
