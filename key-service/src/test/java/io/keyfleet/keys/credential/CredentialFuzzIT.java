@@ -217,8 +217,16 @@ class CredentialFuzzIT {
         request.method(c.method(), body);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            return fail("the request failed at the transport level: " + where, e);
+        } catch (java.io.IOException first) {
+            // A kept-alive connection the server closed after its previous answer (the HTTP layer closes after a 431
+            // or 413) can be picked for this request before the client saw the close: the JDK client does not resend
+            // a POST then. Once more on a new connection; a second failure is the server's.
+            try {
+                return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                e.addSuppressed(first);
+                return fail("the request failed at the transport level twice (" + first + ", then " + e + "): " + where, e);
+            }
         }
     }
 
