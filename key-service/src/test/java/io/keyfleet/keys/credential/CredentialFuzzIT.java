@@ -218,8 +218,8 @@ class CredentialFuzzIT {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (java.io.IOException first) {
-            // A kept-alive connection the server closed after its previous answer (the HTTP layer closes after a 431
-            // or 413) can be picked for this request before the client saw the close: the JDK client does not resend
+            // A kept-alive connection the server closed after its previous answer (as the HTTP layer may after refusing
+            // an input) can be picked for this request before the client saw the close: the JDK client does not resend
             // a POST then. Once more on a new connection; a second failure is the server's.
             try {
                 return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
