@@ -3,8 +3,8 @@ package io.keyfleet.cli;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keyfleet.localstack.LocalPorts;
 import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,10 +18,7 @@ record TokenServiceReplica(Process process, URI baseUrl) {
 
     static TokenServiceReplica start(Path root, RunningSuite suite, String serviceApiKey, Path log, Map<String, String> extraEnvironment)
             throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = LocalPorts.findFree();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", KeyfleetService.TOKEN_SERVICE.runnableJar(root).toString())
                 .directory(root.resolve("token-service").toFile())

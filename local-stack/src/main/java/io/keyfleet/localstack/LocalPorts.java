@@ -5,10 +5,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** TCP ports on the loopback interface: is one free, find a free one, wait until one is free or answers. */
 public final class LocalPorts {
+
+    /** Ports below this are left to well-known and registered services (PostgreSQL 5432, Kafka 9092, ...). */
+    static final int FIRST_CHOSEN_PORT = 15000;
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
 
     private LocalPorts() {
     }
@@ -25,12 +32,38 @@ public final class LocalPorts {
         }
     }
 
-    /** A port that is free on localhost right now, chosen by the operating system. */
+    /**
+     * A port that is free on localhost right now, chosen below the operating system's ephemeral range
+     * ({@code /proc/sys/net/ipv4/ip_local_port_range}). A port the kernel hands out itself would do for a server that
+     * binds it at once, but the suite's servers bind theirs seconds later, and meanwhile any outgoing connection on
+     * the machine may be given that same port as its local port: the server then fails with "address in use".
+     * Below the ephemeral range only another server can take it. Where that range leaves no room, the kernel chooses.
+     */
     public static int findFree() {
+        int ephemeralStart = ephemeralRangeStart();
+        if (ephemeralStart - FIRST_CHOSEN_PORT >= 1000) {
+            for (int attempt = 0; attempt < 500; attempt++) {
+                int port = ThreadLocalRandom.current().nextInt(FIRST_CHOSEN_PORT, ephemeralStart);
+                if (isFree(port)) {
+                    return port;
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("Could not find a free TCP port on localhost", e);
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range; 32768 (Linux' default) where it cannot be read. */
+    static int ephemeralRangeStart() {
+        try {
+            // readAllLines, not readString: /proc files claim size 0, and readString then returns one byte
+            String range = Files.readAllLines(EPHEMERAL_RANGE).get(0).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 
