@@ -13,9 +13,12 @@ v3=$(printf '%s\nPOST\n/v3/alipay/trade/query?page=1\n{"out_trade_no":"T-1001"}\
 antom='POST /ams/api/v1/payments/pay
 SANDBOX_5Y3A2N2YEB3002022.1763800000000.{"paymentRequestId":"P-1001","paymentAmount":{"currency":"USD","value":"100"}}'
 body_hash=$(printf '{}' | sha256sum | cut -d' ' -f1)
-hmac_canonical="POST
+# keyfleet-hmac format v2 (RequestSignature.canonical): v2, method, path, query, tenant (none here), timestamp, nonce, body hash
+hmac_canonical="v2
+POST
 /v1/keys
 page=0
+
 1763800000
 n-1001
 $body_hash"

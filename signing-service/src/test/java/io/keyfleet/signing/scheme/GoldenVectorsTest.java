@@ -56,7 +56,7 @@ class GoldenVectorsTest {
                 .timestamp("1763800000").nonce("n-1001").build();
         Attachments signed = new KeyfleetHmacScheme().sign(request, new HmacSigner(1, "kf-test-secret-key".getBytes(StandardCharsets.UTF_8)));
         assertThat(signed.headers()).containsExactly(Map.entry("X-Keyfleet-Timestamp", "1763800000"),
-                Map.entry("X-Keyfleet-Nonce", "n-1001"),
+                Map.entry("X-Keyfleet-Nonce", "n-1001"), Map.entry("X-Keyfleet-Signature-Version", "2"),
                 Map.entry("X-Keyfleet-Signature", TestKeys.VECTORS.getProperty("keyfleet-hmac.signature")));
     }
 
