@@ -1,6 +1,7 @@
 package io.keyfleet.signing.scheme;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public record SignedMessage(byte[] content, byte[] signature, Integer keyVersion
         if (alternatives.isEmpty()) {
             return List.of(content);
         }
-        java.util.ArrayList<byte[]> all = new java.util.ArrayList<>(alternatives.size() + 1);
+        List<byte[]> all = new ArrayList<>(alternatives.size() + 1);
         all.add(content);
         all.addAll(alternatives);
         return all;

@@ -122,10 +122,7 @@ class SignatureApiIT {
     @Test
     void providerNotificationsAreCheckedOnceAndOnlyWhenFresh() throws Exception {
         String tenant = "tenant-notify";
-        KeyPair alipay = KeyServiceStub.rsa();
-        String providerKeyId = UUID.randomUUID().toString();
-        KeyServiceStub.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
-        publish(tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1, KeyServiceStub.fingerprint(alipay), publicKey(alipay), null, null));
+        KeyPair alipay = alipayProviderKey(tenant);
 
         Map<String, String> forged = notification(alipay, "forged-1", LocalDateTime.now(ZoneOffset.ofHours(8)));
         forged.put("total_amount", "1000.00");
@@ -156,10 +153,7 @@ class SignatureApiIT {
     @Test
     void alipayV2ConformanceRulesThroughHttp() throws Exception {
         String tenant = "tenant-alipay-v2";
-        KeyPair alipay = KeyServiceStub.rsa();
-        String providerKeyId = UUID.randomUUID().toString();
-        KeyServiceStub.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
-        publish(tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1, KeyServiceStub.fingerprint(alipay), publicKey(alipay), null, null));
+        KeyPair alipay = alipayProviderKey(tenant);
 
         // an error answer without a signature: an explicit verdict with Alipay's sub_code, not a 400
         String unsigned = "{\"alipay_trade_query_response\":{\"code\":\"40004\",\"msg\":\"Business Failed\","
@@ -212,6 +206,15 @@ class SignatureApiIT {
         sign(Map.of("key", Map.of("provider", "alipay", "appId", "app-v2", "environment", "SANDBOX"), "scheme", "alipay-rsa2",
                 "request", Map.of("params", params))).then().statusCode(413).contentType("application/problem+json")
                 .body("code", equalTo("MESSAGE_TOO_LARGE"));
+    }
+
+    /** A new Alipay public key of the tenant's SANDBOX, known to the stub and announced by its event. */
+    private KeyPair alipayProviderKey(String tenant) throws Exception {
+        KeyPair alipay = KeyServiceStub.rsa();
+        String providerKeyId = UUID.randomUUID().toString();
+        KeyServiceStub.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
+        publish(tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1, KeyServiceStub.fingerprint(alipay), publicKey(alipay), null, null));
+        return alipay;
     }
 
     static Map<String, Object> verifyResponse(String body, Map<String, String> extra) {
