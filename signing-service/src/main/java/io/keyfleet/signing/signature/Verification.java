@@ -6,6 +6,7 @@ import io.keyfleet.signing.keycache.CachedKey;
 import io.keyfleet.signing.keycache.KeyCache;
 import io.keyfleet.signing.scheme.MalformedMessageException;
 import io.keyfleet.signing.scheme.MessageKind;
+import io.keyfleet.signing.scheme.RefusedMessageException;
 import io.keyfleet.signing.scheme.SignatureScheme;
 import io.keyfleet.signing.scheme.SignedMessage;
 import io.keyfleet.signing.signature.SignatureApi.VerifyRequest;
@@ -23,7 +24,9 @@ import java.util.Locale;
  * Checks a received message: requests with the app's own public key, responses and notifications with the
  * provider's. Order: the parts are read (MALFORMED), the key version is chosen (UNKNOWN_KEY_VERSION, KEY_RETIRED),
  * the signature is checked (BAD_SIGNATURE), then, for notifications, the time (STALE_TIMESTAMP) and the id
- * (REPLAYED) — an id is remembered only once its signature was good, so forgeries cannot burn real ids.
+ * (REPLAYED) — an id is remembered only once its signature was good, so forgeries cannot burn real ids. A message
+ * its scheme refuses before any signature check (e.g. DUPLICATE_RESPONSE_NODE, UNSIGNED_ERROR_RESPONSE) is a result
+ * with that reason.
  */
 @ApplicationScoped
 public class Verification {
@@ -47,8 +50,14 @@ public class Verification {
             throw ProblemException.unprocessable("SCHEME_NOT_SERVED", "'" + scheme.name() + "' is verified by key-service"
                     + " (POST /v1/credentials/verify), which holds the SecretKeys.");
         }
+        Signing.requireSize(request.message(), config);
         String environment = request.key().environment().toUpperCase(Locale.ROOT);
-        SignedMessage message = scheme.parse(request.kind(), request.message().toMessage(request.key().appId()));
+        SignedMessage message;
+        try {
+            message = scheme.parse(request.kind(), request.message().toMessage(request.key().appId()));
+        } catch (RefusedMessageException e) {
+            return VerifyResult.refused(e.reason(), e.getMessage(), e.providerCode());
+        }
 
         CachedKey key;
         if (request.kind() == MessageKind.REQUEST) {
@@ -92,7 +101,7 @@ public class Verification {
                 return VerifyResult.invalid(named.number, "KEY_RETIRED", "Key version " + named.number + " is " + named.state().toLowerCase(Locale.ROOT)
                         + " or past its grace period.");
             }
-            return named.verifier(rsa.provider()).verify(message.content(), message.signature()) ? VerifyResult.ok(named.number)
+            return verifies(named, message) ? VerifyResult.ok(named.number)
                     : VerifyResult.invalid(named.number, "BAD_SIGNATURE", "The signature does not match the message.");
         }
         Integer retiredMatch = null;
@@ -101,7 +110,7 @@ public class Verification {
             if (!usable && retiredMatch != null) {
                 continue;
             }
-            if (version.verifier(rsa.provider()).verify(message.content(), message.signature())) {
+            if (verifies(version, message)) {
                 if (usable) {
                     return VerifyResult.ok(version.number);
                 }
@@ -113,6 +122,16 @@ public class Verification {
                     + ", which is revoked or past its grace period.");
         }
         return VerifyResult.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable key version.");
+    }
+
+    /** The signature matches the content or one of the alternative forms the scheme names. */
+    private boolean verifies(CachedKey.Version version, SignedMessage message) {
+        for (byte[] content : message.candidates()) {
+            if (version.verifier(rsa.provider()).verify(content, message.signature())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String sha256(byte[] bytes) {

@@ -26,6 +26,14 @@ public interface SigningConfig {
     @WithDefault("100")
     int maxBatch();
 
+    /**
+     * At most this many characters in one message's body and parameters together (413 MESSAGE_TOO_LARGE). The
+     * providers take several MiB (an Alipay v2 biz_content); the HTTP body limit (keyfleet.http.max-body-bytes) must
+     * leave room for it.
+     */
+    @WithDefault("4194304")
+    long maxMessageChars();
+
     Notifications notifications();
 
     interface Notifications {
