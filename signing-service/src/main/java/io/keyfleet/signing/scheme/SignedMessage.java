@@ -8,9 +8,10 @@ import java.time.Instant;
  *
  * @param content        the signed bytes
  * @param signature      the decoded signature
- * @param keyVersion     the key version the message names (Antom's keyVersion), or null
+ * @param keyVersionLabel the provider's key label the message carries (Antom's {@code keyVersion}), as sent, or null.
+ *                        Only reported: it is not signed and picks no key (the provider's SDK ignores it too)
  * @param timestamp      when the sender says it signed, or null when the scheme carries no time
  * @param notificationId the provider's id of a notification, or null
  */
-public record SignedMessage(byte[] content, byte[] signature, Integer keyVersion, Instant timestamp, String notificationId) {
+public record SignedMessage(byte[] content, byte[] signature, String keyVersionLabel, Instant timestamp, String notificationId) {
 }

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The JSON of /v1/sign and /v1/verify. Sizes are bounded so that a huge message is a 400, not a memory problem. */
 public final class SignatureApi {
@@ -25,12 +26,15 @@ public final class SignatureApi {
             @NotNull @Pattern(regexp = "(?i)sandbox|production", message = "must be SANDBOX or PRODUCTION") String environment) {
     }
 
-    /** The parts of the message; see {@link MessageParts} for what each scheme reads. */
+    /**
+     * The parts of the message; see {@link MessageParts} for what each scheme reads. The body's bound here is a ceiling
+     * for all schemes; each scheme's own limit is checked by {@link BodyLimits} (413).
+     */
     public record Parts(
             @Size(max = 16) String method,
             @Size(max = 2048) String path,
             @Size(max = 8192) String query,
-            @Size(max = 1_000_000) String body,
+            @Size(max = BodyLimits.CEILING_CHARS) String body,
             @Size(max = 100) Map<@Size(max = 128) String, @Size(max = 65_536) String> params,
             @Size(max = 50) Map<@Size(max = 128) String, @Size(max = 8192) String> headers,
             @Size(max = 64) String appId,
@@ -39,11 +43,14 @@ public final class SignatureApi {
             @Size(max = 64) String timestamp,
             @Size(max = 512) String appAuthToken,
             @Size(max = 128) String apiMethod,
-            @Size(max = 128) String notificationId) {
+            @Size(max = 128) String notificationId,
+            @Schema(description = "antom, sign: the keyVersion to name in the Signature header (1-9 digits), a label of the "
+                    + "caller's choosing that is not signed; the signing key version's number when absent")
+            @Size(max = 16) String keyVersionLabel) {
 
         MessageParts toMessage(String defaultAppId) {
             return new MessageParts(method, path, query, body, params, headers, appId != null ? appId : defaultAppId, clientId,
-                    nonce, timestamp, appAuthToken, apiMethod, notificationId);
+                    nonce, timestamp, appAuthToken, apiMethod, notificationId, keyVersionLabel);
         }
     }
 
@@ -59,16 +66,24 @@ public final class SignatureApi {
     }
 
     /**
-     * @param reason null when valid; else BAD_SIGNATURE, UNKNOWN_KEY_VERSION, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED or
-     *               MALFORMED (batch items only: a single malformed message is a 400)
+     * @param keyVersion      the Keyfleet key version whose key matched, or null
+     * @param reason          null when valid; else BAD_SIGNATURE, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED or MALFORMED
+     *                        (batch items only: a single malformed message is a 400)
+     * @param keyVersionLabel the provider's key label the message carried (Antom's keyVersion), as sent; reported only
      */
-    public record VerifyResult(boolean valid, Integer keyVersion, String reason, String detail) {
+    public record VerifyResult(boolean valid, Integer keyVersion, String reason, String detail,
+                               @Schema(description = "antom: the keyVersion the Signature header named, as sent. A label: "
+                                       + "it picks no key, the provider key Keyfleet holds verifies") String keyVersionLabel) {
         static VerifyResult ok(int keyVersion) {
-            return new VerifyResult(true, keyVersion, null, null);
+            return new VerifyResult(true, keyVersion, null, null, null);
         }
 
         static VerifyResult invalid(Integer keyVersion, String reason, String detail) {
-            return new VerifyResult(false, keyVersion, reason, detail);
+            return new VerifyResult(false, keyVersion, reason, detail, null);
+        }
+
+        VerifyResult withKeyVersionLabel(String label) {
+            return new VerifyResult(valid, keyVersion, reason, detail, label);
         }
     }
 

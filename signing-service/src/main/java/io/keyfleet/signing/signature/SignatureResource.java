@@ -46,7 +46,9 @@ public class SignatureResource {
     @Path("/sign")
     @RequiresScope(Scopes.SIGNING_SIGN)
     @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-v3, antom. Returns the headers and/or "
-            + "parameters to attach, and the key version that signed.")
+            + "parameters to attach, and the key version that signed. antom: request.keyVersionLabel is the keyVersion the "
+            + "Signature header names (the signing key version's number when absent). A body over the scheme's limit is a 413 "
+            + "BODY_TOO_LARGE (antom: keyfleet.signing.antom.max-body-bytes, 4 MiB).")
     public SignResult sign(@Valid @NotNull SignRequest request) {
         return signing.sign(caller.tenantId(), request);
     }
@@ -55,7 +57,9 @@ public class SignatureResource {
     @Path("/verify")
     @RequiresScope(Scopes.SIGNING_VERIFY)
     @Operation(summary = "Verify a response, notification or request", description = "valid, the key version and a reason: "
-            + "BAD_SIGNATURE, UNKNOWN_KEY_VERSION, KEY_RETIRED, STALE_TIMESTAMP or REPLAYED. A malformed message is a 400 MALFORMED.")
+            + "BAD_SIGNATURE, KEY_RETIRED, STALE_TIMESTAMP or REPLAYED. The key's usable versions are tried; antom's keyVersion is "
+            + "the provider's label, reported as keyVersionLabel and never required. A malformed message is a 400 MALFORMED; a "
+            + "body over the scheme's limit a 413 BODY_TOO_LARGE.")
     public VerifyResult verify(@Valid @NotNull VerifyRequest request) {
         try {
             return verification.verify(caller.tenantId(), request);

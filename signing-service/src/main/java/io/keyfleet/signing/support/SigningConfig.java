@@ -26,7 +26,25 @@ public interface SigningConfig {
     @WithDefault("100")
     int maxBatch();
 
+    /**
+     * The largest message body, in UTF-8 bytes, of schemes without a limit of their own; a larger one is a 413
+     * BODY_TOO_LARGE.
+     */
+    @WithDefault("1000000")
+    int maxBodyBytes();
+
     Notifications notifications();
+
+    Antom antom();
+
+    interface Antom {
+        /**
+         * The largest Antom body, in UTF-8 bytes: Antom takes bodies of several MiB. /v1/sign and /v1/verify take JSON up
+         * to keyfleet.http.large-body-max-bytes, which must leave room for the body's JSON escaping.
+         */
+        @WithDefault("4194304")
+        int maxBodyBytes();
+    }
 
     interface Notifications {
         /** Refuse notifications whose timestamp is further than {@link #maxAge()} from now (STALE_TIMESTAMP). */

@@ -57,7 +57,7 @@ class AntomSdkInteropTest {
                 .header("response-time", responseTime).header("signature", "algorithm=RSA256,keyVersion=2,signature=" + signature).build();
         SignedMessage message = antom.parse(MessageKind.RESPONSE, response);
         assertThat(TestKeys.providerVerifier().verify(message.content(), message.signature())).isTrue();
-        assertThat(message.keyVersion()).isEqualTo(2);
+        assertThat(message.keyVersionLabel()).isEqualTo("2");
         assertThat(message.timestamp()).isEqualTo(java.time.Instant.parse("2026-11-22T04:00:01Z"));
 
         SignedMessage changed = antom.parse(MessageKind.RESPONSE, MessageParts.builder().method("POST").path(PATH)
