@@ -92,7 +92,7 @@ class AntomDifferentialTest {
 
     @Test
     void responsesAndNotificationsTheSdkSignsBothSidesJudgeAlike() throws Exception {
-        System.out.printf("AntomDifferentialTest responses/notifications: seed=%d cases=%d%n", SEED + 1, CASES);
+        System.out.printf("AntomDifferentialTest responses/notifications: seed=%d (+1) cases=%d%n", SEED, CASES);
         Random random = new Random(SEED + 1);
         int judgedRaw = 0;
         for (int i = 0; i < CASES; i++) {
@@ -114,7 +114,7 @@ class AntomDifferentialTest {
             try {
                 check(context, antom.parse(kind, parts(kind, m, header)).content(), sdkContent, "signed content");
             } catch (MalformedMessageException e) {
-                check(context, sdkWebhookVerdict(m, header, PROVIDER_PUBLIC), "unjudged", "MALFORMED " + e.getMessage() + " vs the SDK");
+                check(context, "unjudged", sdkWebhookVerdict(m, header, PROVIDER_PUBLIC), "verdict (Keyfleet: MALFORMED, " + e.getMessage() + ")");
             }
             String sdk = kind == MessageKind.RESPONSE ? sdkClientVerdict(received, header, PROVIDER_PUBLIC)
                     : sdkWebhookVerdict(received, header, PROVIDER_PUBLIC);
@@ -335,7 +335,7 @@ class AntomDifferentialTest {
 
     private static String describe(int i, Message m, String more) {
         String body = m.body.length() > 300 ? m.body.substring(0, 300) + "…(" + m.body.length() + " chars)" : m.body;
-        return "seed=" + SEED + " case=" + i + " " + m.method + " " + m.path + " clientId=" + m.clientId + " time=" + m.time + " body="
+        return "-Dconformance.seed=" + SEED + " case=" + i + " " + m.method + " " + m.path + " clientId=" + m.clientId + " time=" + m.time + " body="
                 + body + " " + more;
     }
 
