@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.alipay.global.api.base64.Base64Encryptor;
 import com.alipay.global.api.net.DefaultHttpRPC;
 import com.alipay.global.api.tools.SignatureTool;
 import com.alipay.global.api.tools.WebhookTool;
@@ -13,7 +12,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import javax.net.ssl.HttpsURLConnection;
@@ -48,18 +46,7 @@ class AntomDifferentialTest {
 
     @BeforeAll
     static void plainBase64() {
-        // the SDK's default encoder needs javax.xml.bind, which Java 17 no longer has; this is its own extension point
-        SignatureTool.setBase64Encryptor(new Base64Encryptor() {
-            @Override
-            public String encodeToString(byte[] bytes) {
-                return Base64.getEncoder().encodeToString(bytes);
-            }
-
-            @Override
-            public byte[] decode(String text) {
-                return Base64.getDecoder().decode(text);
-            }
-        });
+        TestKeys.antomSdkPlainBase64();
     }
 
     // ---- the random runs -----------------------------------------------------------------------------------------
