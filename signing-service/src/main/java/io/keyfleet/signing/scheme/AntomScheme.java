@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *   <li>Notification (and request check): headers {@code client-id}, {@code request-time}, {@code signature}.</li>
  * </ul>
  *
- * <p>As Antom's SDK ({@code SignatureTool}, {@code WebhookTool}) does: {@code keyVersion} is a label, not signed and not
- * required (reported as {@link SignedMessage#keyVersionLabel()}, never used to pick a key); the signature value is
+ * <p>As Antom's SDK ({@code SignatureTool}, {@code WebhookTool}) does: {@code algorithm} is not read (the signature is
+ * checked as SHA256withRSA whatever it says); {@code keyVersion} is a label, not signed and not required (reported as {@link SignedMessage#keyVersionLabel()}, never used to pick a key); the signature value is
  * URL-decoded and then base64-decoded, so a raw base64 value without {@code +} verifies, and one with {@code +} (which
  * URL-decoding turns into a space) is judged a bad signature, not a malformed message. Only a value URL-decoding refuses
  * (a broken {@code %} escape), which the SDK cannot judge either, is malformed.
@@ -68,10 +68,6 @@ public final class AntomScheme implements SignatureScheme {
         String clientId = Parts.required(parts.header("client-id"), "headers.client-id");
         Map<String, String> signatureFields = fields(Parts.required(parts.header("signature"), "headers.signature"));
         String encoded = Parts.required(signatureFields.get("signature"), "headers.signature: signature=");
-        String algorithm = signatureFields.get("algorithm");
-        if (algorithm != null && !algorithm.equals("RSA256")) {
-            throw new MalformedMessageException("headers.signature: only algorithm=RSA256 is supported, not " + algorithm);
-        }
         String decoded;
         try {
             decoded = URLDecoder.decode(encoded, StandardCharsets.UTF_8);

@@ -93,7 +93,8 @@ class AntomDifferentialTest {
                 default -> encoded;
             };
             String label = random.nextInt(10) == 0 ? "v" + random.nextInt(100) : Integer.toString(1 + random.nextInt(9));
-            String header = "algorithm=RSA256,keyVersion=" + label + ",signature=" + value;
+            String algorithm = random.nextInt(20) == 0 ? "RSA512" : "RSA256"; // unsigned, and the SDK does not read it
+            String header = "algorithm=" + algorithm + ",keyVersion=" + label + ",signature=" + value;
             Message received = random.nextInt(3) == 0 ? tampered(m, random) : m;
             String context = describe(i, received, kind + " header=" + header);
 
@@ -182,6 +183,17 @@ class AntomDifferentialTest {
         String broken = "algorithm=RSA256,keyVersion=1,signature=AB%zzCD";
         assertThat(sdkWebhookVerdict(m, broken, PROVIDER_PUBLIC)).isEqualTo("unjudged");
         assertThat(ourVerdict(MessageKind.NOTIFICATION, m, broken, true)).isEqualTo("unjudged");
+    }
+
+    /** Found by the harness: the SDK does not read {@code algorithm} (it is not signed), so it is no reason for MALFORMED. */
+    @Test
+    void theAlgorithmFieldIsNotReadAsTheSdkDoesNotReadIt() throws Exception {
+        Message m = new Message("POST", "/notify/antom", "SANDBOX_5Y3A2N2YEB3002022", "1763800002000", "{\"notifyType\":\"PAYMENT_RESULT\"}");
+        String header = "algorithm=RSA512,keyVersion=1,signature=" + SignatureTool.sign(m.method, m.path, m.clientId, m.time, m.body,
+                PROVIDER_PRIVATE);
+        assertThat(sdkWebhookVerdict(m, header, PROVIDER_PUBLIC)).isEqualTo("true");
+        assertThat(sdkClientVerdict(m, header, PROVIDER_PUBLIC)).isEqualTo("true");
+        assertThat(ourVerdict(MessageKind.NOTIFICATION, m, header, true)).isEqualTo("true");
     }
 
     // ---- the two sides ---------------------------------------------------------------------------------------------
