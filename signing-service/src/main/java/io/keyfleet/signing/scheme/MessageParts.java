@@ -26,17 +26,19 @@ import java.util.TreeMap;
  *                       message's own {@code charset} parameter, else UTF-8
  * @param notificationForm alipay-rsa2 notifications: V1 (without {@code sign_type}, the SDK's rsaCheckV1), V2 (with it,
  *                       rsaCheckV2) or AUTO (V1, then V2); AUTO when absent
+ * @param keyVersionLabel antom, when signing: the {@code keyVersion} to name in the Signature header (digits); the
+ *                       signing key version's number when absent
  */
 public record MessageParts(String method, String path, String query, String body, Map<String, String> params,
                            Map<String, String> headers, String appId, String clientId, String nonce, String timestamp,
                            String appAuthToken, String apiMethod, String notificationId, String charset,
-                           String notificationForm) {
+                           String notificationForm, String keyVersionLabel) {
 
     public MessageParts(String method, String path, String query, String body, Map<String, String> params,
                         Map<String, String> headers, String appId, String clientId, String nonce, String timestamp,
                         String appAuthToken, String apiMethod, String notificationId) {
         this(method, path, query, body, params, headers, appId, clientId, nonce, timestamp, appAuthToken, apiMethod,
-                notificationId, null, null);
+                notificationId, null, null, null);
     }
 
     public MessageParts {
@@ -73,6 +75,7 @@ public record MessageParts(String method, String path, String query, String body
         private String notificationId;
         private String charset;
         private String notificationForm;
+        private String keyVersionLabel;
 
         public Builder method(String value) { this.method = value; return this; }
         public Builder path(String value) { this.path = value; return this; }
@@ -91,10 +94,11 @@ public record MessageParts(String method, String path, String query, String body
         public Builder notificationId(String value) { this.notificationId = value; return this; }
         public Builder charset(String value) { this.charset = value; return this; }
         public Builder notificationForm(String value) { this.notificationForm = value; return this; }
+        public Builder keyVersionLabel(String value) { this.keyVersionLabel = value; return this; }
 
         public MessageParts build() {
             return new MessageParts(method, path, query, body, params, headers, appId, clientId, nonce, timestamp,
-                    appAuthToken, apiMethod, notificationId, charset, notificationForm);
+                    appAuthToken, apiMethod, notificationId, charset, notificationForm, keyVersionLabel);
         }
     }
 }

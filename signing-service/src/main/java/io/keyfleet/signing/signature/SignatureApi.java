@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The JSON of /v1/sign and /v1/verify. Sizes are bounded so that a huge message is a 4xx, not a memory problem: the
@@ -33,7 +34,10 @@ public final class SignatureApi {
             @NotNull @Pattern(regexp = "(?i)sandbox|production", message = "must be SANDBOX or PRODUCTION") String environment) {
     }
 
-    /** The parts of the message; see {@link MessageParts} for what each scheme reads. */
+    /**
+     * The parts of the message; see {@link MessageParts} for what each scheme reads. The body's bound here is a ceiling
+     * for all schemes; each scheme's own limit is checked by {@link BodyLimits} (413).
+     */
     public record Parts(
             @Size(max = 16) String method,
             @Size(max = 2048) String path,
@@ -49,11 +53,14 @@ public final class SignatureApi {
             @Size(max = 128) String apiMethod,
             @Size(max = 128) String notificationId,
             @Pattern(regexp = "(?i)UTF-8|GBK|GB2312", message = "must be UTF-8, GBK or GB2312") String charset,
-            @Pattern(regexp = "(?i)V1|V2|AUTO", message = "must be V1, V2 or AUTO") String notificationForm) {
+            @Pattern(regexp = "(?i)V1|V2|AUTO", message = "must be V1, V2 or AUTO") String notificationForm,
+            @Schema(description = "antom, sign: the keyVersion to name in the Signature header (1-9 digits), a label of the "
+                    + "caller's choosing that is not signed; the signing key version's number when absent")
+            @Size(max = 16) String keyVersionLabel) {
 
         MessageParts toMessage(String defaultAppId) {
             return new MessageParts(method, path, query, body, params, headers, appId != null ? appId : defaultAppId, clientId,
-                    nonce, timestamp, appAuthToken, apiMethod, notificationId, charset, notificationForm);
+                    nonce, timestamp, appAuthToken, apiMethod, notificationId, charset, notificationForm, keyVersionLabel);
         }
 
         /** The characters of the body and the parameters: what keyfleet.signing.max-message-chars bounds. */
@@ -80,16 +87,20 @@ public final class SignatureApi {
     }
 
     /**
-     * @param reason       null when valid; else BAD_SIGNATURE, UNKNOWN_KEY_VERSION, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED,
-     *                     MALFORMED (batch items only: a single malformed message is a 400), or one the scheme refuses
-     *                     a message with before checking a signature: DUPLICATE_RESPONSE_NODE, DUPLICATE_JSON_KEY,
-     *                     UNSIGNED_ERROR_RESPONSE, UNSIGNED_RESPONSE (alipay-rsa2 responses)
-     * @param providerCode the provider's own error code the message carries (UNSIGNED_ERROR_RESPONSE: Alipay's
-     *                     sub_code), else null
+     * @param keyVersion      the Keyfleet key version whose key matched, or null
+     * @param reason          null when valid; else BAD_SIGNATURE, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED, MALFORMED
+     *                        (batch items only: a single malformed message is a 400), or one the scheme refuses a
+     *                        message with before checking a signature: DUPLICATE_RESPONSE_NODE, DUPLICATE_JSON_KEY,
+     *                        UNSIGNED_ERROR_RESPONSE, UNSIGNED_RESPONSE (alipay-rsa2 responses)
+     * @param providerCode    the provider's own error code the message carries (UNSIGNED_ERROR_RESPONSE: Alipay's
+     *                        sub_code), else null
+     * @param keyVersionLabel the provider's key label the message carried (Antom's keyVersion), as sent; reported only
      */
-    public record VerifyResult(boolean valid, Integer keyVersion, String reason, String detail, String providerCode) {
+    public record VerifyResult(boolean valid, Integer keyVersion, String reason, String detail, String providerCode,
+                               @Schema(description = "antom: the keyVersion the Signature header named, as sent. A label: "
+                                       + "it picks no key, the provider key Keyfleet holds verifies") String keyVersionLabel) {
         public VerifyResult(boolean valid, Integer keyVersion, String reason, String detail) {
-            this(valid, keyVersion, reason, detail, null);
+            this(valid, keyVersion, reason, detail, null, null);
         }
 
         static VerifyResult ok(int keyVersion) {
@@ -100,8 +111,12 @@ public final class SignatureApi {
             return new VerifyResult(false, keyVersion, reason, detail);
         }
 
+        VerifyResult withKeyVersionLabel(String label) {
+            return new VerifyResult(valid, keyVersion, reason, detail, providerCode, label);
+        }
+
         static VerifyResult refused(String reason, String detail, String providerCode) {
-            return new VerifyResult(false, null, reason, detail, providerCode);
+            return new VerifyResult(false, null, reason, detail, providerCode, null);
         }
     }
 
