@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.MDC;
 
@@ -18,6 +20,13 @@ public class HttpFilters {
 
     @ConfigProperty(name = "keyfleet.http.max-body-bytes", defaultValue = "1048576")
     long maxBodyBytes;
+
+    /** Endpoints (exact paths) that take larger bodies, up to {@link #largeBodyMaxBytes}; none unless a service names them. */
+    @ConfigProperty(name = "keyfleet.http.large-body-paths")
+    Optional<Set<String>> largeBodyPaths;
+
+    @ConfigProperty(name = "keyfleet.http.large-body-max-bytes", defaultValue = "1048576")
+    long largeBodyMaxBytes;
 
     void register(@Observes Filters filters) {
         filters.register(this::assignRequestId, 1000);
@@ -34,9 +43,10 @@ public class HttpFilters {
 
     private void refuseOversizedBody(RoutingContext context) {
         String length = context.request().getHeader("Content-Length");
-        if (length != null && parse(length) > maxBodyBytes) {
+        long limit = largeBodyPaths.isPresent() && largeBodyPaths.get().contains(context.request().path()) ? largeBodyMaxBytes : maxBodyBytes;
+        if (length != null && parse(length) > limit) {
             Problem problem = Problem.of(413, "PAYLOAD_TOO_LARGE", "Payload too large",
-                            "The request body has " + length + " bytes; the limit is " + maxBodyBytes + " bytes.")
+                            "The request body has " + length + " bytes; the limit is " + limit + " bytes.")
                     .at(context.request().path(), RequestIds.current().orElse(null));
             context.response()
                     .setStatusCode(413)

@@ -58,10 +58,6 @@ public final class CachedKey {
         this.keyId = keyId;
     }
 
-    public Version version(int number) {
-        return versions.get(number);
-    }
-
     public Version currentVersion() {
         return versions.get(current);
     }

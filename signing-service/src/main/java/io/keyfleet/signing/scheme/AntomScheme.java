@@ -3,8 +3,10 @@ package io.keyfleet.signing.scheme;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Antom (Alipay+ / global open API): SHA256withRSA ("RSA256"), base64, then URL-encoded (UTF-8).
@@ -13,15 +15,24 @@ import java.util.Map;
  *   <li>Request: {@code method}, {@code path}, {@code clientId}, {@code body}, optional {@code timestamp} (the
  *       request-time, Unix ms; now when absent). Signed content: {@code METHOD path\nclientId.requestTime.body}.
  *       Attach {@code Signature: algorithm=RSA256,keyVersion=N,signature=…}, {@code client-id} and
- *       {@code request-time}.</li>
+ *       {@code request-time}. N is the caller's {@code keyVersionLabel}, else the signing key version's number.</li>
  *   <li>Response: the request's {@code method} and {@code path}, headers {@code client-id}, {@code response-time} and
  *       {@code signature}, and {@code body}: the same content with the response time.</li>
  *   <li>Notification (and request check): headers {@code client-id}, {@code request-time}, {@code signature}.</li>
  * </ul>
+ *
+ * <p>As Antom's SDK ({@code SignatureTool}, {@code WebhookTool}) does: {@code algorithm} is not read (the signature is
+ * checked as SHA256withRSA whatever it says); {@code keyVersion} is a label, not signed and not required (reported as {@link SignedMessage#keyVersionLabel()}, never used to pick a key); the signature value is
+ * URL-decoded and then base64-decoded, so a raw base64 value without {@code +} verifies, and one with {@code +} (which
+ * URL-decoding turns into a space) is judged a bad signature, not a malformed message. Only a value URL-decoding refuses
+ * (a broken {@code %} escape), which the SDK cannot judge either, is malformed.
  */
 public final class AntomScheme implements SignatureScheme {
 
     public static final String NAME = "antom";
+
+    /** What a {@code keyVersion} label may be when we write one: digits, as the SDK's Integer keyVersion. */
+    private static final Pattern LABEL = Pattern.compile("[0-9]{1,9}");
 
     @Override
     public String name() {
@@ -36,11 +47,15 @@ public final class AntomScheme implements SignatureScheme {
     @Override
     public Attachments sign(MessageParts parts, MessageSigner signer) {
         String clientId = Parts.required(parts.clientId(), "clientId");
+        String label = parts.keyVersionLabel() != null ? parts.keyVersionLabel() : Integer.toString(signer.keyVersion());
+        if (!LABEL.matcher(label).matches()) {
+            throw new MalformedMessageException("keyVersionLabel must be 1-9 digits, e.g. 1");
+        }
         String requestTime = parts.timestamp() != null ? parts.timestamp() : Long.toString(System.currentTimeMillis());
         String content = content(parts.method(), parts.path(), clientId, requestTime, parts.body());
         String signature = URLEncoder.encode(Parts.base64(signer.sign(Parts.utf8(content))), StandardCharsets.UTF_8);
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Signature", "algorithm=RSA256,keyVersion=" + signer.keyVersion() + ",signature=" + signature);
+        headers.put("Signature", "algorithm=RSA256,keyVersion=" + label + ",signature=" + signature);
         headers.put("client-id", clientId);
         headers.put("request-time", requestTime);
         return new Attachments(headers, Map.of());
@@ -53,26 +68,21 @@ public final class AntomScheme implements SignatureScheme {
         String clientId = Parts.required(parts.header("client-id"), "headers.client-id");
         Map<String, String> signatureFields = fields(Parts.required(parts.header("signature"), "headers.signature"));
         String encoded = Parts.required(signatureFields.get("signature"), "headers.signature: signature=");
-        String algorithm = signatureFields.get("algorithm");
-        if (algorithm != null && !algorithm.equals("RSA256")) {
-            throw new MalformedMessageException("headers.signature: only algorithm=RSA256 is supported, not " + algorithm);
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("headers.signature: signature= is not URL-encoded (a broken % escape)");
         }
         byte[] signature;
         try {
-            signature = Parts.base64(URLDecoder.decode(encoded, StandardCharsets.UTF_8), "headers.signature: signature=");
+            signature = Base64.getDecoder().decode(decoded);
         } catch (IllegalArgumentException e) {
-            throw new MalformedMessageException("headers.signature: signature= is not URL-encoded base64");
-        }
-        Integer keyVersion = null;
-        if (signatureFields.containsKey("keyVersion")) {
-            try {
-                keyVersion = Integer.valueOf(signatureFields.get("keyVersion"));
-            } catch (NumberFormatException e) {
-                throw new MalformedMessageException("headers.signature: keyVersion must be a number");
-            }
+            // judged, not malformed: the SDK verifies these bytes and says no (a raw value's '+' became a space above)
+            signature = new byte[0];
         }
         String content = content(parts.method(), parts.path(), clientId, time, parts.body());
-        return new SignedMessage(Parts.utf8(content), signature, keyVersion, Parts.millisOrIso(time, "headers." + timeHeader),
+        return new SignedMessage(Parts.utf8(content), signature, signatureFields.get("keyVersion"), Parts.millisOrIso(time, "headers." + timeHeader),
                 parts.notificationId());
     }
 

@@ -22,10 +22,24 @@ import java.util.TreeMap;
  * @param appAuthToken   alipay-v3: the app auth token of an ISV call on behalf of a merchant, signed as an extra line
  * @param apiMethod      alipay-rsa2 responses: the OpenAPI method, e.g. alipay.trade.query, naming the {@code *_response} node
  * @param notificationId to deduplicate notifications by; schemes that know the provider's id field fill it in
+ * @param charset        alipay-rsa2: the charset whose bytes are signed (UTF-8, GBK or GB2312); when absent, the
+ *                       message's own {@code charset} parameter, else UTF-8
+ * @param notificationForm alipay-rsa2 notifications: V1 (without {@code sign_type}, the SDK's rsaCheckV1), V2 (with it,
+ *                       rsaCheckV2) or AUTO (V1, then V2); AUTO when absent
+ * @param keyVersionLabel antom, when signing: the {@code keyVersion} to name in the Signature header (digits); the
+ *                       signing key version's number when absent
  */
 public record MessageParts(String method, String path, String query, String body, Map<String, String> params,
                            Map<String, String> headers, String appId, String clientId, String nonce, String timestamp,
-                           String appAuthToken, String apiMethod, String notificationId) {
+                           String appAuthToken, String apiMethod, String notificationId, String charset,
+                           String notificationForm, String keyVersionLabel) {
+
+    public MessageParts(String method, String path, String query, String body, Map<String, String> params,
+                        Map<String, String> headers, String appId, String clientId, String nonce, String timestamp,
+                        String appAuthToken, String apiMethod, String notificationId) {
+        this(method, path, query, body, params, headers, appId, clientId, nonce, timestamp, appAuthToken, apiMethod,
+                notificationId, null, null, null);
+    }
 
     public MessageParts {
         params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -59,6 +73,9 @@ public record MessageParts(String method, String path, String query, String body
         private String appAuthToken;
         private String apiMethod;
         private String notificationId;
+        private String charset;
+        private String notificationForm;
+        private String keyVersionLabel;
 
         public Builder method(String value) { this.method = value; return this; }
         public Builder path(String value) { this.path = value; return this; }
@@ -75,10 +92,13 @@ public record MessageParts(String method, String path, String query, String body
         public Builder appAuthToken(String value) { this.appAuthToken = value; return this; }
         public Builder apiMethod(String value) { this.apiMethod = value; return this; }
         public Builder notificationId(String value) { this.notificationId = value; return this; }
+        public Builder charset(String value) { this.charset = value; return this; }
+        public Builder notificationForm(String value) { this.notificationForm = value; return this; }
+        public Builder keyVersionLabel(String value) { this.keyVersionLabel = value; return this; }
 
         public MessageParts build() {
             return new MessageParts(method, path, query, body, params, headers, appId, clientId, nonce, timestamp,
-                    appAuthToken, apiMethod, notificationId);
+                    appAuthToken, apiMethod, notificationId, charset, notificationForm, keyVersionLabel);
         }
     }
 }

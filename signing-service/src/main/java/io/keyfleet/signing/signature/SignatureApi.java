@@ -8,9 +8,18 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** The JSON of /v1/sign and /v1/verify. Sizes are bounded so that a huge message is a 400, not a memory problem. */
+/**
+ * The JSON of /v1/sign and /v1/verify. Sizes are bounded so that a huge message is a 4xx, not a memory problem: the
+ * HTTP body by keyfleet.http.max-body-bytes (413 PAYLOAD_TOO_LARGE), a body or parameter value by {@link #MAX_TEXT}
+ * (400), and a message's body and parameters together by keyfleet.signing.max-message-chars (413 MESSAGE_TOO_LARGE),
+ * which follows what the providers take (Alipay takes a biz_content of several MiB).
+ */
 public final class SignatureApi {
+
+    /** The most characters of one body or parameter value, whatever the configuration. */
+    static final int MAX_TEXT = 16 * 1024 * 1024;
 
     private SignatureApi() {
     }
@@ -25,13 +34,16 @@ public final class SignatureApi {
             @NotNull @Pattern(regexp = "(?i)sandbox|production", message = "must be SANDBOX or PRODUCTION") String environment) {
     }
 
-    /** The parts of the message; see {@link MessageParts} for what each scheme reads. */
+    /**
+     * The parts of the message; see {@link MessageParts} for what each scheme reads. The body's bound here is a ceiling
+     * for all schemes; each scheme's own limit is checked by {@link BodyLimits} (413).
+     */
     public record Parts(
             @Size(max = 16) String method,
             @Size(max = 2048) String path,
             @Size(max = 8192) String query,
-            @Size(max = 1_000_000) String body,
-            @Size(max = 100) Map<@Size(max = 128) String, @Size(max = 65_536) String> params,
+            @Size(max = MAX_TEXT) String body,
+            @Size(max = 100) Map<@Size(max = 128) String, @Size(max = MAX_TEXT) String> params,
             @Size(max = 50) Map<@Size(max = 128) String, @Size(max = 8192) String> headers,
             @Size(max = 64) String appId,
             @Size(max = 128) String clientId,
@@ -39,11 +51,27 @@ public final class SignatureApi {
             @Size(max = 64) String timestamp,
             @Size(max = 512) String appAuthToken,
             @Size(max = 128) String apiMethod,
-            @Size(max = 128) String notificationId) {
+            @Size(max = 128) String notificationId,
+            @Pattern(regexp = "(?i)UTF-8|GBK|GB2312", message = "must be UTF-8, GBK or GB2312") String charset,
+            @Pattern(regexp = "(?i)V1|V2|AUTO", message = "must be V1, V2 or AUTO") String notificationForm,
+            @Schema(description = "antom, sign: the keyVersion to name in the Signature header (1-9 digits), a label of the "
+                    + "caller's choosing that is not signed; the signing key version's number when absent")
+            @Size(max = 16) String keyVersionLabel) {
 
         MessageParts toMessage(String defaultAppId) {
             return new MessageParts(method, path, query, body, params, headers, appId != null ? appId : defaultAppId, clientId,
-                    nonce, timestamp, appAuthToken, apiMethod, notificationId);
+                    nonce, timestamp, appAuthToken, apiMethod, notificationId, charset, notificationForm, keyVersionLabel);
+        }
+
+        /** The characters of the body and the parameters: what keyfleet.signing.max-message-chars bounds. */
+        long chars() {
+            long total = body == null ? 0 : body.length();
+            if (params != null) {
+                for (Map.Entry<String, String> e : params.entrySet()) {
+                    total += (e.getKey() == null ? 0 : e.getKey().length()) + (e.getValue() == null ? 0 : e.getValue().length());
+                }
+            }
+            return total;
         }
     }
 
@@ -59,16 +87,36 @@ public final class SignatureApi {
     }
 
     /**
-     * @param reason null when valid; else BAD_SIGNATURE, UNKNOWN_KEY_VERSION, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED or
-     *               MALFORMED (batch items only: a single malformed message is a 400)
+     * @param keyVersion      the Keyfleet key version whose key matched, or null
+     * @param reason          null when valid; else BAD_SIGNATURE, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED, MALFORMED
+     *                        (batch items only: a single malformed message is a 400), or one the scheme refuses a
+     *                        message with before checking a signature: DUPLICATE_RESPONSE_NODE, DUPLICATE_JSON_KEY,
+     *                        UNSIGNED_ERROR_RESPONSE, UNSIGNED_RESPONSE (alipay-rsa2 responses)
+     * @param providerCode    the provider's own error code the message carries (UNSIGNED_ERROR_RESPONSE: Alipay's
+     *                        sub_code), else null
+     * @param keyVersionLabel the provider's key label the message carried (Antom's keyVersion), as sent; reported only
      */
-    public record VerifyResult(boolean valid, Integer keyVersion, String reason, String detail) {
+    public record VerifyResult(boolean valid, Integer keyVersion, String reason, String detail, String providerCode,
+                               @Schema(description = "antom: the keyVersion the Signature header named, as sent. A label: "
+                                       + "it picks no key, the provider key Keyfleet holds verifies") String keyVersionLabel) {
+        public VerifyResult(boolean valid, Integer keyVersion, String reason, String detail) {
+            this(valid, keyVersion, reason, detail, null, null);
+        }
+
         static VerifyResult ok(int keyVersion) {
             return new VerifyResult(true, keyVersion, null, null);
         }
 
         static VerifyResult invalid(Integer keyVersion, String reason, String detail) {
             return new VerifyResult(false, keyVersion, reason, detail);
+        }
+
+        VerifyResult withKeyVersionLabel(String label) {
+            return new VerifyResult(valid, keyVersion, reason, detail, providerCode, label);
+        }
+
+        static VerifyResult refused(String reason, String detail, String providerCode) {
+            return new VerifyResult(false, null, reason, detail, providerCode, null);
         }
     }
 

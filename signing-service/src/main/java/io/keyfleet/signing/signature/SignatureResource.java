@@ -46,7 +46,11 @@ public class SignatureResource {
     @Path("/sign")
     @RequiresScope(Scopes.SIGNING_SIGN)
     @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-v3, antom. Returns the headers and/or "
-            + "parameters to attach, and the key version that signed.")
+            + "parameters to attach, and the key version that signed. alipay-rsa2 signs the bytes in request.charset (UTF-8, GBK, "
+            + "GB2312), else in the params' charset, else UTF-8. antom: request.keyVersionLabel is the keyVersion the Signature "
+            + "header names (the signing key version's number when absent). A message's body and params beyond "
+            + "keyfleet.signing.max-message-chars are a 413 MESSAGE_TOO_LARGE; a body over the scheme's limit a 413 BODY_TOO_LARGE "
+            + "(antom: keyfleet.signing.antom.max-body-bytes, others keyfleet.signing.max-body-bytes; 4 MiB each).")
     public SignResult sign(@Valid @NotNull SignRequest request) {
         return signing.sign(caller.tenantId(), request);
     }
@@ -55,7 +59,12 @@ public class SignatureResource {
     @Path("/verify")
     @RequiresScope(Scopes.SIGNING_VERIFY)
     @Operation(summary = "Verify a response, notification or request", description = "valid, the key version and a reason: "
-            + "BAD_SIGNATURE, UNKNOWN_KEY_VERSION, KEY_RETIRED, STALE_TIMESTAMP or REPLAYED. A malformed message is a 400 MALFORMED.")
+            + "BAD_SIGNATURE, KEY_RETIRED, STALE_TIMESTAMP or REPLAYED; for alipay-rsa2 responses also "
+            + "DUPLICATE_RESPONSE_NODE, DUPLICATE_JSON_KEY, UNSIGNED_ERROR_RESPONSE (with Alipay's sub_code as providerCode) "
+            + "or UNSIGNED_RESPONSE. The key's usable versions are tried; antom's keyVersion is the provider's label, reported as "
+            + "keyVersionLabel and never required. alipay-rsa2 takes message.charset (UTF-8, GBK, GB2312; else the params' "
+            + "charset, else UTF-8) and message.notificationForm (V1: without sign_type, V2: with it, AUTO: V1 then V2, the "
+            + "default). A malformed message is a 400 MALFORMED; one too large a 413.")
     public VerifyResult verify(@Valid @NotNull VerifyRequest request) {
         try {
             return verification.verify(caller.tenantId(), request);

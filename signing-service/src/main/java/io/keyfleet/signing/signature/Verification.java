@@ -6,6 +6,7 @@ import io.keyfleet.signing.keycache.CachedKey;
 import io.keyfleet.signing.keycache.KeyCache;
 import io.keyfleet.signing.scheme.MalformedMessageException;
 import io.keyfleet.signing.scheme.MessageKind;
+import io.keyfleet.signing.scheme.RefusedMessageException;
 import io.keyfleet.signing.scheme.SignatureScheme;
 import io.keyfleet.signing.scheme.SignedMessage;
 import io.keyfleet.signing.signature.SignatureApi.VerifyRequest;
@@ -21,9 +22,11 @@ import java.util.Locale;
 
 /**
  * Checks a received message: requests with the app's own public key, responses and notifications with the
- * provider's. Order: the parts are read (MALFORMED), the key version is chosen (UNKNOWN_KEY_VERSION, KEY_RETIRED),
- * the signature is checked (BAD_SIGNATURE), then, for notifications, the time (STALE_TIMESTAMP) and the id
- * (REPLAYED) — an id is remembered only once its signature was good, so forgeries cannot burn real ids.
+ * provider's. Order: the parts are read (MALFORMED), the signature is checked against the key's usable versions,
+ * newest first (BAD_SIGNATURE, or KEY_RETIRED when only a retired version matches; no scheme names a Keyfleet version),
+ * then, for notifications, the time (STALE_TIMESTAMP) and the id (REPLAYED) — an id is remembered only once its
+ * signature was good, so forgeries cannot burn real ids. A message its scheme refuses before any signature check
+ * (e.g. DUPLICATE_RESPONSE_NODE, UNSIGNED_ERROR_RESPONSE) is a result with that reason.
  */
 @ApplicationScoped
 public class Verification {
@@ -40,15 +43,28 @@ public class Verification {
     @Inject
     NotificationReplays replays;
 
-    /** A malformed message is a {@link MalformedMessageException}; everything else is a result. */
+    @Inject
+    BodyLimits limits;
+
+    /**
+     * A malformed message is a {@link MalformedMessageException}; everything else is a result, which reports the key label
+     * the message carried (Antom's keyVersion) but never chose a key by it.
+     */
     public VerifyResult verify(String tenantId, VerifyRequest request) {
         SignatureScheme scheme = Signing.scheme(request.scheme());
         if (scheme.algorithm().startsWith("Hmac")) {
             throw ProblemException.unprocessable("SCHEME_NOT_SERVED", "'" + scheme.name() + "' is verified by key-service"
                     + " (POST /v1/credentials/verify), which holds the SecretKeys.");
         }
+        Signing.requireSize(request.message(), config);
+        limits.check(scheme, request.message().body());
         String environment = request.key().environment().toUpperCase(Locale.ROOT);
-        SignedMessage message = scheme.parse(request.kind(), request.message().toMessage(request.key().appId()));
+        SignedMessage message;
+        try {
+            message = scheme.parse(request.kind(), request.message().toMessage(request.key().appId()));
+        } catch (RefusedMessageException e) {
+            return VerifyResult.refused(e.reason(), e.getMessage(), e.providerCode());
+        }
 
         CachedKey key;
         if (request.kind() == MessageKind.REQUEST) {
@@ -60,8 +76,12 @@ public class Verification {
             key = keys.providerKey(new KeyCache.ProviderKeyRef(tenantId, request.key().provider(), environment));
         }
 
+        return judge(tenantId, scheme, request.kind(), key, message).withKeyVersionLabel(message.keyVersionLabel());
+    }
+
+    private VerifyResult judge(String tenantId, SignatureScheme scheme, MessageKind kind, CachedKey key, SignedMessage message) {
         VerifyResult signature = checkSignature(key, message);
-        if (!signature.valid() || request.kind() != MessageKind.NOTIFICATION) {
+        if (!signature.valid() || kind != MessageKind.NOTIFICATION) {
             return signature;
         }
         SigningConfig.Notifications rules = config.notifications();
@@ -83,25 +103,13 @@ public class Verification {
 
     private VerifyResult checkSignature(CachedKey key, SignedMessage message) {
         Instant now = Instant.now();
-        if (message.keyVersion() != null) {
-            CachedKey.Version named = key.version(message.keyVersion());
-            if (named == null) {
-                return VerifyResult.invalid(message.keyVersion(), "UNKNOWN_KEY_VERSION", "Key version " + message.keyVersion() + " is not known.");
-            }
-            if (!named.usable(now)) {
-                return VerifyResult.invalid(named.number, "KEY_RETIRED", "Key version " + named.number + " is " + named.state().toLowerCase(Locale.ROOT)
-                        + " or past its grace period.");
-            }
-            return named.verifier(rsa.provider()).verify(message.content(), message.signature()) ? VerifyResult.ok(named.number)
-                    : VerifyResult.invalid(named.number, "BAD_SIGNATURE", "The signature does not match the message.");
-        }
         Integer retiredMatch = null;
         for (CachedKey.Version version : key.newestFirst()) {
             boolean usable = version.usable(now);
             if (!usable && retiredMatch != null) {
                 continue;
             }
-            if (version.verifier(rsa.provider()).verify(message.content(), message.signature())) {
+            if (verifies(version, message)) {
                 if (usable) {
                     return VerifyResult.ok(version.number);
                 }
@@ -113,6 +121,16 @@ public class Verification {
                     + ", which is revoked or past its grace period.");
         }
         return VerifyResult.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable key version.");
+    }
+
+    /** The signature matches the content or one of the alternative forms the scheme names. */
+    private boolean verifies(CachedKey.Version version, SignedMessage message) {
+        for (byte[] content : message.candidates()) {
+            if (version.verifier(rsa.provider()).verify(content, message.signature())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String sha256(byte[] bytes) {

@@ -26,7 +26,33 @@ public interface SigningConfig {
     @WithDefault("100")
     int maxBatch();
 
+    /**
+     * At most this many characters in one message's body and parameters together (413 MESSAGE_TOO_LARGE). The
+     * providers take several MiB (an Alipay v2 biz_content); the HTTP body limit of /v1/sign and /v1/verify
+     * (keyfleet.http.large-body-max-bytes) must leave room for it.
+     */
+    @WithDefault("4194304")
+    long maxMessageChars();
+
+    /**
+     * The largest message body, in UTF-8 bytes, of schemes without a limit of their own; a larger one is a 413
+     * BODY_TOO_LARGE.
+     */
+    @WithDefault("4194304")
+    int maxBodyBytes();
+
     Notifications notifications();
+
+    Antom antom();
+
+    interface Antom {
+        /**
+         * The largest Antom body, in UTF-8 bytes: Antom takes bodies of several MiB. /v1/sign and /v1/verify take JSON up
+         * to keyfleet.http.large-body-max-bytes, which must leave room for the body's JSON escaping.
+         */
+        @WithDefault("4194304")
+        int maxBodyBytes();
+    }
 
     interface Notifications {
         /** Refuse notifications whose timestamp is further than {@link #maxAge()} from now (STALE_TIMESTAMP). */

@@ -2,9 +2,7 @@ package io.keyfleet.signing.scheme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.alipay.global.api.base64.Base64Encryptor;
 import com.alipay.global.api.tools.SignatureTool;
-import java.util.Base64;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,18 +18,7 @@ class AntomSdkInteropTest {
 
     @BeforeAll
     static void plainBase64() {
-        // the SDK's default encoder needs javax.xml.bind, which Java 17 no longer has; this is its own extension point
-        SignatureTool.setBase64Encryptor(new Base64Encryptor() {
-            @Override
-            public String encodeToString(byte[] bytes) {
-                return Base64.getEncoder().encodeToString(bytes);
-            }
-
-            @Override
-            public byte[] decode(String text) {
-                return Base64.getDecoder().decode(text);
-            }
-        });
+        TestKeys.antomSdkPlainBase64();
     }
 
     @Test
@@ -57,7 +44,7 @@ class AntomSdkInteropTest {
                 .header("response-time", responseTime).header("signature", "algorithm=RSA256,keyVersion=2,signature=" + signature).build();
         SignedMessage message = antom.parse(MessageKind.RESPONSE, response);
         assertThat(TestKeys.providerVerifier().verify(message.content(), message.signature())).isTrue();
-        assertThat(message.keyVersion()).isEqualTo(2);
+        assertThat(message.keyVersionLabel()).isEqualTo("2");
         assertThat(message.timestamp()).isEqualTo(java.time.Instant.parse("2026-11-22T04:00:01Z"));
 
         SignedMessage changed = antom.parse(MessageKind.RESPONSE, MessageParts.builder().method("POST").path(PATH)

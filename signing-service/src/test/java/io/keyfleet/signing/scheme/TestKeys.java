@@ -1,5 +1,7 @@
 package io.keyfleet.signing.scheme;
 
+import com.alipay.global.api.base64.Base64Encryptor;
+import com.alipay.global.api.tools.SignatureTool;
 import io.keyfleet.signing.crypto.RsaKeys;
 import io.keyfleet.signing.crypto.RsaSigner;
 import io.keyfleet.signing.crypto.RsaVerifier;
@@ -7,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -39,6 +42,24 @@ final class TestKeys {
 
     static RsaVerifier providerVerifier() {
         return new RsaVerifier(RsaKeys.publicKey(PROVIDER_PUBLIC), Optional.empty());
+    }
+
+    /**
+     * Antom's SDK encodes with javax.xml.bind by default, which Java 17 no longer has: plain base64 through the SDK's own
+     * extension point.
+     */
+    static void antomSdkPlainBase64() {
+        SignatureTool.setBase64Encryptor(new Base64Encryptor() {
+            @Override
+            public String encodeToString(byte[] bytes) {
+                return Base64.getEncoder().encodeToString(bytes);
+            }
+
+            @Override
+            public byte[] decode(String text) {
+                return Base64.getDecoder().decode(text);
+            }
+        });
     }
 
     /** The bare base64 the providers' SDKs take. */

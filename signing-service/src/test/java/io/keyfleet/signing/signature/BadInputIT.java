@@ -39,7 +39,7 @@ class BadInputIT {
         assertProblem(post("/v1/verify", verify("alipay-v3", Map.of("alipay-timestamp", "1", "alipay-nonce", "n",
                 "alipay-signature", "***not-base64***"))), 400, "MALFORMED");
         assertProblem(post("/v1/verify", verify("antom", Map.of("client-id", "c", "response-time", "1",
-                "signature", "algorithm=RSA256,keyVersion=x,signature=AA=="))), 400, "MALFORMED");
+                "signature", "algorithm=RSA256,keyVersion=x,signature=AA%3"))), 400, "MALFORMED");
         Map<String, String> huge = new HashMap<>();
         for (int i = 0; i < 60; i++) {
             huge.put("x-h" + i, "v");
@@ -48,6 +48,24 @@ class BadInputIT {
         assertProblem(post("/v1/verify", verify("alipay-v3", Map.of("alipay-signature", "A".repeat(20_000)))), 400, null);
         assertProblem(post("/v1/sign", "{\"key\":{\"provider\":\"alipay\",\"appId\":\"a\",\"environment\":\"SANDBOX\"},"
                 + "\"scheme\":\"keyfleet-hmac\",\"request\":{}}"), 422, "SCHEME_NOT_SERVED");
+        // alipay-rsa2 inputs: a charset or notification form Alipay does not use, a body past the HTTP limit
+        assertProblem(post("/v1/verify", alipayNotification(Map.of("charset", "ISO-8859-1"))), 400, null);
+        assertProblem(post("/v1/verify", alipayNotification(Map.of("notificationForm", "V9"))), 400, null);
+        assertProblem(post("/v1/verify", alipayNotification(Map.of("params", Map.of("charset", "latin1", "sign", "AAAA")))), 400, "MALFORMED");
+        assertProblem(post("/v1/verify", alipayNotification(Map.of("params", Map.of("x", "x".repeat(13 * 1024 * 1024))))), 413, "PAYLOAD_TOO_LARGE");
+        assertProblem(post("/v1/verify", alipayNotification(Map.of("params", Map.of("x", "x".repeat(5 * 1024 * 1024))))), 413, "MESSAGE_TOO_LARGE");
+    }
+
+    private static String alipayNotification(Map<String, Object> message) {
+        Map<String, Object> parts = new LinkedHashMap<>();
+        parts.put("params", Map.of("notify_id", "n-1", "sign", "AAAA"));
+        parts.putAll(message);
+        try {
+            return JSON.writeValueAsString(Map.of("key", Map.of("provider", "alipay", "environment", "SANDBOX"), "scheme", "alipay-rsa2",
+                    "kind", "NOTIFICATION", "message", parts));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.Signature;
@@ -121,10 +122,7 @@ class SignatureApiIT {
     @Test
     void providerNotificationsAreCheckedOnceAndOnlyWhenFresh() throws Exception {
         String tenant = "tenant-notify";
-        KeyPair alipay = KeyServiceStub.rsa();
-        String providerKeyId = UUID.randomUUID().toString();
-        KeyServiceStub.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
-        publish(tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1, KeyServiceStub.fingerprint(alipay), publicKey(alipay), null, null));
+        KeyPair alipay = alipayProviderKey(tenant);
 
         Map<String, String> forged = notification(alipay, "forged-1", LocalDateTime.now(ZoneOffset.ofHours(8)));
         forged.put("total_amount", "1000.00");
@@ -142,7 +140,8 @@ class SignatureApiIT {
                 "kind", "RESPONSE", "message", Map.of("method", "POST", "path", "/ams/api/v1/payments/pay", "body", "{}",
                         "headers", Map.of("client-id", "c1", "response-time", "1763800000000",
                                 "signature", "algorithm=RSA256,keyVersion=7,signature=AAAA")));
-        verify(tenant, antomResponse).then().statusCode(200).body("reason", equalTo("UNKNOWN_KEY_VERSION"));
+        // keyVersion is Antom's label, not a Keyfleet version: reported, and the provider key Keyfleet holds judges the signature
+        verify(tenant, antomResponse).then().statusCode(200).body("reason", equalTo("BAD_SIGNATURE")).body("keyVersionLabel", equalTo("7"));
 
         Map<String, Object> malformed = verifyNotification(Map.of("sign", "not base64!"));
         given().header("X-Keyfleet-Tenant", tenant).contentType(ContentType.JSON)
@@ -150,6 +149,92 @@ class SignatureApiIT {
                 .post("/v1/verify/batch").then().statusCode(200)
                 .body("results[0].valid", equalTo(true)).body("results[1].reason", equalTo("MALFORMED"));
         verify(tenant, malformed).then().statusCode(400).contentType("application/problem+json").body("code", equalTo("MALFORMED"));
+    }
+
+    @Test
+    void alipayV2ConformanceRulesThroughHttp() throws Exception {
+        String tenant = "tenant-alipay-v2";
+        KeyPair alipay = alipayProviderKey(tenant);
+
+        // an error answer without a signature: an explicit verdict with Alipay's sub_code, not a 400
+        String unsigned = "{\"alipay_trade_query_response\":{\"code\":\"40004\",\"msg\":\"Business Failed\","
+                + "\"sub_code\":\"ACQ.TRADE_NOT_EXIST\"}}";
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> verify(tenant, verifyResponse(unsigned, Map.of())).then().statusCode(200)
+                .body("valid", equalTo(false)).body("reason", equalTo("UNSIGNED_ERROR_RESPONSE"))
+                .body("providerCode", equalTo("ACQ.TRADE_NOT_EXIST")));
+
+        // signed over the text with '/' where the body has '\/': checked again as the SDK does
+        String inner = "{\"code\":\"10000\",\"msg\":\"Success\",\"url\":\"https:\\/\\/example.com\\/r\"}";
+        String body = "{\"alipay_trade_query_response\":" + inner + ",\"sign\":\"" + sign(alipay, inner.replace("\\/", "/"), StandardCharsets.UTF_8) + "\"}";
+        verify(tenant, verifyResponse(body, Map.of("apiMethod", "alipay.trade.query"))).then().statusCode(200).body("valid", equalTo(true));
+        // a second, unsigned answer after the signed one is refused, whatever the first one's signature
+        String wrapped = body.substring(0, body.length() - 1) + ",\"alipay_trade_query_response\":{\"code\":\"10000\"}}";
+        verify(tenant, verifyResponse(wrapped, Map.of())).then().statusCode(200)
+                .body("valid", equalTo(false)).body("reason", equalTo("DUPLICATE_RESPONSE_NODE"));
+        // a GBK answer is checked over GBK bytes when the caller says so
+        String gbkInner = "{\"code\":\"10000\",\"msg\":\"Success\",\"subject\":\"订单\"}";
+        String gbkBody = "{\"alipay_trade_query_response\":" + gbkInner + ",\"sign\":\"" + sign(alipay, gbkInner, Charset.forName("GBK")) + "\"}";
+        verify(tenant, verifyResponse(gbkBody, Map.of("charset", "GBK"))).then().statusCode(200).body("valid", equalTo(true));
+        verify(tenant, verifyResponse(gbkBody, Map.of())).then().statusCode(200).body("reason", equalTo("BAD_SIGNATURE"));
+
+        // a notification signed in the form with sign_type (rsaCheckV2), in GBK as its charset parameter says
+        Map<String, String> v2 = new LinkedHashMap<>();
+        v2.put("notify_id", "v2-" + UUID.randomUUID());
+        v2.put("notify_type", "trade_status_sync");
+        v2.put("charset", "GBK");
+        v2.put("subject", "测试");
+        v2.put("sign_type", "RSA2");
+        v2.put("sign", sign(alipay, AlipayRsa2Scheme.requestContent(v2), Charset.forName("GBK")));
+        verify(tenant, verifyNotification(v2, "V1")).then().statusCode(200).body("reason", equalTo("BAD_SIGNATURE"));
+        verify(tenant, verifyNotification(v2, "V2")).then().statusCode(200).body("valid", equalTo(true));
+        verify(tenant, verifyNotification(v2, "V3")).then().statusCode(400).contentType("application/problem+json");
+
+        // signing: GBK bytes when asked, and a biz_content of 2 MiB
+        String keyId = UUID.randomUUID().toString();
+        KeyPair app = KeyServiceStub.rsa();
+        KeyServiceStub.add(keyId, TENANT, "alipay", "app-v2", "SANDBOX", 1, app);
+        Map<String, String> params = params("app-v2");
+        params.put("charset", "GBK");
+        params.put("biz_content", "{\"subject\":\"" + "订单".repeat(1024 * 1024) + "\"}");
+        String signature = sign(Map.of("key", Map.of("provider", "alipay", "appId", "app-v2", "environment", "SANDBOX"), "scheme", "alipay-rsa2",
+                "request", Map.of("params", params))).then().statusCode(200).extract().path("params.sign");
+        Signature check = Signature.getInstance("SHA256withRSA");
+        check.initVerify(app.getPublic());
+        check.update(AlipayRsa2Scheme.requestContent(params).getBytes(Charset.forName("GBK")));
+        assertThat(check.verify(Base64.getDecoder().decode(signature))).isTrue();
+        // past keyfleet.signing.max-message-chars: a 413 problem
+        params.put("biz_content", "x".repeat(4 * 1024 * 1024 + 1));
+        sign(Map.of("key", Map.of("provider", "alipay", "appId", "app-v2", "environment", "SANDBOX"), "scheme", "alipay-rsa2",
+                "request", Map.of("params", params))).then().statusCode(413).contentType("application/problem+json")
+                .body("code", equalTo("MESSAGE_TOO_LARGE"));
+    }
+
+    /** A new Alipay public key of the tenant's SANDBOX, known to the stub and announced by its event. */
+    private KeyPair alipayProviderKey(String tenant) throws Exception {
+        KeyPair alipay = KeyServiceStub.rsa();
+        String providerKeyId = UUID.randomUUID().toString();
+        KeyServiceStub.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
+        publish(tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1, KeyServiceStub.fingerprint(alipay), publicKey(alipay), null, null));
+        return alipay;
+    }
+
+    static Map<String, Object> verifyResponse(String body, Map<String, String> extra) {
+        Map<String, Object> message = new LinkedHashMap<>(extra);
+        message.put("body", body);
+        return Map.of("key", Map.of("provider", "alipay", "environment", "SANDBOX"), "scheme", "alipay-rsa2", "kind", "RESPONSE",
+                "message", message);
+    }
+
+    static Map<String, Object> verifyNotification(Map<String, String> params, String form) {
+        return Map.of("key", Map.of("provider", "alipay", "environment", "SANDBOX"), "scheme", "alipay-rsa2",
+                "kind", "NOTIFICATION", "message", Map.of("params", params, "notificationForm", form));
+    }
+
+    static String sign(KeyPair provider, String content, Charset charset) throws Exception {
+        Signature signature = Signature.getInstance("SHA256withRSA");
+        signature.initSign(provider.getPrivate());
+        signature.update(content.getBytes(charset));
+        return Base64.getEncoder().encodeToString(signature.sign());
     }
 
     @Test
