@@ -14,7 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * The JSON of /v1/sign and /v1/verify. Sizes are bounded so that a huge message is a 4xx, not a memory problem: the
  * HTTP body by keyfleet.http.max-body-bytes (413 PAYLOAD_TOO_LARGE), a body or parameter value by {@link #MAX_TEXT}
  * (400), and a message's body and parameters together by keyfleet.signing.max-message-chars (413 MESSAGE_TOO_LARGE),
- * which follows what the providers take (Alipay takes a biz_content of several MiB).
+ * which follows what the providers take (an Alipay biz_content or an Antom body of several MiB).
  */
 public final class SignatureApi {
 
@@ -35,8 +35,8 @@ public final class SignatureApi {
     }
 
     /**
-     * The parts of the message; see {@link MessageParts} for what each scheme reads. The body's bound here is a ceiling
-     * for all schemes; each scheme's own limit is checked by {@link BodyLimits} (413).
+     * The parts of the message; see {@link MessageParts} for what each scheme reads. The bounds here hold whatever the
+     * configuration; the message's own bound is keyfleet.signing.max-message-chars (413, {@link Signing#requireSize}).
      */
     public record Parts(
             @Size(max = 16) String method,

@@ -48,9 +48,8 @@ public class SignatureResource {
     @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-v3, antom. Returns the headers and/or "
             + "parameters to attach, and the key version that signed. alipay-rsa2 signs the bytes in request.charset (UTF-8, GBK, "
             + "GB2312), else in the params' charset, else UTF-8. antom: request.keyVersionLabel is the keyVersion the Signature "
-            + "header names (the signing key version's number when absent). A message's body and params beyond "
-            + "keyfleet.signing.max-message-chars are a 413 MESSAGE_TOO_LARGE; a body over the scheme's limit a 413 BODY_TOO_LARGE "
-            + "(antom: keyfleet.signing.antom.max-body-bytes, others keyfleet.signing.max-body-bytes; 4 MiB each).")
+            + "header names (the signing key version's number when absent). A message whose body and params together pass "
+            + "keyfleet.signing.max-message-chars (4 Mi characters, every scheme) is a 413 MESSAGE_TOO_LARGE.")
     public SignResult sign(@Valid @NotNull SignRequest request) {
         return signing.sign(caller.tenantId(), request);
     }

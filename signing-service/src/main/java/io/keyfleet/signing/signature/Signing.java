@@ -23,9 +23,6 @@ public class Signing {
     @Inject
     SigningConfig config;
 
-    @Inject
-    BodyLimits limits;
-
     public SignResult sign(String tenantId, SignRequest request) {
         SignatureScheme scheme = scheme(request.scheme());
         if (scheme.algorithm().startsWith("Hmac")) {
@@ -36,7 +33,6 @@ public class Signing {
         if (request.key().appId() == null) {
             throw ProblemException.badRequest("MALFORMED", "key.appId is required to sign.");
         }
-        limits.check(scheme, request.request().body());
         KeyCache.AppKeyRef ref = new KeyCache.AppKeyRef(tenantId, request.key().provider(), request.key().appId(),
                 request.key().environment().toUpperCase(Locale.ROOT));
         KeyCache.SigningKey key = keys.signingKey(ref);

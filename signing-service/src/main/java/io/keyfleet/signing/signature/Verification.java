@@ -43,9 +43,6 @@ public class Verification {
     @Inject
     NotificationReplays replays;
 
-    @Inject
-    BodyLimits limits;
-
     /**
      * A malformed message is a {@link MalformedMessageException}; everything else is a result, which reports the key label
      * the message carried (Antom's keyVersion) but never chose a key by it.
@@ -57,7 +54,6 @@ public class Verification {
                     + " (POST /v1/credentials/verify), which holds the SecretKeys.");
         }
         Signing.requireSize(request.message(), config);
-        limits.check(scheme, request.message().body());
         String environment = request.key().environment().toUpperCase(Locale.ROOT);
         SignedMessage message;
         try {

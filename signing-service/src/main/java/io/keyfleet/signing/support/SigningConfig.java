@@ -27,32 +27,16 @@ public interface SigningConfig {
     int maxBatch();
 
     /**
-     * At most this many characters in one message's body and parameters together (413 MESSAGE_TOO_LARGE). The
-     * providers take several MiB (an Alipay v2 biz_content); the HTTP body limit of /v1/sign and /v1/verify
-     * (keyfleet.http.large-body-max-bytes) must leave room for it.
+     * The one bound of a message, whatever its scheme: at most this many characters in its body and parameters
+     * together (names and values), else 413 MESSAGE_TOO_LARGE. Characters, not bytes, because the bytes depend on the
+     * charset the message is signed in (a GBK character is 2 bytes, in UTF-8 3). The providers take several MiB (an
+     * Alipay v2 biz_content, an Antom body); the HTTP body limit of /v1/sign and /v1/verify
+     * (keyfleet.http.large-body-max-bytes) must leave room for it and its JSON escaping.
      */
     @WithDefault("4194304")
     long maxMessageChars();
 
-    /**
-     * The largest message body, in UTF-8 bytes, of schemes without a limit of their own; a larger one is a 413
-     * BODY_TOO_LARGE.
-     */
-    @WithDefault("4194304")
-    int maxBodyBytes();
-
     Notifications notifications();
-
-    Antom antom();
-
-    interface Antom {
-        /**
-         * The largest Antom body, in UTF-8 bytes: Antom takes bodies of several MiB. /v1/sign and /v1/verify take JSON up
-         * to keyfleet.http.large-body-max-bytes, which must leave room for the body's JSON escaping.
-         */
-        @WithDefault("4194304")
-        int maxBodyBytes();
-    }
 
     interface Notifications {
         /** Refuse notifications whose timestamp is further than {@link #maxAge()} from now (STALE_TIMESTAMP). */

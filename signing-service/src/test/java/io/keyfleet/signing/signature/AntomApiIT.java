@@ -80,9 +80,9 @@ class AntomApiIT {
 
         // Antom takes bodies over 1 MiB (was a 400 from the body's bound, or a 413 from the HTTP limit)
         verify(notification(provider, largeJson(2 * 1024 * 1024, "large"), "1", true)).then().statusCode(200).body("valid", equalTo(true));
-        // over Antom's limit (4 MiB): 413 problem+json, not a 5xx or a plain-text answer
+        // over the message bound (keyfleet.signing.max-message-chars, 4 Mi chars): 413 problem+json, not a 5xx or plain text
         verify(notification(provider, largeJson(4 * 1024 * 1024 + 10, "over"), "1", true)).then().statusCode(413)
-                .contentType("application/problem+json").body("code", equalTo("BODY_TOO_LARGE"));
+                .contentType("application/problem+json").body("code", equalTo("MESSAGE_TOO_LARGE"));
         // over the endpoint's HTTP limit (12 MiB of JSON): refused before it is read
         verify(notification(provider, largeJson(13 * 1024 * 1024, "huge"), "1", true)).then().statusCode(413)
                 .contentType("application/problem+json").body("code", equalTo("PAYLOAD_TOO_LARGE"));
