@@ -158,12 +158,11 @@ class AntomApiIT {
         return Base64.getEncoder().encodeToString(signature.sign());
     }
 
-    /** A JSON object of at least {@code bytes} UTF-8 bytes, with unicode and escaped slashes, unique by {@code tag}. */
-    private static String largeJson(int bytes, String tag) {
+    /** A JSON object of at least {@code chars} characters (more UTF-8 bytes), with unicode and escaped slashes, unique by {@code tag}. */
+    private static String largeJson(int chars, String tag) {
         StringBuilder s = new StringBuilder("{\"tag\":\"" + tag + "\",\"items\":[");
         String item = "{\"name\":\"商品 \\/ item\",\"amount\":{\"currency\":\"USD\",\"value\":\"100\"}},";
-        int itemBytes = item.getBytes(StandardCharsets.UTF_8).length;
-        for (long size = s.length(); size < bytes; size += itemBytes) {
+        while (s.length() < chars) {
             s.append(item);
         }
         return s.append("{}]}").toString();
