@@ -35,12 +35,13 @@ public final class GrantApi {
 
     public record GrantView(String id, String provider, String appId, String environment, GatewayVersion gatewayVersion,
                             String merchantId, String authAppId, GrantStatus status, int tokenVersion, Instant accessExpiresAt,
-                            Instant refreshExpiresAt, Instant nextRefreshAt, int failedAttempts, String lastError, Instant createdAt, Instant updatedAt) {
+                            Instant refreshExpiresAt, Instant nextRefreshAt, int failedAttempts, String lastError, Instant createdAt,
+                            Instant updatedAt) {
 
         static GrantView of(Grant grant) {
             return new GrantView(grant.id, grant.provider, grant.appId, grant.environment, grant.gatewayVersion, grant.merchantId,
-                    grant.authAppId, grant.status, grant.generation, grant.accessExpiresAt, grant.refreshExpiresAt, grant.nextRefreshAt,
-                    grant.failedAttempts, grant.lastError, grant.createdAt, grant.updatedAt);
+                    grant.authAppId, grant.status, grant.generation, grant.accessExpiresAt, grant.refreshExpiresAt,
+                    grant.nextRefreshAt, grant.failedAttempts, grant.lastError, grant.createdAt, grant.updatedAt);
         }
     }
 
