@@ -121,6 +121,7 @@ class TokenGatewayVersionsIT {
     private void anotherTenantReachesNeitherTheGrantNorTheAppsKey(TokenSuiteFixture fixture, String tenant, String appId, String grantId)
             throws Exception {
         String other = fixture.tenantTrustingTheSandbox("gateways-other", "Other");
+        int refreshesBefore = fixture.refreshStats(appId).get("refreshes").asInt();
         assertEquals("GRANT_NOT_FOUND", fixture.send("GET", fixture.tokens.resolve("/v1/grants/" + grantId), other, null, 404)
                 .get("code").asText());
         assertEquals("GRANT_NOT_FOUND", fixture.send("GET", fixture.tokens.resolve("/v1/grants/" + grantId + "/token"), other, null, 404)
@@ -132,7 +133,7 @@ class TokenGatewayVersionsIT {
         assertEquals("UPSTREAM_REFUSED", foreign.get("code").asText(), foreign.toString());
         JsonNode own = fixture.exchange(fixture.tokens, tenant, appId, code, "V3", 201);
         assertEquals("V3", own.get("gatewayVersion").asText());
-        assertEquals(3, fixture.refreshStats(appId).get("refreshes").asInt(), "the other tenant's calls refreshed nothing");
+        assertEquals(refreshesBefore, fixture.refreshStats(appId).get("refreshes").asInt(), "the other tenant's calls refreshed nothing");
     }
 
     private static JsonNode refreshNow(TokenSuiteFixture fixture, String tenant, String grantId) throws Exception {
