@@ -86,8 +86,15 @@ final class TokenSuiteFixture {
     }
 
     JsonNode exchange(URI tokenService, String tenant, String appId, String code, int expectedStatus) throws Exception {
+        return exchange(tokenService, tenant, appId, code, null, expectedStatus);
+    }
+
+    /** An exchange through the provider gateway {@code gatewayVersion} names (V2, V3; null: token-service's default). */
+    JsonNode exchange(URI tokenService, String tenant, String appId, String code, String gatewayVersion, int expectedStatus)
+            throws Exception {
         return send("POST", tokenService.resolve("/v1/grants/exchange"), tenant, "{\"provider\":\"alipay\",\"appId\":\""
-                + appId + "\",\"environment\":\"SANDBOX\",\"code\":\"" + code + "\"}", expectedStatus);
+                + appId + "\",\"environment\":\"SANDBOX\",\"code\":\"" + code + "\""
+                + (gatewayVersion == null ? "" : ",\"gatewayVersion\":\"" + gatewayVersion + "\"") + "}", expectedStatus);
     }
 
     /** A new grant: a consent's code exchanged at the given token-service; its id. */

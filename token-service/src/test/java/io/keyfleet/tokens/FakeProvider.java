@@ -8,10 +8,12 @@ import io.keyfleet.tokens.upstream.UpstreamFailure.Kind;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +43,7 @@ public class FakeProvider implements TokenGateway {
     private final AtomicLong refreshCalls = new AtomicLong();
     private final AtomicLong exchangeCalls = new AtomicLong();
     private final Map<String, AtomicLong> refreshCallsByApp = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> gatewayCallsByApp = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.NORMAL;
     private volatile Long accessLifetimeSeconds = 3600L;
     private volatile long refreshLifetimeSeconds = 86_400L;
@@ -87,6 +90,11 @@ public class FakeProvider implements TokenGateway {
         return calls == null ? 0 : calls.get();
     }
 
+    /** The calls for one app in order, each as "exchange V2", "refresh V3", …: which gateway each went through. */
+    public List<String> gatewayCalls(String appId) {
+        return List.copyOf(gatewayCallsByApp.getOrDefault(appId, List.of()));
+    }
+
     /** Refresh tokens that were used more than once: each is a grant refreshed twice in one cycle. */
     public long refreshTokensUsedTwice() {
         return usesOfRefreshToken.values().stream().filter(n -> n.get() > 1).count();
@@ -99,6 +107,7 @@ public class FakeProvider implements TokenGateway {
         refreshCalls.set(0);
         exchangeCalls.set(0);
         refreshCallsByApp.clear();
+        gatewayCallsByApp.clear();
         mode = Mode.NORMAL;
         exchangeBarrier = null;
         refusalsToCome.set(0);
@@ -109,6 +118,7 @@ public class FakeProvider implements TokenGateway {
     @Override
     public IssuedTokens exchange(AppRef app, String authCode) {
         exchangeCalls.incrementAndGet();
+        gatewayCall(app, "exchange");
         String merchant = codes.remove(authCode);
         if (merchant == null) {
             throw new UpstreamFailure(Kind.INVALID_GRANT, "isv.code-invalid", "provider answered 40002 / isv.code-invalid");
@@ -129,6 +139,7 @@ public class FakeProvider implements TokenGateway {
     public IssuedTokens refresh(AppRef app, String refreshToken) {
         refreshCalls.incrementAndGet();
         refreshCallsByApp.computeIfAbsent(app.appId(), a -> new AtomicLong()).incrementAndGet();
+        gatewayCall(app, "refresh");
         Mode now = mode;
         if (now == Mode.FAIL_RETRYABLE) {
             throw new UpstreamFailure(Kind.RETRYABLE, "HTTP_502", "token endpoint answered HTTP 502");
@@ -143,6 +154,10 @@ public class FakeProvider implements TokenGateway {
             throw new UpstreamFailure(Kind.LOST, "TIMEOUT", "the provider did not answer within PT10S");
         }
         return tokens;
+    }
+
+    private void gatewayCall(AppRef app, String call) {
+        gatewayCallsByApp.computeIfAbsent(app.appId(), a -> new CopyOnWriteArrayList<>()).add(call + " " + app.gateway());
     }
 
     private IssuedTokens issue(Lineage lineage) {

@@ -2,6 +2,7 @@ package io.keyfleet.tokens.grant;
 
 import io.keyfleet.tokens.crypto.TokenCipher;
 import io.keyfleet.tokens.upstream.AppRef;
+import io.keyfleet.tokens.upstream.GatewayVersion;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -40,6 +41,11 @@ public class Grant extends PanacheEntityBase {
 
     @Column(name = "auth_app_id")
     public String authAppId;
+
+    /** The provider gateway the grant was exchanged through; its refreshes go through it too. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "gateway_version", nullable = false)
+    public GatewayVersion gatewayVersion;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -101,7 +107,7 @@ public class Grant extends PanacheEntityBase {
     public Instant updatedAt;
 
     public AppRef app() {
-        return new AppRef(tenantId, provider, appId, environment);
+        return new AppRef(tenantId, provider, appId, environment, gatewayVersion);
     }
 
     /** Stores the three tokens (null: none) encrypted under the active token key, which the row then names. */

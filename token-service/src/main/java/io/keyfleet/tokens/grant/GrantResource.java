@@ -38,9 +38,10 @@ public class GrantResource {
     @POST
     @Path("/exchange")
     @RequiresScope(Scopes.TOKENS_WRITE)
-    @Operation(summary = "Exchange a merchant's one-time authorization code for tokens", description = "The upstream call is "
-            + "signed through signing-service. A code presented twice is refused (CODE_REPLAYED) and the tokens issued from it "
-            + "are revoked. Exchanging for a merchant that already has a grant renews that grant; two exchanges for one merchant at "
+    @Operation(summary = "Exchange a merchant's one-time authorization code for tokens", description = "The upstream call goes "
+            + "through the provider gateway `gatewayVersion` names (V2 or V3; the configured default when absent), signed "
+            + "through signing-service, and the grant's refreshes go through the same gateway. A code presented twice is "
+            + "refused (CODE_REPLAYED) and the tokens issued from it are revoked. Exchanging for a merchant that already has a grant renews that grant; two exchanges for one merchant at "
             + "the same moment both succeed, the one stored last renewing the grant the first created (next token version).")
     public Response exchange(@Valid @NotNull ExchangeRequest request) {
         GrantView grant = grants.exchange(caller.tenantId(), request);

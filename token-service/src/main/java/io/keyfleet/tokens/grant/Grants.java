@@ -11,6 +11,7 @@ import io.keyfleet.tokens.refresh.RefreshScheduler;
 import io.keyfleet.tokens.refresh.Refresher;
 import io.keyfleet.tokens.support.TokensConfig;
 import io.keyfleet.tokens.upstream.AppRef;
+import io.keyfleet.tokens.upstream.GatewayVersion;
 import io.keyfleet.tokens.upstream.IssuedTokens;
 import io.keyfleet.tokens.upstream.TokenGateway;
 import io.keyfleet.tokens.upstream.UpstreamFailure;
@@ -66,7 +67,9 @@ public class Grants {
     private final SecureRandom random = new SecureRandom();
 
     public GrantView exchange(String tenantId, ExchangeRequest request) {
-        AppRef app = new AppRef(tenantId, request.provider(), request.appId(), request.environment().toUpperCase(Locale.ROOT));
+        GatewayVersion version = request.gatewayVersion() == null ? config.defaultGatewayVersion()
+                : GatewayVersion.valueOf(request.gatewayVersion().toUpperCase(Locale.ROOT));
+        AppRef app = new AppRef(tenantId, request.provider(), request.appId(), request.environment().toUpperCase(Locale.ROOT), version);
         String codeHash = sha256(request.code());
         switch (claimCode(app, codeHash)) {
             case REPLAYED -> throw ProblemException.badRequest("CODE_REPLAYED", "This authorization code was already presented for "
@@ -171,6 +174,7 @@ public class Grants {
             grant.generation++; // the merchant authorized again: same grant, next token version
         }
         grant.authAppId = tokens.authAppId();
+        grant.gatewayVersion = app.gateway(); // a new authorization may move the grant to another gateway
         grant.status = GrantStatus.ACTIVE;
         grant.codeHash = codeHash;
         grant.storeTokens(cipher, tokens.accessToken(), tokens.refreshToken(), null);

@@ -1,5 +1,6 @@
 package io.keyfleet.tokens.support;
 
+import io.keyfleet.tokens.upstream.GatewayVersion;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -13,8 +14,15 @@ public interface TokensConfig {
     /** Upstream token calls are signed through signing-service. */
     URI signingServiceUrl();
 
-    /** The provider's gateway (the sandbox locally). */
+    /** The provider's gateway (the sandbox locally): {@code /gateway.do} (v2) and {@code /v3/…} (v3) under it. */
     URI providerGatewayUrl();
+
+    /**
+     * The gateway an exchange goes through when the request names none (KEYFLEET_TOKENS_GATEWAY_VERSION). A grant keeps
+     * the one it was exchanged through, and is refreshed through it.
+     */
+    @WithDefault("V2")
+    GatewayVersion defaultGatewayVersion();
 
     /**
      * The AES-256 keys the tokens are encrypted with at rest (KEYFLEET_TOKENS_KEY): one base64 key (key 1), or

@@ -1,8 +1,9 @@
 package io.keyfleet.tokens.upstream;
 
 /**
- * The provider's token endpoint. The real one ({@link AlipayTokenGateway}) signs through signing-service and verifies
- * the answer; tests of the scheduling logic put a fake behind this interface.
+ * The provider's token endpoint. The real one ({@link AlipayGateways}) goes through the gateway the app's grant names
+ * ({@link AlipayV2TokenGateway}, {@link AlipayV3TokenGateway}), signs through signing-service and verifies the answer;
+ * tests of the scheduling logic put a fake behind this interface.
  */
 public interface TokenGateway {
 

@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,6 +176,27 @@ class GrantApiIT {
         String again = exchange(provider.consent("2088000000000003")).then().statusCode(201)
                 .body("tokenVersion", equalTo(2)).extract().path("id");
         assertThat(again).isEqualTo(id);
+    }
+
+    @Test
+    void theGatewayAnExchangeNamesIsKeptForTheGrantsRefreshes() {
+        String appId = "2021" + (100_000_000_000L + ThreadLocalRandom.current().nextLong(800_000_000_000L));
+        Response v3 = as(tenant).body(Map.of("provider", "alipay", "appId", appId, "environment", "sandbox",
+                "code", provider.consent("2088000000000031"), "gatewayVersion", "v3")).post("/v1/grants/exchange");
+        String id = v3.then().statusCode(201).body("gatewayVersion", equalTo("V3")).extract().path("id");
+        as(tenant).post("/v1/grants/" + id + "/refresh").then().statusCode(200).body("tokenVersion", equalTo(2))
+                .body("gatewayVersion", equalTo("V3"));
+        as(tenant).get("/v1/grants/" + id).then().body("gatewayVersion", equalTo("V3"));
+
+        // without one, the configured default (V2); a new authorization through it moves the grant there
+        exchange(tenant, appId, provider.consent("2088000000000031")).then().statusCode(201).body("id", equalTo(id))
+                .body("tokenVersion", equalTo(3)).body("gatewayVersion", equalTo("V2"));
+        as(tenant).post("/v1/grants/" + id + "/refresh").then().statusCode(200).body("tokenVersion", equalTo(4));
+        assertThat(provider.gatewayCalls(appId)).containsExactly("exchange V3", "refresh V3", "exchange V2", "refresh V2");
+
+        as(tenant).body(Map.of("provider", "alipay", "appId", appId, "environment", "sandbox", "code", "c-1", "gatewayVersion", "v4"))
+                .post("/v1/grants/exchange").then().statusCode(400);
+        assertThat(provider.exchangeCalls()).isEqualTo(2);
     }
 
     @Test
