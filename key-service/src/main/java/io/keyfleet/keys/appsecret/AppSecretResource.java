@@ -170,7 +170,7 @@ public class AppSecretResource {
 
     private static Duration gracePeriod(Duration gracePeriod) {
         if (gracePeriod != null && (gracePeriod.isNegative() || gracePeriod.compareTo(Duration.ofDays(90)) > 0)) {
-            throw ProblemException.badRequest("POLICY_INVALID", "gracePeriod must be between PT0S and P90D.");
+            throw ProblemException.badRequest("GRACE_PERIOD_INVALID", "gracePeriod must be between PT0S and P90D.");
         }
         return gracePeriod;
     }
