@@ -49,7 +49,12 @@ public class ContentEncryption {
             throw new ProblemException(409, "KEY_RETIRED", "Secret cannot encrypt", "The " + ref.environment() + " content key of app '"
                     + ref.appId() + "' at '" + ref.provider() + "' has no current version.");
         }
-        String ciphertext = AlipayAesContent.encrypt(request.plaintext(), current.bytes(), charset(request.charset()), type);
+        String ciphertext;
+        try {
+            ciphertext = AlipayAesContent.encrypt(request.plaintext(), current.bytes(), charset(request.charset()), type);
+        } catch (MalformedMessageException e) {
+            throw unusableKey(e);
+        }
         return new EncryptResult(type.name(), secret.secretId(), current.number, ciphertext);
     }
 
@@ -85,7 +90,12 @@ public class ContentEncryption {
         Version lenient = null;
         String lenientText = null;
         for (Version version : candidates) {
-            byte[] plaintext = AlipayAesContent.decrypt(ciphertext, version.bytes(), type);
+            byte[] plaintext;
+            try {
+                plaintext = AlipayAesContent.decrypt(ciphertext, version.bytes(), type);
+            } catch (MalformedMessageException e) {
+                throw unusableKey(e);
+            }
             if (plaintext == null) {
                 continue;
             }
@@ -106,6 +116,12 @@ public class ContentEncryption {
                 + "another key encrypted it, or it was changed."
                 : "The ciphertext does not decrypt with any usable version of this content key (its padding is wrong): another key "
                 + "encrypted it, or it was changed.");
+    }
+
+    /** key-service checks a content key's length when it is stored; one that is not an AES key is never used. */
+    private static ProblemException unusableKey(MalformedMessageException e) {
+        return new ProblemException(409, "KEY_MISMATCH", "Secret cannot be used", "The content key held for this app is not an AES key: "
+                + e.getMessage() + ".");
     }
 
     private static Version usableVersion(Secret secret, int number, Instant now) {
