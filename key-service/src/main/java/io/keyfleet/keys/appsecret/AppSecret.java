@@ -33,9 +33,10 @@ public class AppSecret extends PanacheEntityBase {
     @Column(nullable = false)
     public Environment environment;
 
+    /** Column "type"; named otherwise here because TYPE is a function in HQL. */
     @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    public AppSecretType type;
+    @Column(name = "type", nullable = false)
+    public AppSecretType secretType;
 
     @Column(name = "current_version", nullable = false)
     public int currentVersion;

@@ -83,7 +83,7 @@ public class AppSecretMaterialResource {
         }
         auditLog.record("app-secret.material.read", tenantId, secret.id.toString(), "OK", "versions " + versions.stream()
                 .map(v -> Integer.toString(v.version())).toList());
-        return new SecretMaterial(secret.id, secret.tenantId, secret.provider, secret.appId, secret.environment, secret.type,
+        return new SecretMaterial(secret.id, secret.tenantId, secret.provider, secret.appId, secret.environment, secret.secretType,
                 secret.currentVersion, versions);
     }
 }

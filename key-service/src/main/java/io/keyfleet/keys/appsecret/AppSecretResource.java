@@ -68,7 +68,7 @@ public class AppSecretResource {
     public record SecretView(UUID secretId, String provider, String appId, Environment environment, AppSecretType type,
                              int currentVersion, Duration gracePeriod, Instant createdAt, List<VersionView> versions) {
         static SecretView of(AppSecret s) {
-            return new SecretView(s.id, s.provider, s.appId, s.environment, s.type, s.currentVersion, s.gracePeriod(), s.createdAt,
+            return new SecretView(s.id, s.provider, s.appId, s.environment, s.secretType, s.currentVersion, s.gracePeriod(), s.createdAt,
                     AppSecretVersion.of(s.id).stream().map(VersionView::of).toList());
         }
     }
@@ -84,7 +84,7 @@ public class AppSecretResource {
             if (created.generated() != null) {
                 java.util.Arrays.fill(created.generated(), (byte) 0);
             }
-            return new NewVersionView(created.secret().id, created.version().version, created.secret().type, created.version().origin,
+            return new NewVersionView(created.secret().id, created.version().version, created.secret().secretType, created.version().origin,
                     created.version().keyBits, secret, secret == null ? null
                     : "The secret is shown only in this response. Store it now (for AES: set it as the app's encrypt key at the provider); it cannot be read again.");
         }
@@ -138,7 +138,7 @@ public class AppSecretResource {
     public NewVersionView rotate(@PathParam("secretId") UUID secretId, @Valid RotateSecretRequest request) {
         AppSecret secret = appSecrets.require(caller.tenantId(), secretId);
         return NewVersionView.of(appSecrets.rotate(caller.tenantId(), secretId,
-                decoded(request == null ? null : request.secret(), secret.type)));
+                decoded(request == null ? null : request.secret(), secret.secretType)));
     }
 
     @POST

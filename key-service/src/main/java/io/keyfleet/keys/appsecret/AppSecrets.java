@@ -70,7 +70,7 @@ public class AppSecrets {
     @Transactional
     public NewVersion create(String tenantId, Scope scope, Optional<byte[]> imported, Duration gracePeriod) {
         tenants.require(tenantId);
-        if (AppSecret.count("tenantId = ?1 and provider = ?2 and appId = ?3 and environment = ?4 and type = ?5", tenantId,
+        if (AppSecret.count("tenantId = ?1 and provider = ?2 and appId = ?3 and environment = ?4 and secretType = ?5", tenantId,
                 scope.provider(), scope.appId(), scope.environment(), scope.type()) > 0) {
             throw ProblemException.conflict("SECRET_EXISTS", "App '" + scope.appId() + "' already has a " + scope.environment() + " "
                     + scope.type() + " secret for provider '" + scope.provider() + "'; rotate it instead.");
@@ -82,7 +82,7 @@ public class AppSecrets {
         secret.provider = scope.provider();
         secret.appId = scope.appId();
         secret.environment = scope.environment();
-        secret.type = scope.type();
+        secret.secretType = scope.type();
         secret.currentVersion = 1;
         secret.gracePeriodSeconds = (gracePeriod != null ? gracePeriod : config.defaultGracePeriod()).toSeconds();
         secret.createdAt = now;
@@ -140,14 +140,14 @@ public class AppSecrets {
     public PageOf<AppSecret> list(String tenantId, String provider, String appId, Environment environment, AppSecretType type,
                                   int page, int size) {
         TenantQuery filter = TenantQuery.of(tenantId).whereEquals("provider", provider).whereEquals("appId", appId)
-                .whereEquals("environment", environment).whereEquals("type", type);
+                .whereEquals("environment", environment).whereEquals("secretType", type);
         var found = AppSecret.<AppSecret>find(filter.query(), Sort.by("createdAt").and("id"), filter.parameters());
         return new PageOf<>(found.page(Page.of(page, size)).list(), page, size, found.count());
     }
 
     /** The secret of an app, for the internal material API; null when there is none. */
     public AppSecret find(String tenantId, Scope scope) {
-        return AppSecret.find("tenantId = ?1 and provider = ?2 and appId = ?3 and environment = ?4 and type = ?5", tenantId,
+        return AppSecret.find("tenantId = ?1 and provider = ?2 and appId = ?3 and environment = ?4 and secretType = ?5", tenantId,
                 scope.provider(), scope.appId(), scope.environment(), scope.type()).firstResult();
     }
 
@@ -189,14 +189,14 @@ public class AppSecrets {
 
     private NewVersion addVersion(AppSecret secret, int number, Optional<byte[]> imported, Instant now) {
         byte[] bytes = imported.map(byte[]::clone).orElseGet(() -> {
-            byte[] generated = new byte[secret.type.generatedBytes()];
+            byte[] generated = new byte[secret.secretType.generatedBytes()];
             RANDOM.nextBytes(generated);
             return generated;
         });
-        if (!secret.type.allows(bytes.length)) {
+        if (!secret.secretType.allows(bytes.length)) {
             Arrays.fill(bytes, (byte) 0);
-            throw ProblemException.badRequest("SECRET_LENGTH_INVALID", "A " + secret.type + " secret must have "
-                    + secret.type.allowedLengths() + ".");
+            throw ProblemException.badRequest("SECRET_LENGTH_INVALID", "A " + secret.secretType + " secret must have "
+                    + secret.secretType.allowedLengths() + ".");
         }
         AppSecretVersion version = new AppSecretVersion();
         version.secretId = secret.id;
