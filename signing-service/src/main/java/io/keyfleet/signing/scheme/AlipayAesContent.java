@@ -52,7 +52,10 @@ public final class AlipayAesContent {
         return Base64.getEncoder().encodeToString(out);
     }
 
-    /** The ciphertext's bytes, checked for shape before any key is tried: {@link MalformedMessageException} when it cannot be one. */
+    /**
+     * The ciphertext's bytes, checked for shape before any key is tried: {@link MalformedMessageException} when it cannot be
+     * one (not base64, or not whole blocks).
+     */
     public static byte[] ciphertextBytes(String base64Ciphertext, Type type) {
         byte[] raw;
         try {
@@ -60,10 +63,11 @@ public final class AlipayAesContent {
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("ciphertext is not base64");
         }
+        // no blocks at all decrypt to the empty text, as in the SDK (the JDK's cipher checks no padding then)
         int body = type == Type.AES ? raw.length : raw.length - BLOCK;
-        if (body <= 0 || body % BLOCK != 0) {
-            throw new MalformedMessageException("ciphertext must be " + (type == Type.AES ? "" : "a 16-byte IV and ")
-                    + "one or more whole 16-byte AES blocks, not " + raw.length + " bytes");
+        if (body < 0 || body % BLOCK != 0) {
+            throw new MalformedMessageException("ciphertext must be " + (type == Type.AES ? "" : "a 16-byte IV followed by ")
+                    + "whole 16-byte AES blocks, not " + raw.length + " bytes");
         }
         return raw;
     }

@@ -89,9 +89,20 @@ class AlipayContentDifferentialTest {
     }
 
     @Test
+    void noBlocksAtAllDecryptToTheEmptyTextAsInTheSdk() throws Exception {
+        byte[] key = new byte[16];
+        String base64Key = Base64.getEncoder().encodeToString(key);
+        assertThat(AlipayEncrypt.decryptContent("", "AES", base64Key, "UTF-8")).isEmpty();
+        assertThat(ours("", key, java.nio.charset.StandardCharsets.UTF_8, Type.AES)).isEmpty();
+        String ivAlone = Base64.getEncoder().encodeToString(new byte[16]);
+        assertThat(AlipayEncrypt.decryptContent(ivAlone, "AES_V2", base64Key, "UTF-8")).isEmpty();
+        assertThat(ours(ivAlone, key, java.nio.charset.StandardCharsets.UTF_8, Type.AES_V2)).isEmpty();
+    }
+
+    @Test
     void refusesWhatIsNotBase64OrNotWholeBlocks() {
         byte[] key = new byte[16];
-        for (String bad : new String[] {"***", "QUJD=", "QQ===", "AAAA AAAA", "", "AAAAAAAAAAAAAAAAAAAAAA==" /* 16 bytes: V2's IV alone */}) {
+        for (String bad : new String[] {"***", "QUJD=", "QQ===", "AAAA AAAA", "QUJD", "AAAAAAAAAAAAAAAAAAAA" /* 15 bytes: less than V2's IV */}) {
             try {
                 byte[] raw = AlipayAesContent.ciphertextBytes(bad, Type.AES_V2);
                 throw new AssertionError("accepted '" + bad + "' as " + raw.length + " bytes");
