@@ -102,8 +102,10 @@ class CrossTenantMatrixIT {
                 + "\",\"environment\":\"SANDBOX\",\"type\":\"AES\"}").post("/v1/app-secrets"), created("secretId", Fixture::secretId));
         row("GET /v1/app-secrets", (s, f) -> s.get("/v1/app-secrets?appId={a}", f.appId()), without(Fixture::secretId));
         row("GET /v1/app-secrets/{secretId}", (s, f) -> s.get("/v1/app-secrets/{id}", f.secretId()), refused(404, "SECRET_NOT_FOUND"));
-        row("POST /v1/app-secrets/{secretId}/rotate", (s, f) -> json(s, "{}").post("/v1/app-secrets/{id}/rotate", f.secretId()),
+        row("POST /v1/app-secrets/{secretId}/rotate", (s, f) -> s.post("/v1/app-secrets/{id}/rotate", f.secretId()),
                 refused(404, "SECRET_NOT_FOUND"));
+        row("POST /v1/app-secrets/{secretId}/import", (s, f) -> json(s, "{\"secret\":\"" + Base64.getEncoder().encodeToString(new byte[16])
+                + "\"}").post("/v1/app-secrets/{id}/import", f.secretId()), refused(404, "SECRET_NOT_FOUND"));
         row("POST /v1/app-secrets/{secretId}/versions/{version}/revoke", (s, f) -> s.post("/v1/app-secrets/{id}/versions/1/revoke",
                 f.secretId()), refused(404, "SECRET_NOT_FOUND"));
 

@@ -55,7 +55,7 @@ public class AppSecretResource {
             Duration gracePeriod) {
     }
 
-    public record RotateSecretRequest(@Size(max = 128) String secret) {
+    public record ImportSecretRequest(@NotNull @Size(max = 128) String secret) {
     }
 
     public record VersionView(int version, KeyState state, AppSecretVersion.Origin origin, int keyBits, Instant createdAt,
@@ -132,13 +132,21 @@ public class AppSecretResource {
 
     @POST
     @Path("/{secretId}/rotate")
-    @Operation(summary = "Rotate", description = "A new version — the given secret (e.g. the new encrypt_key from Alipay's console) "
-            + "or a generated one, shown once — is CURRENT at once; the old one stays PREVIOUS for the grace period: it still "
-            + "decrypts and verifies, never encrypts or signs.")
-    public NewVersionView rotate(@PathParam("secretId") UUID secretId, @Valid RotateSecretRequest request) {
+    @Operation(summary = "Rotate to a generated secret", description = "A new version is generated (shown in this answer only) "
+            + "and CURRENT at once; the old one stays PREVIOUS for the grace period: it still decrypts and verifies, never "
+            + "encrypts or signs.")
+    public NewVersionView rotate(@PathParam("secretId") UUID secretId) {
+        return NewVersionView.of(appSecrets.rotate(caller.tenantId(), secretId, Optional.empty()));
+    }
+
+    @POST
+    @Path("/{secretId}/import")
+    @Operation(summary = "Rotate to a given secret", description = "The given secret (e.g. the new encrypt_key Alipay's console "
+            + "made) becomes a new version, CURRENT at once, and is never shown again; the old one stays PREVIOUS for the grace "
+            + "period.")
+    public NewVersionView importVersion(@PathParam("secretId") UUID secretId, @Valid @NotNull ImportSecretRequest request) {
         AppSecret secret = appSecrets.require(caller.tenantId(), secretId);
-        return NewVersionView.of(appSecrets.rotate(caller.tenantId(), secretId,
-                decoded(request == null ? null : request.secret(), secret.secretType)));
+        return NewVersionView.of(appSecrets.rotate(caller.tenantId(), secretId, decoded(request.secret(), secret.secretType)));
     }
 
     @POST

@@ -77,7 +77,7 @@ class AppSecretIT {
         assertThat(Base64.getDecoder().decode(v1)).hasSize(16);
 
         String v2 = base64(32);
-        as(tenant).contentType(ContentType.JSON).body("{\"secret\":\"" + v2 + "\"}").post("/v1/app-secrets/{id}/rotate", secretId)
+        as(tenant).contentType(ContentType.JSON).body("{\"secret\":\"" + v2 + "\"}").post("/v1/app-secrets/{id}/import", secretId)
                 .then().statusCode(200).body("version", equalTo(2)).body("keyBits", equalTo(256)).body("secret", nullValue());
         material(tenant, app, "SANDBOX", "AES").then().statusCode(200).body("currentVersion", equalTo(2)).body("versions", hasSize(2))
                 .body("versions[0].version", equalTo(1)).body("versions[0].state", equalTo("PREVIOUS"))
@@ -132,7 +132,8 @@ class AppSecretIT {
         String secretId = create(tenant, app, "SANDBOX", "AES", null, null).then().statusCode(201).extract().path("secretId");
         problem(create(tenant, app, "SANDBOX", "AES", null, null), 409, "SECRET_EXISTS");
         problem(as(tenant).contentType(ContentType.JSON).body("{\"secret\":\"" + base64(20) + "\"}")
-                .post("/v1/app-secrets/{id}/rotate", secretId), 400, "SECRET_LENGTH_INVALID");
+                .post("/v1/app-secrets/{id}/import", secretId), 400, "SECRET_LENGTH_INVALID");
+        problem(as(tenant).contentType(ContentType.JSON).body("{}").post("/v1/app-secrets/{id}/import", secretId), 400, null);
         problem(as(tenant).post("/v1/app-secrets/{id}/rotate", UUID.randomUUID()), 404, "SECRET_NOT_FOUND");
         as(tenant).get("/v1/app-secrets/{id}", secretId).then().statusCode(200).body("currentVersion", equalTo(1));
     }
