@@ -22,8 +22,8 @@ import java.util.Locale;
 
 /**
  * Checks a received message: requests with the app's own public key, responses and notifications with the
- * provider's; keyfleet-hmac messages, of every kind, with the app's HMAC secret (an app secret in key-service). Order: the parts are read (MALFORMED), the signature is checked against the key's usable versions,
- * newest first (BAD_SIGNATURE, or KEY_RETIRED when only a retired version matches; no scheme names a Keyfleet version),
+ * provider's; keyfleet-hmac messages, of every kind, with the app's HMAC secret (an app secret in key-service). Order:
+ * the parts are read (MALFORMED), the signature is checked against the key's usable versions, newest first (BAD_SIGNATURE, or KEY_RETIRED when only a retired version matches; no scheme names a Keyfleet version),
  * then, for notifications, the time (STALE_TIMESTAMP) and the id (REPLAYED) — an id is remembered only once its
  * signature was good, so forgeries cannot burn real ids. A message its scheme refuses before any signature check
  * (e.g. DUPLICATE_RESPONSE_NODE, UNSIGNED_ERROR_RESPONSE) is a result with that reason.
