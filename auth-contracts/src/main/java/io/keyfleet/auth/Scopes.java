@@ -31,6 +31,9 @@ public final class Scopes {
     public static final String SECRETS_POOLS = "secrets:pools";
     public static final String SIGNING_SIGN = "signing:sign";
     public static final String SIGNING_VERIFY = "signing:verify";
+    /** Encrypt content with an app's content key (Alipay's encrypt_key); decrypting is a separate scope. */
+    public static final String SIGNING_ENCRYPT = "signing:encrypt";
+    public static final String SIGNING_DECRYPT = "signing:decrypt";
     public static final String TOKENS_READ = "tokens:read";
     public static final String TOKENS_WRITE = "tokens:write";
     public static final String SYNC_READ = "sync:read";
@@ -38,7 +41,7 @@ public final class Scopes {
 
     public static final List<String> ALL = List.of(KEYS_READ, KEYS_WRITE, KEYS_MATERIAL, CREDENTIALS_READ, CREDENTIALS_ADMIN,
             CREDENTIALS_VERIFY, ONETIME_APPLY, ONETIME_DECRYPT, AUDIT_READ, TENANTS_ADMIN, SECRETS_ADMIN, SECRETS_POOLS, SIGNING_SIGN,
-            SIGNING_VERIFY, TOKENS_READ, TOKENS_WRITE, SYNC_READ, SYNC_WRITE);
+            SIGNING_VERIFY, SIGNING_ENCRYPT, SIGNING_DECRYPT, TOKENS_READ, TOKENS_WRITE, SYNC_READ, SYNC_WRITE);
 
     public static final List<String> SYSTEM_ONLY = List.of(TENANTS_ADMIN, KEYS_MATERIAL, SECRETS_ADMIN, SECRETS_POOLS);
 

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * (A's ids are 404 as if they did not exist, lists and searches leave A out, what only the system tenant may do is
  * 403, and what creates something creates it in B; a 404 reads exactly as one about an id nobody has), and as B
  * naming A in X-Keyfleet-Tenant (403). Afterwards A's
- * key, credential, provider key and one-time key are exactly as they were. The last test is the second finding of
+ * key, credential, provider key, one-time key and app secret are exactly as they were. The last test is the second finding of
  * the issue: a system credential's signed request cannot be sent again for another tenant.
  */
 @QuarkusTest
@@ -53,7 +53,7 @@ class CrossTenantMatrixIT {
 
     /** What tenant A owns; B's calls name these ids. */
     private record Fixture(String tenantA, String tenantB, String keyId, String appId, String credentialId, String apiKeyOfA,
-                           String providerKeyId, String oneTimeId, String oneTimeCiphertext) {
+                           String providerKeyId, String oneTimeId, String oneTimeCiphertext, String secretId) {
     }
 
     /** Checks one answer; null when it is as expected, else what is wrong. */
@@ -94,6 +94,20 @@ class CrossTenantMatrixIT {
         systemOnly("GET /internal/v1/secrets/pools/{poolId}", (s, f) -> s.get("/internal/v1/secrets/pools/pool-of-a?version=1"));
         systemOnly("DELETE /internal/v1/secrets/pools/{poolId}", (s, f) -> s.delete("/internal/v1/secrets/pools/pool-of-a?version=1"));
         systemOnly("POST /internal/v1/secrets/rewrap", (s, f) -> s.post("/internal/v1/secrets/rewrap"));
+        systemOnly("GET /internal/v1/app-secrets", (s, f) -> s.get("/internal/v1/app-secrets?tenantId={t}&provider=alipay&appId={a}"
+                + "&environment=SANDBOX&type=AES", f.tenantA(), f.appId()));
+
+        // app secrets: B's POST makes B's own secret for the app, never A's
+        row("POST /v1/app-secrets", (s, f) -> json(s, "{\"provider\":\"alipay\",\"appId\":\"" + f.appId()
+                + "\",\"environment\":\"SANDBOX\",\"type\":\"AES\"}").post("/v1/app-secrets"), created("secretId", Fixture::secretId));
+        row("GET /v1/app-secrets", (s, f) -> s.get("/v1/app-secrets?appId={a}", f.appId()), without(Fixture::secretId));
+        row("GET /v1/app-secrets/{secretId}", (s, f) -> s.get("/v1/app-secrets/{id}", f.secretId()), refused(404, "SECRET_NOT_FOUND"));
+        row("POST /v1/app-secrets/{secretId}/rotate", (s, f) -> s.post("/v1/app-secrets/{id}/rotate", f.secretId()),
+                refused(404, "SECRET_NOT_FOUND"));
+        row("POST /v1/app-secrets/{secretId}/import", (s, f) -> json(s, "{\"secret\":\"" + Base64.getEncoder().encodeToString(new byte[16])
+                + "\"}").post("/v1/app-secrets/{id}/import", f.secretId()), refused(404, "SECRET_NOT_FOUND"));
+        row("POST /v1/app-secrets/{secretId}/versions/{version}/revoke", (s, f) -> s.post("/v1/app-secrets/{id}/versions/1/revoke",
+                f.secretId()), refused(404, "SECRET_NOT_FOUND"));
 
         // app keys
         row("POST /v1/keys", (s, f) -> json(s, "{\"provider\":\"alipay\",\"appId\":\"" + f.appId() + "\",\"environment\":\"SANDBOX\"}")
@@ -164,7 +178,7 @@ class CrossTenantMatrixIT {
         // ids nobody has: a 404 about A's resource must read exactly as one about these (the ids B named aside)
         Fixture ghost = new Fixture(f.tenantA(), f.tenantB(), UUID.randomUUID().toString(), f.appId(), UUID.randomUUID().toString(),
                 f.apiKeyOfA(), UUID.randomUUID().toString(), UUID.randomUUID().toString().replace("-", "").substring(0, 22),
-                f.oneTimeCiphertext());
+                f.oneTimeCiphertext(), UUID.randomUUID().toString());
 
         List<String> wrong = new ArrayList<>();
         ROWS.forEach((operation, row) -> {
@@ -196,6 +210,8 @@ class CrossTenantMatrixIT {
                 .body("enabled", equalTo(true)).body("revokedAt", equalTo(null));
         withKey(f.apiKeyOfA()).get("/v1/credentials/whoami").then().statusCode(200).body("tenantId", equalTo(f.tenantA()));
         as(f.tenantA()).get("/v1/provider-keys/{id}", f.providerKeyId()).then().statusCode(200).body("currentVersion", equalTo(1));
+        as(f.tenantA()).get("/v1/app-secrets/{id}", f.secretId()).then().statusCode(200).body("currentVersion", equalTo(1))
+                .body("versions.size()", equalTo(1));
         as(f.tenantA()).contentType(ContentType.JSON).body("{\"uniqueId\":\"" + f.oneTimeId() + "\",\"ciphertext\":\""
                 + f.oneTimeCiphertext() + "\"}").post("/internal/v1/onetime/decrypt").then().statusCode(200)
                 .body("password", equalTo("password of A"));
@@ -244,8 +260,10 @@ class CrossTenantMatrixIT {
                 + publicKeyBase64() + "\"}").put("/v1/provider-keys").then().statusCode(200).extract().path("id");
         JsonPath applied = json(as(tenantA), "{\"customerId\":\"2188000012345678\"}").post("/ams/api/v1/customer/applyPublicKey")
                 .then().statusCode(200).extract().jsonPath();
+        String secretId = json(as(tenantA), "{\"provider\":\"alipay\",\"appId\":\"" + appId
+                + "\",\"environment\":\"SANDBOX\",\"type\":\"AES\"}").post("/v1/app-secrets").then().statusCode(201).extract().path("secretId");
         return new Fixture(tenantA, tenantB, keyId, appId, credential.path("credential.credentialId"), credential.path("apiKey"),
-                providerKeyId, applied.getString("publicKeyInfo.uniqueId"), OneTimeClient.clientEncrypt(applied, "password of A"));
+                providerKeyId, applied.getString("publicKeyInfo.uniqueId"), OneTimeClient.clientEncrypt(applied, "password of A"), secretId);
     }
 
     /** Every scope a tenant's credential may hold. */
@@ -272,7 +290,7 @@ class CrossTenantMatrixIT {
     /** The answer with the ids it was asked about as placeholders, and without its request id. */
     private static String normalized(Response response, Fixture f) {
         return response.statusCode() + " " + response.asString().replace(f.keyId(), "{key}").replace(f.credentialId(), "{credential}")
-                .replace(f.providerKeyId(), "{providerKey}").replace(f.oneTimeId(), "{oneTime}")
+                .replace(f.providerKeyId(), "{providerKey}").replace(f.oneTimeId(), "{oneTime}").replace(f.secretId(), "{secret}")
                 .replaceAll("\"requestId\":\"[^\"]*\"", "");
     }
 

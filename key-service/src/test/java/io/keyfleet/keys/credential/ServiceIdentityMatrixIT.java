@@ -96,6 +96,10 @@ class ServiceIdentityMatrixIT {
         ENDPOINTS.put("POST /internal/v1/onetime/decrypt", new Endpoint((spec, f) -> spec.contentType(ContentType.JSON)
                 .body("{\"uniqueId\":\"" + UUID.randomUUID() + "\",\"ciphertext\":\"AAAA\"}").post("/internal/v1/onetime/decrypt"),
                 nobody()));
+        // app secrets are key material too: signing-service reads any tenant's, nobody else any
+        ENDPOINTS.put("GET /internal/v1/app-secrets", new Endpoint((spec, f) -> spec.get(
+                "/internal/v1/app-secrets?tenantId={t}&provider=alipay&appId={a}&environment=PRODUCTION&type=AES", f.tenantA, f.appId),
+                only("signing-service", Outcome.ok(200))));
         ENDPOINTS.put("POST /internal/v1/secrets/rewrap", new Endpoint((spec, f) -> spec.post("/internal/v1/secrets/rewrap"), nobody()));
     }
 
@@ -108,6 +112,9 @@ class ServiceIdentityMatrixIT {
         String keyId = as(tenantA).contentType(ContentType.JSON)
                 .body("{\"provider\":\"alipay\",\"appId\":\"" + appId + "\",\"environment\":\"PRODUCTION\"}")
                 .post("/v1/keys").then().statusCode(201).extract().path("keyId");
+        as(tenantA).contentType(ContentType.JSON).body("{\"provider\":\"alipay\",\"appId\":\"" + appId
+                + "\",\"environment\":\"PRODUCTION\",\"type\":\"AES\",\"secret\":\"dGVuYW50LWEtc2VjcmV0IQ==\"}")
+                .post("/v1/app-secrets").then().statusCode(201);
         String poolId = "pool-" + UUID.randomUUID().toString().substring(0, 8);
         service("sync-service", tenantA).contentType(ContentType.JSON).body("{\"version\":1,\"secret\":\"tenant-a-secret\"}")
                 .put("/internal/v1/secrets/pools/{p}", poolId).then().statusCode(204);
@@ -141,7 +148,8 @@ class ServiceIdentityMatrixIT {
                 .body("{\"kind\":\"API_KEY\",\"scopes\":[\"keys:material\",\"secrets:pools\"]}").post("/v1/credentials")
                 .then().statusCode(201).extract().path("apiKey");
         for (String apiKey : List.of(Tenancy.ADMIN_API_KEY, handMade)) {
-            for (String path : List.of("/internal/v1/keys/{k}/versions/1/material", "/internal/v1/keys/{k}")) {
+            for (String path : List.of("/internal/v1/keys/{k}/versions/1/material", "/internal/v1/keys/{k}",
+                    "/internal/v1/app-secrets?tenantId=" + tenant + "&provider=alipay&appId=x&environment=SANDBOX&type=AES&k={k}")) {
                 withKey(apiKey).get(path, keyId).then().statusCode(403)
                         .contentType("application/problem+json").body("code", equalTo(MaterialReaders.REFUSED_CODE))
                         .body("detail", org.hamcrest.Matchers.containsString("signing-service"));

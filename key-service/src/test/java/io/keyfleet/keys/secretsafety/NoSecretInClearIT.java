@@ -24,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plants known private keys (one imported, one generated here), then dumps every row of every table of key-service's
+ * Plants known private keys (one imported, one generated here) and app secrets (an imported AES content key, a
+ * generated HMAC secret), then dumps every row of every table of key-service's
  * database as text and reads the test log, and searches both for the keys and the master key, in base64 and hex.
  */
 @QuarkusTest
@@ -54,6 +55,16 @@ class NoSecretInClearIT {
         String generatedPem = as(tenant).post("/v1/keys/{k}/rotate", keyId).then().statusCode(200).extract().path("privateKeyPem");
         byte[] generated = Base64.getMimeDecoder().decode(generatedPem.replaceAll("-----[A-Z ]+-----", ""));
 
+        // app secrets too: an imported content key (Alipay's encrypt_key) and a generated HMAC secret
+        byte[] contentKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(contentKey);
+        String contentKeyBase64 = Base64.getEncoder().encodeToString(contentKey);
+        as(tenant).contentType(ContentType.JSON).body("{\"provider\":\"alipay\",\"appId\":\"planted\",\"environment\":\"SANDBOX\","
+                + "\"type\":\"AES\",\"secret\":\"" + contentKeyBase64 + "\"}").post("/v1/app-secrets").then().statusCode(201);
+        String hmacSecret = as(tenant).contentType(ContentType.JSON).body("{\"provider\":\"alipay\",\"appId\":\"planted\","
+                + "\"environment\":\"SANDBOX\",\"type\":\"HMAC_SHA256\"}").post("/v1/app-secrets").then().statusCode(201)
+                .extract().path("secret");
+
         String dump = Database.dump(entityManager);
         String log = Files.exists(logFile) ? Files.readString(logFile) : "";
         assertThat(dump).as("the dump really has the key rows").contains(keyId);
@@ -61,6 +72,10 @@ class NoSecretInClearIT {
             for (byte[] secret : List.of(planted, generated)) {
                 assertThat(haystack).doesNotContain(Base64.getEncoder().encodeToString(secret).substring(200, 260));
                 assertThat(haystack).doesNotContain(HexFormat.of().formatHex(secret).substring(400, 480));
+            }
+            for (String secret : List.of(contentKeyBase64, hmacSecret)) {
+                assertThat(haystack).doesNotContain(secret);
+                assertThat(haystack).doesNotContain(HexFormat.of().formatHex(Base64.getDecoder().decode(secret)));
             }
             for (String masterKey : masterKeys.split(",")) {
                 String material = masterKey.substring(masterKey.indexOf(':') + 1).trim();

@@ -49,6 +49,19 @@ public class KeyServiceClient {
         }
     }
 
+    /** One usable version of an app secret, its bytes in base64. */
+    public record SecretVersionMaterial(int version, String state, Instant validUntil, String secret) {
+        @Override
+        public String toString() {
+            return "SecretVersionMaterial[" + version + "]"; // never the secret
+        }
+    }
+
+    /** An app secret (an AES content key, an HMAC secret) with its usable versions. */
+    public record SecretMaterial(String secretId, String tenantId, String provider, String appId, String environment, String type,
+                                 int currentVersion, List<SecretVersionMaterial> versions) {
+    }
+
     public record ProviderKeyVersionView(int version, String state, String fingerprint, String publicKey, Instant validUntil) {
     }
 
@@ -93,6 +106,13 @@ public class KeyServiceClient {
 
     public Optional<VersionMaterial> material(String keyId, int version) {
         return get("/internal/v1/keys/" + enc(keyId) + "/versions/" + version + "/material", null, VersionMaterial.class);
+    }
+
+    /** An app secret's usable versions with their bytes: the same material guard as private keys. */
+    public Optional<SecretMaterial> appSecret(String tenantId, String provider, String appId, String environment, String type) {
+        String query = "tenantId=" + enc(tenantId) + "&provider=" + enc(provider) + "&appId=" + enc(appId) + "&environment="
+                + enc(environment) + "&type=" + enc(type);
+        return get("/internal/v1/app-secrets?" + query, null, SecretMaterial.class);
     }
 
     public List<ProviderKeyView> providerKeys(String tenantId, String provider, String environment) {

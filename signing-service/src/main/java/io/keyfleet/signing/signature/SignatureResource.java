@@ -45,7 +45,9 @@ public class SignatureResource {
     @POST
     @Path("/sign")
     @RequiresScope(Scopes.SIGNING_SIGN)
-    @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-v3, antom. Returns the headers and/or "
+    @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-v3, antom with the app's key pair; "
+            + "keyfleet-hmac (the suite's own format, e.g. for outbound callbacks) with the app's HMAC_SHA256 secret (key-service: "
+            + "POST /v1/app-secrets), whose id and version the answer names. Returns the headers and/or "
             + "parameters to attach, and the key version that signed. alipay-rsa2 signs the bytes in request.charset (UTF-8, GBK, "
             + "GB2312), else in the params' charset, else UTF-8. antom: request.keyVersionLabel is the keyVersion the Signature "
             + "header names (the signing key version's number when absent). A message whose body and params together pass "
@@ -58,6 +60,7 @@ public class SignatureResource {
     @Path("/verify")
     @RequiresScope(Scopes.SIGNING_VERIFY)
     @Operation(summary = "Verify a response, notification or request", description = "valid, the key version and a reason: "
+            + "keyfleet-hmac messages are checked with the app's HMAC secret (CURRENT, then PREVIOUS within grace); "
             + "BAD_SIGNATURE, KEY_RETIRED, STALE_TIMESTAMP or REPLAYED; for alipay-rsa2 responses also "
             + "DUPLICATE_RESPONSE_NODE, DUPLICATE_JSON_KEY, UNSIGNED_ERROR_RESPONSE (with Alipay's sub_code as providerCode) "
             + "or UNSIGNED_RESPONSE. The key's usable versions are tried; antom's keyVersion is the provider's label, reported as "

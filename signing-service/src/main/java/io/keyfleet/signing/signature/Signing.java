@@ -1,9 +1,11 @@
 package io.keyfleet.signing.signature;
 
 import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.signing.keycache.AppSecretCache;
 import io.keyfleet.signing.keycache.KeyCache;
 import io.keyfleet.signing.scheme.Attachments;
 import io.keyfleet.signing.scheme.MalformedMessageException;
+import io.keyfleet.signing.scheme.MessageSigner;
 import io.keyfleet.signing.scheme.SignatureScheme;
 import io.keyfleet.signing.scheme.SignatureSchemes;
 import io.keyfleet.signing.signature.SignatureApi.SignRequest;
@@ -13,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
 
-/** Signs the parts of an outgoing request with the app's current key version. */
+/** Signs the parts of an outgoing request with the app's current key version (keyfleet-hmac: its current HMAC secret). */
 @ApplicationScoped
 public class Signing {
 
@@ -21,28 +23,49 @@ public class Signing {
     KeyCache keys;
 
     @Inject
+    AppSecretCache secrets;
+
+    @Inject
     SigningConfig config;
 
     public SignResult sign(String tenantId, SignRequest request) {
         SignatureScheme scheme = scheme(request.scheme());
-        if (scheme.algorithm().startsWith("Hmac")) {
-            throw ProblemException.unprocessable("SCHEME_NOT_SERVED", "'" + scheme.name() + "' signs with a credential's SecretKey,"
-                    + " which key-service does not hand to signing-service yet; sign it where the SecretKey is held.");
-        }
         requireSize(request.request(), config);
         if (request.key().appId() == null) {
             throw ProblemException.badRequest("MALFORMED", "key.appId is required to sign.");
         }
-        KeyCache.AppKeyRef ref = new KeyCache.AppKeyRef(tenantId, request.key().provider(), request.key().appId(),
-                request.key().environment().toUpperCase(Locale.ROOT));
-        KeyCache.SigningKey key = keys.signingKey(ref);
+        String environment = request.key().environment().toUpperCase(Locale.ROOT);
+        String keyId;
+        MessageSigner signer;
+        if (isHmac(scheme)) {
+            AppSecretCache.SecretRef ref = new AppSecretCache.SecretRef(tenantId, request.key().provider(), request.key().appId(),
+                    environment, AppSecretCache.HMAC_SHA256);
+            AppSecretCache.Secret secret = secrets.get(ref);
+            AppSecretCache.Version current = secret.current();
+            if (current == null) {
+                throw new ProblemException(409, "KEY_RETIRED", "Secret cannot sign", "The " + environment + " HMAC secret of app '"
+                        + ref.appId() + "' at '" + ref.provider() + "' has no current version.");
+            }
+            keyId = secret.secretId();
+            signer = current.hmac();
+        } else {
+            KeyCache.SigningKey key = keys.signingKey(new KeyCache.AppKeyRef(tenantId, request.key().provider(), request.key().appId(),
+                    environment));
+            keyId = key.keyId();
+            signer = key.signer();
+        }
         Attachments attachments;
         try {
-            attachments = scheme.sign(request.request().toMessage(ref.appId()), key.signer());
+            attachments = scheme.sign(request.request().toMessage(request.key().appId()), signer);
         } catch (MalformedMessageException e) {
             throw ProblemException.badRequest("MALFORMED", e.getMessage());
         }
-        return new SignResult(scheme.name(), key.keyId(), key.version(), attachments.headers(), attachments.params());
+        return new SignResult(scheme.name(), keyId, signer.keyVersion(), attachments.headers(), attachments.params());
+    }
+
+    /** keyfleet-hmac: signed with the app's HMAC_SHA256 secret (key-service's app secrets), not a key pair. */
+    static boolean isHmac(SignatureScheme scheme) {
+        return scheme.algorithm().startsWith("Hmac");
     }
 
     /** 413 MESSAGE_TOO_LARGE past keyfleet.signing.max-message-chars. */

@@ -1,7 +1,7 @@
 package io.keyfleet.signing.signature;
 
-import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.signing.crypto.RsaProvider;
+import io.keyfleet.signing.keycache.AppSecretCache;
 import io.keyfleet.signing.keycache.CachedKey;
 import io.keyfleet.signing.keycache.KeyCache;
 import io.keyfleet.signing.scheme.MalformedMessageException;
@@ -22,8 +22,8 @@ import java.util.Locale;
 
 /**
  * Checks a received message: requests with the app's own public key, responses and notifications with the
- * provider's. Order: the parts are read (MALFORMED), the signature is checked against the key's usable versions,
- * newest first (BAD_SIGNATURE, or KEY_RETIRED when only a retired version matches; no scheme names a Keyfleet version),
+ * provider's; keyfleet-hmac messages, of every kind, with the app's HMAC secret (an app secret in key-service). Order:
+ * the parts are read (MALFORMED), the signature is checked against the key's usable versions, newest first (BAD_SIGNATURE, or KEY_RETIRED when only a retired version matches; no scheme names a Keyfleet version),
  * then, for notifications, the time (STALE_TIMESTAMP) and the id (REPLAYED) — an id is remembered only once its
  * signature was good, so forgeries cannot burn real ids. A message its scheme refuses before any signature check
  * (e.g. DUPLICATE_RESPONSE_NODE, UNSIGNED_ERROR_RESPONSE) is a result with that reason.
@@ -43,16 +43,15 @@ public class Verification {
     @Inject
     NotificationReplays replays;
 
+    @Inject
+    AppSecretCache secrets;
+
     /**
      * A malformed message is a {@link MalformedMessageException}; everything else is a result, which reports the key label
      * the message carried (Antom's keyVersion) but never chose a key by it.
      */
     public VerifyResult verify(String tenantId, VerifyRequest request) {
         SignatureScheme scheme = Signing.scheme(request.scheme());
-        if (scheme.algorithm().startsWith("Hmac")) {
-            throw ProblemException.unprocessable("SCHEME_NOT_SERVED", "'" + scheme.name() + "' is verified by key-service"
-                    + " (POST /v1/credentials/verify), which holds the SecretKeys.");
-        }
         Signing.requireSize(request.message(), config);
         String environment = request.key().environment().toUpperCase(Locale.ROOT);
         SignedMessage message;
@@ -62,21 +61,27 @@ public class Verification {
             return VerifyResult.refused(e.reason(), e.getMessage(), e.providerCode());
         }
 
-        CachedKey key;
-        if (request.kind() == MessageKind.REQUEST) {
+        VerifyResult signature;
+        if (Signing.isHmac(scheme)) {
+            if (request.key().appId() == null) {
+                throw new MalformedMessageException("key.appId is required to check a keyfleet-hmac signature: the secret is the app's");
+            }
+            signature = checkHmac(secrets.get(new AppSecretCache.SecretRef(tenantId, request.key().provider(), request.key().appId(),
+                    environment, AppSecretCache.HMAC_SHA256)), message);
+        } else if (request.kind() == MessageKind.REQUEST) {
             if (request.key().appId() == null) {
                 throw new MalformedMessageException("key.appId is required to check a request signed with an app key");
             }
-            key = keys.appKey(new KeyCache.AppKeyRef(tenantId, request.key().provider(), request.key().appId(), environment));
+            signature = checkSignature(keys.appKey(new KeyCache.AppKeyRef(tenantId, request.key().provider(), request.key().appId(),
+                    environment)), message);
         } else {
-            key = keys.providerKey(new KeyCache.ProviderKeyRef(tenantId, request.key().provider(), environment));
+            signature = checkSignature(keys.providerKey(new KeyCache.ProviderKeyRef(tenantId, request.key().provider(), environment)),
+                    message);
         }
-
-        return judge(tenantId, scheme, request.kind(), key, message).withKeyVersionLabel(message.keyVersionLabel());
+        return judge(tenantId, scheme, request.kind(), signature, message).withKeyVersionLabel(message.keyVersionLabel());
     }
 
-    private VerifyResult judge(String tenantId, SignatureScheme scheme, MessageKind kind, CachedKey key, SignedMessage message) {
-        VerifyResult signature = checkSignature(key, message);
+    private VerifyResult judge(String tenantId, SignatureScheme scheme, MessageKind kind, VerifyResult signature, SignedMessage message) {
         if (!signature.valid() || kind != MessageKind.NOTIFICATION) {
             return signature;
         }
@@ -95,6 +100,18 @@ public class Verification {
             }
         }
         return signature;
+    }
+
+    /** keyfleet-hmac: the app's HMAC secret versions held (CURRENT, PREVIOUS within grace), CURRENT first. */
+    private static VerifyResult checkHmac(AppSecretCache.Secret secret, SignedMessage message) {
+        for (AppSecretCache.Version version : secret.usable(Instant.now())) {
+            for (byte[] content : message.candidates()) {
+                if (version.hmac().verify(content, message.signature())) {
+                    return VerifyResult.ok(version.number);
+                }
+            }
+        }
+        return VerifyResult.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable version of the app's HMAC secret.");
     }
 
     private VerifyResult checkSignature(CachedKey key, SignedMessage message) {

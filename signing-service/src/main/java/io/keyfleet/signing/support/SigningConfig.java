@@ -22,6 +22,13 @@ public interface SigningConfig {
     @WithDefault("30s")
     String keyCacheRefresh();
 
+    /**
+     * How long an app secret's versions (AES content keys, HMAC secrets) are held before they are read from key-service
+     * again: a rotation or revocation there takes effect here within this time.
+     */
+    @WithDefault("PT10S")
+    java.time.Duration secretCacheTtl();
+
     /** At most this many items in one batch request. */
     @WithDefault("100")
     int maxBatch();

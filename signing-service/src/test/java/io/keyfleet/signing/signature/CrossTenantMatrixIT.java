@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * gets for a key that does not exist (the ids B named aside). Single-service tests run without key-service, so
  * the tenant a request acts for is its X-Keyfleet-Tenant header, exactly what a tenant's verified credential gives the
  * endpoints (key-service's CrossTenantMatrixIT and service-kit's AuthFilterIT test that a credential acts only for its
- * tenant). key-service's answers come from {@link KeyServiceStub}, which hands a tenant only its own keys.
+ * tenant). key-service's answers come from {@link KeyServiceStub}, which hands a tenant only its own keys and app secrets
+ * (B encrypting or decrypting with A's content key gets what it gets for an app without one).
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "signing_service"))
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.Test;
 class CrossTenantMatrixIT {
 
     /** Tenant A's app key (alipay, appId, SANDBOX) and a notification signed with A's provider key. */
-    private record Fixture(String tenantA, String tenantB, String keyId, String appId, Map<String, String> notificationOfA) {
+    private record Fixture(String tenantA, String tenantB, String keyId, String appId, Map<String, String> notificationOfA,
+                           String ciphertextOfA) {
     }
 
     /** What B gets: status, and the problem code (or, for batches, the item's code) at {@code codePath}. */
@@ -65,6 +67,10 @@ class CrossTenantMatrixIT {
                 404, "code", "PROVIDER_KEY_NOT_FOUND"));
         ROWS.put("POST /v1/verify/batch", new Row((s, f) -> s.body(Map.of("items", List.of(SignatureApiIT.verifyNotification(
                 f.notificationOfA())))).post("/v1/verify/batch"), 200, "results[0].reason", "PROVIDER_KEY_NOT_FOUND"));
+        ROWS.put("POST /v1/encrypt", new Row((s, f) -> s.body(Map.of("key", Map.of("provider", "alipay", "appId", f.appId(),
+                "environment", "SANDBOX"), "plaintext", "{\"a\":1}")).post("/v1/encrypt"), 404, "code", "SECRET_NOT_FOUND"));
+        ROWS.put("POST /v1/decrypt", new Row((s, f) -> s.body(Map.of("key", Map.of("provider", "alipay", "appId", f.appId(),
+                "environment", "SANDBOX"), "ciphertext", f.ciphertextOfA())).post("/v1/decrypt"), 404, "code", "SECRET_NOT_FOUND"));
     }
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -93,11 +99,17 @@ class CrossTenantMatrixIT {
                 as(tenantA).get("/v1/keys/{k}/versions", keyId).then().statusCode(200).body("size()", equalTo(1)));
         Map<String, String> notification = SignatureApiIT.notification(alipay, "cross-" + UUID.randomUUID(),
                 LocalDateTime.now(ZoneOffset.ofHours(8)));
-        Fixture f = new Fixture(tenantA, tenantB, keyId, appId, notification);
+        byte[] contentKey = new byte[16];
+        new java.security.SecureRandom().nextBytes(contentKey);
+        KeyServiceStub.addSecret(UUID.randomUUID().toString(), tenantA, "alipay", appId, "SANDBOX", "AES", 1, contentKey, Duration.ofHours(1));
+        String ciphertext = io.keyfleet.signing.scheme.AlipayAesContent.encrypt("{\"of\":\"A\"}", contentKey,
+                java.nio.charset.StandardCharsets.UTF_8, io.keyfleet.signing.scheme.AlipayAesContent.Type.AES);
+        Fixture f = new Fixture(tenantA, tenantB, keyId, appId, notification, ciphertext);
 
         // a key and app nobody has, and a notification of another provider key: A's must read exactly the same to B
         Fixture ghost = new Fixture(tenantA, tenantB, UUID.randomUUID().toString(), "cross-" + UUID.randomUUID().toString().substring(0, 8),
-                SignatureApiIT.notification(KeyServiceStub.rsa(), "cross-" + UUID.randomUUID(), LocalDateTime.now(ZoneOffset.ofHours(8))));
+                SignatureApiIT.notification(KeyServiceStub.rsa(), "cross-" + UUID.randomUUID(), LocalDateTime.now(ZoneOffset.ofHours(8))),
+                ciphertext);
 
         List<String> wrong = new ArrayList<>();
         ROWS.forEach((operation, row) -> {
@@ -120,6 +132,8 @@ class CrossTenantMatrixIT {
                 .body("keyId", equalTo(keyId));
         as(tenantA).body(SignatureApiIT.verifyNotification(notification)).post("/v1/verify").then().statusCode(200)
                 .body("valid", equalTo(true));
+        as(tenantA).body(Map.of("key", Map.of("provider", "alipay", "appId", appId, "environment", "SANDBOX"), "ciphertext", ciphertext))
+                .post("/v1/decrypt").then().statusCode(200).body("plaintext", equalTo("{\"of\":\"A\"}"));
     }
 
     /** The answer with the key and app ids it was asked about as {key} and {app}, and without its request id. */

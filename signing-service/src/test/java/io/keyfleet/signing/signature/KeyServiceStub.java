@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Stands in for key-service: a small real HTTP server (the JDK's) serving key-service's key-material API
  * ({@code GET /internal/v1/keys/{id}/versions/{v}/material}), its key lookups (by app, and by key id) and its
- * provider-key list in their wire format, so the key cache is tested over real HTTP without starting key-service
+ * provider-key list and its app-secret material ({@code GET /internal/v1/app-secrets}) in their wire format, so the key cache is tested over real HTTP without starting key-service
  * itself. A request without the bearer service key is refused, as key-service does. The test can stop and restart it.
  */
 public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
@@ -53,7 +53,17 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
                                       String state, KeyPair pair, Instant validUntil) {
     }
 
+    /** One version of an app secret (an AES content key, an HMAC secret) key-service holds. */
+    public record StubSecretVersion(String secretId, String tenantId, String provider, String appId, String environment, String type,
+                                    int version, String state, byte[] secret, Instant validUntil) {
+        boolean usable() {
+            return state.equals("CURRENT") || (state.equals("PREVIOUS") && validUntil.isAfter(Instant.now()));
+        }
+    }
+
     static final Map<String, StubVersion> VERSIONS = new ConcurrentHashMap<>();
+    static final Map<String, StubSecretVersion> SECRET_VERSIONS = new ConcurrentHashMap<>();
+    static final AtomicInteger SECRET_READS = new AtomicInteger();
     static final Map<String, StubProviderVersion> PROVIDER_VERSIONS = new ConcurrentHashMap<>();
     static final AtomicInteger MATERIAL_READS = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -102,6 +112,22 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
         StubVersion v = new StubVersion(keyId, tenantId, provider, appId, environment, version, "CURRENT", pair, null);
         VERSIONS.put(keyId + "/" + version, v);
         return v;
+    }
+
+    /** A new CURRENT version of an app secret, as a rotation makes it: the CURRENT one becomes PREVIOUS for {@code grace}. */
+    public static void addSecret(String secretId, String tenantId, String provider, String appId, String environment, String type,
+                                 int version, byte[] secret, Duration grace) {
+        SECRET_VERSIONS.replaceAll((id, v) -> v.secretId().equals(secretId) && v.state().equals("CURRENT")
+                ? new StubSecretVersion(v.secretId(), v.tenantId(), v.provider(), v.appId(), v.environment(), v.type(), v.version(),
+                "PREVIOUS", v.secret(), Instant.now().plus(grace)) : v);
+        SECRET_VERSIONS.put(secretId + "/" + version, new StubSecretVersion(secretId, tenantId, provider, appId, environment, type,
+                version, "CURRENT", secret.clone(), null));
+    }
+
+    /** Ends a PREVIOUS version of an app secret, as key-service's revoke does. */
+    public static void retireSecretVersion(String secretId, int version) {
+        SECRET_VERSIONS.computeIfPresent(secretId + "/" + version, (id, v) -> new StubSecretVersion(v.secretId(), v.tenantId(),
+                v.provider(), v.appId(), v.environment(), v.type(), v.version(), "RETIRED", v.secret(), v.validUntil()));
     }
 
     /** Revokes the whole key, as key-service does: every version RETIRED. */
@@ -175,6 +201,29 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
                 body.put("privateKeyPkcs8", Base64.getEncoder().encodeToString(v.pair().getPrivate().getEncoded()));
                 body.put("validUntil", v.validUntil());
                 send(exchange, 200, body);
+            } else if (path.equals("/internal/v1/app-secrets")) {
+                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                List<StubSecretVersion> versions = SECRET_VERSIONS.values().stream().filter(v -> v.tenantId().equals(query.get("tenantId"))
+                        && v.provider().equals(query.get("provider")) && v.appId().equals(query.get("appId"))
+                        && v.environment().equals(query.get("environment")) && v.type().equals(query.get("type")))
+                        .sorted(Comparator.comparingInt(StubSecretVersion::version)).toList();
+                if (versions.isEmpty()) {
+                    send(exchange, 404, Map.of("code", "SECRET_NOT_FOUND"));
+                    return;
+                }
+                SECRET_READS.incrementAndGet();
+                StubSecretVersion any = versions.get(0);
+                send(exchange, 200, Map.of("secretId", any.secretId(), "tenantId", any.tenantId(), "provider", any.provider(),
+                        "appId", any.appId(), "environment", any.environment(), "type", any.type(),
+                        "currentVersion", versions.stream().filter(v -> v.state().equals("CURRENT")).mapToInt(StubSecretVersion::version).max().orElse(0),
+                        "versions", versions.stream().filter(StubSecretVersion::usable).map(v -> {
+                            Map<String, Object> view = new LinkedHashMap<>();
+                            view.put("version", v.version());
+                            view.put("state", v.state());
+                            view.put("validUntil", v.validUntil());
+                            view.put("secret", Base64.getEncoder().encodeToString(v.secret()));
+                            return view;
+                        }).toList()));
             } else if (path.equals("/internal/v1/keys")) {
                 Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
                 sendKey(exchange, VERSIONS.values().stream().filter(v -> v.tenantId().equals(query.get("tenantId"))
