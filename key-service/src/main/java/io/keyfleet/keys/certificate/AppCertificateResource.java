@@ -20,7 +20,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-@Path("/v1/keys/{id}/certificates")
+@Path("/v1/keys/{keyId}/certificates")
 @RequiresScope(Scopes.KEYS_WRITE)
 @Tag(name = "App keys")
 public class AppCertificateResource {
@@ -50,14 +50,14 @@ public class AppCertificateResource {
             + "(400 CERT_KEY_MISMATCH), it must be valid now and chain to the root bundle stored with PUT /v1/provider-certificates "
             + "for the key's provider and environment (409 ROOT_CERTIFICATE_MISSING when there is none; 400 CERT_MALFORMED, "
             + "CERT_EXPIRED, CERT_NOT_YET_VALID, CERT_NOT_CHAINED). Its SN is the app_cert_sn signing-service attaches.")
-    public AppCertificateView put(@PathParam("id") UUID id, @Valid @NotNull PutAppCertificateRequest request) {
+    public AppCertificateView put(@PathParam("keyId") UUID id, @Valid @NotNull PutAppCertificateRequest request) {
         return AppCertificateView.of(certificates.putApp(caller.tenantId(), id, request.version(), request.certificate()));
     }
 
     @GET
     @RequiresScope(Scopes.KEYS_READ)
     @Operation(summary = "List the app's certificates", description = "One per key version that has one.")
-    public List<AppCertificateView> list(@PathParam("id") UUID id) {
+    public List<AppCertificateView> list(@PathParam("keyId") UUID id) {
         return certificates.listApp(caller.tenantId(), id).stream().map(AppCertificateView::of).toList();
     }
 }
