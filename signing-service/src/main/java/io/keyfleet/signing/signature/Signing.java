@@ -1,7 +1,10 @@
 package io.keyfleet.signing.signature;
 
 import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.signing.keycache.CertificateCache;
 import io.keyfleet.signing.keycache.KeyCache;
+import io.keyfleet.signing.scheme.AlipayRsa2CertScheme;
+import io.keyfleet.signing.scheme.MessageParts;
 import io.keyfleet.signing.scheme.Attachments;
 import io.keyfleet.signing.scheme.MalformedMessageException;
 import io.keyfleet.signing.scheme.SignatureScheme;
@@ -26,6 +29,9 @@ public class Signing {
     @Inject
     BodyLimits limits;
 
+    @Inject
+    CertificateCache certificates;
+
     public SignResult sign(String tenantId, SignRequest request) {
         SignatureScheme scheme = scheme(request.scheme());
         if (scheme.algorithm().startsWith("Hmac")) {
@@ -40,9 +46,16 @@ public class Signing {
         KeyCache.AppKeyRef ref = new KeyCache.AppKeyRef(tenantId, request.key().provider(), request.key().appId(),
                 request.key().environment().toUpperCase(Locale.ROOT));
         KeyCache.SigningKey key = keys.signingKey(ref);
+        MessageParts parts = request.request().toMessage(ref.appId());
+        if (scheme instanceof AlipayRsa2CertScheme) {
+            // certificate mode: the SNs of the signing version's app certificate and of the root bundle are signed too
+            CertificateCache.CertSns sns = certificates.forSigning(new CertificateCache.ProviderRef(tenantId, ref.provider(),
+                    ref.environment()), key.keyId(), key.version());
+            parts = AlipayRsa2CertScheme.withCertSns(parts, sns.appCertSn(), sns.rootCertSn());
+        }
         Attachments attachments;
         try {
-            attachments = scheme.sign(request.request().toMessage(ref.appId()), key.signer());
+            attachments = scheme.sign(parts, key.signer());
         } catch (MalformedMessageException e) {
             throw ProblemException.badRequest("MALFORMED", e.getMessage());
         }

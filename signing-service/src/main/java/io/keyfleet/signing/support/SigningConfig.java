@@ -22,6 +22,13 @@ public interface SigningConfig {
     @WithDefault("30s")
     String keyCacheRefresh();
 
+    /**
+     * How long Alipay certificate-mode certificates read from key-service are used before they are read again (there are
+     * no certificate events; a response naming an unknown certificate makes an early re-read).
+     */
+    @WithDefault("60s")
+    Duration certificateRefresh();
+
     /** At most this many items in one batch request. */
     @WithDefault("100")
     int maxBatch();
