@@ -85,6 +85,17 @@ public final class TestCa {
                 serial, notBefore, notAfter, false);
     }
 
+    /**
+     * Any certificate: issuer name, the key that signs it and the algorithm (SHA256withRSA, SHA1withRSA, SHA256withECDSA…)
+     * as given, whether or not that issuer exists (for serial-name tests).
+     */
+    public static X509Certificate certificate(String issuerDn, KeyPair issuerKeys, String algorithm, String subjectDn, PublicKey subjectKey,
+                                              BigInteger serial, boolean ca) {
+        Instant now = Instant.now();
+        return issue(new X500Principal(subjectDn), subjectKey, new X500Principal(issuerDn), issuerKeys, algorithm, serial,
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), ca);
+    }
+
     public static String pem(X509Certificate... certificates) {
         StringBuilder out = new StringBuilder();
         try {
