@@ -191,7 +191,15 @@ public class Verification {
     }
 
     private boolean verifies(PublicKey key, SignedMessage message) {
-        RsaVerifier verifier = new RsaVerifier(key, rsa.provider());
+        if (!"RSA".equals(key.getAlgorithm())) {
+            return false; // RSA2 is SHA256withRSA: a certificate of another key type never verifies it
+        }
+        RsaVerifier verifier;
+        try {
+            verifier = new RsaVerifier(key, rsa.provider());
+        } catch (IllegalStateException e) {
+            return false;
+        }
         for (byte[] content : message.candidates()) {
             if (verifier.verify(content, message.signature())) {
                 return true;
