@@ -136,7 +136,7 @@ public class SandboxCa {
                 ca = certificate(row.getBytes(4));
                 platform = certificate(row.getBytes(5));
             }
-            if (!platform.getPublicKey().equals(platformKey.publicKey())) {
+            if (!Arrays.equals(platform.getPublicKey().getEncoded(), platformKey.publicKey().getEncoded())) {
                 // the platform key was configured anew: its certificate follows it
                 platform = platformCertificate();
                 try (PreparedStatement update = connection.prepareStatement("update sandbox_ca set platform_cert = ? where id = 1")) {
