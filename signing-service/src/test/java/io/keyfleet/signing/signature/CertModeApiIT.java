@@ -125,7 +125,7 @@ class CertModeApiIT {
         KeyServiceStub.add(keyId, tenant, "alipay", "2021000000000402", "SANDBOX", 1, KeyServiceStub.rsa());
         sign(tenant, signRequest("2021000000000402", Map.of())).then().statusCode(404).contentType("application/problem+json")
                 .body("code", equalTo("PROVIDER_CERTIFICATE_NOT_FOUND"));
-        verify(tenant, response("{\"alipay_trade_query_response\":{\"code\":\"10000\"},\"alipay_cert_sn\":\"x\",\"sign\":\"AAAA\"}"))
+        verify(tenant, response("{\"alipay_open_auth_token_app_response\":{\"code\":\"10000\"},\"alipay_cert_sn\":\"x\",\"sign\":\"AAAA\"}"))
                 .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("PROVIDER_CERTIFICATE_NOT_FOUND"));
     }
 
