@@ -17,6 +17,7 @@ import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.OpenApiOperations;
 import io.keyfleet.testkit.PostgresTestResource;
+import io.keyfleet.testkit.TestCa;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,7 +54,8 @@ class CrossTenantMatrixIT {
 
     /** What tenant A owns; B's calls name these ids. */
     private record Fixture(String tenantA, String tenantB, String keyId, String appId, String credentialId, String apiKeyOfA,
-                           String providerKeyId, String oneTimeId, String oneTimeCiphertext, String secretId) {
+                           String providerKeyId, String oneTimeId, String oneTimeCiphertext, String secretId,
+                           String providerCertificateId) {
     }
 
     /** Checks one answer; null when it is as expected, else what is wrong. */
@@ -69,6 +71,12 @@ class CrossTenantMatrixIT {
     private static final String NOT_ALLOWED = "TENANT_NOT_ALLOWED";
     private static final String SCOPE = "INSUFFICIENT_SCOPE";
     private static final Map<String, Row> ROWS = new LinkedHashMap<>();
+    /** Alipay certificate mode: one CA for A's and B's certificates. */
+    private static final TestCa.Authority ROOT = TestCa.root("CN=Matrix Root,O=Keyfleet Test,C=CN", "SHA256withRSA");
+    private static final String ROOT_PEM = ROOT.pem();
+    private static final String PROVIDER_CERTIFICATES = "{\"provider\":\"alipay\",\"environment\":\"SANDBOX\",\"certificate\":\""
+            + TestCa.pem(TestCa.leaf(ROOT, "CN=Matrix Alipay", TestCa.rsa().getPublic())).replace("\n", "\\n")
+            + "\",\"rootCertificate\":\"" + ROOT_PEM.replace("\n", "\\n") + "\"}";
 
     private static void row(String operation, BiFunction<RequestSpecification, Fixture, Response> call, Expectation asB) {
         ROWS.put(operation, new Row(call, asB, NOT_ALLOWED));
@@ -136,6 +144,17 @@ class CrossTenantMatrixIT {
         row("GET /v1/provider-keys/{id}", (s, f) -> s.get("/v1/provider-keys/{id}", f.providerKeyId()),
                 refused(404, "PROVIDER_KEY_NOT_FOUND"));
 
+        // Alipay certificate mode: B's PUT sets B's own provider certificates; A's app certificates are A's key's
+        row("PUT /v1/provider-certificates", (s, f) -> json(s, PROVIDER_CERTIFICATES).put("/v1/provider-certificates"),
+                created("id", Fixture::providerCertificateId));
+        row("GET /v1/provider-certificates", (s, f) -> s.get("/v1/provider-certificates?provider=alipay"),
+                without(Fixture::providerCertificateId));
+        row("GET /v1/provider-certificates/{id}", (s, f) -> s.get("/v1/provider-certificates/{id}", f.providerCertificateId()),
+                refused(404, "PROVIDER_CERTIFICATE_NOT_FOUND"));
+        row("PUT /v1/keys/{keyId}/certificates", (s, f) -> json(s, "{\"certificate\":\"" + ROOT_PEM.replace("\n", "\\n") + "\"}")
+                .put("/v1/keys/{k}/certificates", f.keyId()), refused(404, "KEY_NOT_FOUND"));
+        row("GET /v1/keys/{keyId}/certificates", (s, f) -> s.get("/v1/keys/{k}/certificates", f.keyId()), refused(404, "KEY_NOT_FOUND"));
+
         // credentials
         row("POST /v1/credentials", (s, f) -> json(s, "{\"kind\":\"API_KEY\",\"scopes\":[\"keys:read\"]}").post("/v1/credentials"),
                 created("credential.credentialId", Fixture::credentialId));
@@ -178,7 +197,7 @@ class CrossTenantMatrixIT {
         // ids nobody has: a 404 about A's resource must read exactly as one about these (the ids B named aside)
         Fixture ghost = new Fixture(f.tenantA(), f.tenantB(), UUID.randomUUID().toString(), f.appId(), UUID.randomUUID().toString(),
                 f.apiKeyOfA(), UUID.randomUUID().toString(), UUID.randomUUID().toString().replace("-", "").substring(0, 22),
-                f.oneTimeCiphertext(), UUID.randomUUID().toString());
+                f.oneTimeCiphertext(), UUID.randomUUID().toString(), UUID.randomUUID().toString());
 
         List<String> wrong = new ArrayList<>();
         ROWS.forEach((operation, row) -> {
@@ -212,6 +231,9 @@ class CrossTenantMatrixIT {
         as(f.tenantA()).get("/v1/provider-keys/{id}", f.providerKeyId()).then().statusCode(200).body("currentVersion", equalTo(1));
         as(f.tenantA()).get("/v1/app-secrets/{id}", f.secretId()).then().statusCode(200).body("currentVersion", equalTo(1))
                 .body("versions.size()", equalTo(1));
+        as(f.tenantA()).get("/v1/provider-certificates/{id}", f.providerCertificateId()).then().statusCode(200)
+                .body("rootCertSn", equalTo(io.keyfleet.kit.crypto.AlipayCertificates.certSn(ROOT.certificate())));
+        as(f.tenantA()).get("/v1/keys/{k}/certificates", f.keyId()).then().statusCode(200).body("size()", equalTo(1));
         as(f.tenantA()).contentType(ContentType.JSON).body("{\"uniqueId\":\"" + f.oneTimeId() + "\",\"ciphertext\":\""
                 + f.oneTimeCiphertext() + "\"}").post("/internal/v1/onetime/decrypt").then().statusCode(200)
                 .body("password", equalTo("password of A"));
@@ -251,8 +273,15 @@ class CrossTenantMatrixIT {
         String tenantA = newTenant();
         String tenantB = newTenant();
         String appId = "cross-" + UUID.randomUUID().toString().substring(0, 8);
-        String keyId = json(as(tenantA), "{\"provider\":\"alipay\",\"appId\":\"" + appId + "\",\"environment\":\"SANDBOX\"}")
-                .post("/v1/keys").then().statusCode(201).extract().path("keyId");
+        ExtractableResponse<Response> key = json(as(tenantA), "{\"provider\":\"alipay\",\"appId\":\"" + appId + "\",\"environment\":\"SANDBOX\"}")
+                .post("/v1/keys").then().statusCode(201).extract();
+        String keyId = key.path("keyId");
+        String providerCertificateId = json(as(tenantA), PROVIDER_CERTIFICATES).put("/v1/provider-certificates").then().statusCode(200)
+                .extract().path("id");
+        java.security.PublicKey appPublicKey = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode((String) key.path("publicKeyBase64"))));
+        json(as(tenantA), "{\"certificate\":\"" + TestCa.pem(TestCa.leaf(ROOT, "CN=" + appId, appPublicKey)).replace("\n", "\\n") + "\"}")
+                .put("/v1/keys/{k}/certificates", keyId).then().statusCode(200);
         json(as(tenantA), "{}").post("/v1/keys/{k}/versions", keyId).then().statusCode(201).body("version", equalTo(2));
         ExtractableResponse<Response> credential = json(as(tenantA), "{\"kind\":\"API_KEY\",\"scopes\":[\"keys:read\"]}")
                 .post("/v1/credentials").then().statusCode(201).extract();
@@ -263,7 +292,8 @@ class CrossTenantMatrixIT {
         String secretId = json(as(tenantA), "{\"provider\":\"alipay\",\"appId\":\"" + appId
                 + "\",\"environment\":\"SANDBOX\",\"type\":\"AES\"}").post("/v1/app-secrets").then().statusCode(201).extract().path("secretId");
         return new Fixture(tenantA, tenantB, keyId, appId, credential.path("credential.credentialId"), credential.path("apiKey"),
-                providerKeyId, applied.getString("publicKeyInfo.uniqueId"), OneTimeClient.clientEncrypt(applied, "password of A"), secretId);
+                providerKeyId, applied.getString("publicKeyInfo.uniqueId"), OneTimeClient.clientEncrypt(applied, "password of A"), secretId,
+                providerCertificateId);
     }
 
     /** Every scope a tenant's credential may hold. */
@@ -290,7 +320,8 @@ class CrossTenantMatrixIT {
     /** The answer with the ids it was asked about as placeholders, and without its request id. */
     private static String normalized(Response response, Fixture f) {
         return response.statusCode() + " " + response.asString().replace(f.keyId(), "{key}").replace(f.credentialId(), "{credential}")
-                .replace(f.providerKeyId(), "{providerKey}").replace(f.oneTimeId(), "{oneTime}").replace(f.secretId(), "{secret}")
+                .replace(f.providerKeyId(), "{providerKey}").replace(f.providerCertificateId(), "{providerCertificate}")
+                .replace(f.oneTimeId(), "{oneTime}").replace(f.secretId(), "{secret}")
                 .replaceAll("\"requestId\":\"[^\"]*\"", "");
     }
 

@@ -1,5 +1,6 @@
 package io.keyfleet.sandbox.app;
 
+import io.keyfleet.sandbox.cert.SandboxCa;
 import io.keyfleet.sandbox.support.Rsa;
 import io.keyfleet.sandbox.support.SandboxClock;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,21 +25,33 @@ public class SandboxApps {
     @Inject
     SandboxClock clock;
 
-    /** Registers the app or replaces its key and lifetimes. */
+    @Inject
+    SandboxCa ca;
+
+    /**
+     * Registers the app or replaces its key and lifetimes. In certificate mode the sandbox CA issues the app a new
+     * public-key certificate of its key (requests must then name it in app_cert_sn); otherwise the app has none.
+     */
     @Transactional
     public SandboxApp register(String appId, PublicKey publicKey, long accessLifetimeSeconds, long refreshLifetimeSeconds,
-                               long refreshGraceSeconds, boolean omitExpiry) {
+                               long refreshGraceSeconds, boolean omitExpiry, boolean certificateMode) {
+        byte[] appCert;
+        try {
+            appCert = certificateMode ? ca.issueApp(appId, publicKey).getEncoded() : null;
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
         Instant now = clock.now();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement upsert = connection.prepareStatement("""
                      insert into sandbox_app (app_id, public_key, access_lifetime_seconds, refresh_lifetime_seconds,
-                                              refresh_grace_seconds, omit_expiry, created_at, updated_at)
-                     values (?, ?, ?, ?, ?, ?, ?, ?)
+                                              refresh_grace_seconds, omit_expiry, created_at, updated_at, app_cert)
+                     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
                      on conflict (app_id) do update set public_key = excluded.public_key,
                          access_lifetime_seconds = excluded.access_lifetime_seconds,
                          refresh_lifetime_seconds = excluded.refresh_lifetime_seconds,
                          refresh_grace_seconds = excluded.refresh_grace_seconds,
-                         omit_expiry = excluded.omit_expiry, updated_at = excluded.updated_at""")) {
+                         omit_expiry = excluded.omit_expiry, updated_at = excluded.updated_at, app_cert = excluded.app_cert""")) {
             upsert.setString(1, appId);
             upsert.setBytes(2, publicKey.getEncoded());
             upsert.setLong(3, accessLifetimeSeconds);
@@ -47,6 +60,7 @@ public class SandboxApps {
             upsert.setBoolean(6, omitExpiry);
             upsert.setTimestamp(7, Timestamp.from(now));
             upsert.setTimestamp(8, Timestamp.from(now));
+            upsert.setBytes(9, appCert);
             upsert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -58,7 +72,7 @@ public class SandboxApps {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
                      select app_id, public_key, access_lifetime_seconds, refresh_lifetime_seconds, refresh_grace_seconds,
-                            omit_expiry, created_at, updated_at
+                            omit_expiry, created_at, updated_at, app_cert
                      from sandbox_app where app_id = ?""")) {
             select.setString(1, appId);
             try (ResultSet row = select.executeQuery()) {
@@ -66,7 +80,8 @@ public class SandboxApps {
                     return Optional.empty();
                 }
                 return Optional.of(new SandboxApp(row.getString(1), Rsa.publicKey(row.getBytes(2)), row.getLong(3), row.getLong(4),
-                        row.getLong(5), row.getBoolean(6), row.getTimestamp(7).toInstant(), row.getTimestamp(8).toInstant()));
+                        row.getLong(5), row.getBoolean(6), row.getTimestamp(7).toInstant(), row.getTimestamp(8).toInstant(),
+                        row.getBytes(9) == null ? null : SandboxCa.certificate(row.getBytes(9))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

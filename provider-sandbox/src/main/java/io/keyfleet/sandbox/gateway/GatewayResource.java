@@ -2,10 +2,12 @@ package io.keyfleet.sandbox.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keyfleet.kit.crypto.AlipayCertificates;
 import io.keyfleet.sandbox.admin.Scenario;
 import io.keyfleet.sandbox.admin.ScenarioKind;
 import io.keyfleet.sandbox.app.SandboxApp;
 import io.keyfleet.sandbox.app.SandboxApps;
+import io.keyfleet.sandbox.cert.SandboxCa;
 import io.keyfleet.sandbox.gateway.GatewaySigner.Signing;
 import io.keyfleet.sandbox.grant.TokenIssue;
 import io.keyfleet.sandbox.support.Rsa;
@@ -58,6 +60,9 @@ public class GatewayResource {
     @Inject
     GatewaySigner signer;
 
+    @Inject
+    SandboxCa ca;
+
     @Context
     UriInfo uriInfo;
 
@@ -103,10 +108,21 @@ public class GatewayResource {
         if (app.isEmpty()) {
             return now(error(NODE, charset, "40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数"));
         }
+        // certificate mode: the app names its certificate and the root bundle it trusts; answers name the platform's
+        String certSn = app.get().certificateMode() ? ca.platformCertSn() : null;
+        if (app.get().certificateMode()) {
+            Optional<String> certRefused = checkCertificateParameters(params, app.get());
+            if (certRefused.isPresent()) {
+                String[] parts = certRefused.get().split("\\|", 3);
+                calls.log(app.get().appId(), "unknown", parts[1]);
+                return now(error(NODE, charset, parts[0], parts[0].equals("40001") ? "Missing Required Arguments" : "Invalid Arguments",
+                        parts[1], parts[2], certSn));
+            }
+        }
         if (!Rsa.verify(params.signContent(), charset, params.get("sign"), app.get().publicKey())) {
             calls.log(app.get().appId(), "unknown", "isv.invalid-signature");
             return now(error(NODE, charset, "40002", "Invalid Arguments", "isv.invalid-signature",
-                    "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配"));
+                    "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配", certSn));
         }
         JsonNode biz;
         try {
@@ -115,10 +131,29 @@ public class GatewayResource {
             biz = null;
         }
         if (biz == null || !biz.isObject()) {
-            return now(error(NODE, charset, "40002", "Invalid Arguments", "isv.invalid-parameter", "biz_content不是JSON对象"));
+            return now(error(NODE, charset, "40002", "Invalid Arguments", "isv.invalid-parameter", "biz_content不是JSON对象", certSn));
         }
         TokenCalls.Result result = calls.call(app.get(), text(biz, "grant_type"), text(biz, "code"), text(biz, "refresh_token"));
-        return answer(result, charset);
+        return answer(result, charset, certSn);
+    }
+
+    /** "code|sub_code|sub_msg" when a certificate-mode request does not name the app's certificate and the platform's root. */
+    private Optional<String> checkCertificateParameters(GatewayParams params, SandboxApp app) {
+        String appCertSn = params.get("app_cert_sn");
+        if (appCertSn == null || appCertSn.isBlank()) {
+            return Optional.of("40001|isv.missing-app-cert-sn|缺少应用公钥证书序列号");
+        }
+        if (!appCertSn.equals(AlipayCertificates.certSn(app.appCertificate()))) {
+            return Optional.of("40002|isv.invalid-app-cert-sn|无效的应用公钥证书序列号");
+        }
+        String rootCertSn = params.get("alipay_root_cert_sn");
+        if (rootCertSn == null || rootCertSn.isBlank()) {
+            return Optional.of("40001|isv.missing-alipay-root-cert-sn|缺少支付宝根证书序列号");
+        }
+        if (!ca.rootCertSnAccepted(rootCertSn)) {
+            return Optional.of("40002|isv.invalid-alipay-root-cert-sn|无效的支付宝根证书序列号");
+        }
+        return Optional.empty();
     }
 
     /** "code|sub_code|sub_msg" of the first missing or invalid common parameter. */
@@ -155,22 +190,22 @@ public class GatewayResource {
         return Optional.empty();
     }
 
-    private Uni<Response> answer(TokenCalls.Result result, Charset charset) {
+    private Uni<Response> answer(TokenCalls.Result result, Charset charset, String certSn) {
         if (result.answeredByScenario()) {
             Scenario scenario = result.scenario().orElseThrow();
             return now(switch (scenario.kind()) {
                 case SERVER_ERROR -> serverError(scenario.httpStatusOrDefault());
-                case SERVICE_UNAVAILABLE -> error(NODE, charset, "20000", "Service Currently Unavailable", "isp.unknow-error", "服务暂不可用");
-                case RATE_LIMITED -> error(NODE, charset, "40005", "Call Limited", "isv.app-call-limited", "应用调用次数超限，包含调用频率超限");
-                case REFRESH_TOKEN_EXPIRED -> grantError(io.keyfleet.sandbox.grant.GrantError.REFRESH_TOKEN_EXPIRED, charset, Signing.PLATFORM);
+                case SERVICE_UNAVAILABLE -> error(NODE, charset, "20000", "Service Currently Unavailable", "isp.unknow-error", "服务暂不可用", certSn);
+                case RATE_LIMITED -> error(NODE, charset, "40005", "Call Limited", "isv.app-call-limited", "应用调用次数超限，包含调用频率超限", certSn);
+                case REFRESH_TOKEN_EXPIRED -> grantError(io.keyfleet.sandbox.grant.GrantError.REFRESH_TOKEN_EXPIRED, charset, Signing.PLATFORM, certSn);
                 default -> throw new IllegalStateException("not an unprocessed scenario: " + scenario.kind());
             });
         }
         ScenarioKind kind = result.scenario().map(Scenario::kind).orElse(null);
         Signing signing = kind == ScenarioKind.UNSIGNED ? Signing.NONE : kind == ScenarioKind.BAD_SIGNATURE ? Signing.STRANGER : Signing.PLATFORM;
         Response response = result.issue() != null
-                ? ok(signer.v2Body(NODE, success(result.issue()), charset, signing), charset)
-                : grantError(result.error(), charset, signing);
+                ? ok(signer.v2Body(NODE, success(result.issue()), charset, signing, certSn), charset)
+                : grantError(result.error(), charset, signing, certSn);
         if (kind == ScenarioKind.MALFORMED) {
             String text = (String) response.getEntity();
             response = ok(text.substring(0, text.length() / 2), charset);
@@ -206,12 +241,17 @@ public class GatewayResource {
         return inner;
     }
 
-    private Response grantError(io.keyfleet.sandbox.grant.GrantError error, Charset charset, Signing signing) {
-        return ok(signer.v2Body(NODE, errorInner("40002", "Invalid Arguments", error.subCode(), error.subMsg()), charset, signing), charset);
+    private Response grantError(io.keyfleet.sandbox.grant.GrantError error, Charset charset, Signing signing, String certSn) {
+        return ok(signer.v2Body(NODE, errorInner("40002", "Invalid Arguments", error.subCode(), error.subMsg()), charset, signing, certSn),
+                charset);
     }
 
     private Response error(String node, Charset charset, String code, String msg, String subCode, String subMsg) {
-        return ok(signer.v2Body(node, errorInner(code, msg, subCode, subMsg), charset, Signing.PLATFORM), charset);
+        return error(node, charset, code, msg, subCode, subMsg, null);
+    }
+
+    private Response error(String node, Charset charset, String code, String msg, String subCode, String subMsg, String certSn) {
+        return ok(signer.v2Body(node, errorInner(code, msg, subCode, subMsg), charset, Signing.PLATFORM, certSn), charset);
     }
 
     private static Map<String, Object> errorInner(String code, String msg, String subCode, String subMsg) {

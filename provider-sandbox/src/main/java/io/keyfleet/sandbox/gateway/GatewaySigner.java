@@ -38,11 +38,20 @@ public class GatewaySigner {
     }
 
     public String v2Body(String node, Map<String, Object> inner, Charset charset, Signing signing) {
+        return v2Body(node, inner, charset, signing, null);
+    }
+
+    /**
+     * As {@link #v2Body(String, Map, Charset, Signing)}; in certificate mode ({@code alipayCertSn} not null) a signed
+     * answer names the platform certificate that signed it in {@code alipay_cert_sn}, between the node and the sign.
+     */
+    public String v2Body(String node, Map<String, Object> inner, Charset charset, Signing signing, String alipayCertSn) {
         String innerJson = json(inner);
         if (signing == Signing.NONE) {
             return "{\"" + node + "\":" + innerJson + "}";
         }
-        return "{\"" + node + "\":" + innerJson + ",\"sign\":\"" + sign(innerJson, charset, signing) + "\"}";
+        String certSn = alipayCertSn == null ? "" : ",\"alipay_cert_sn\":\"" + alipayCertSn + "\"";
+        return "{\"" + node + "\":" + innerJson + certSn + ",\"sign\":\"" + sign(innerJson, charset, signing) + "\"}";
     }
 
     public String sign(String content, Charset charset, Signing signing) {

@@ -68,6 +68,15 @@ public class KeyServiceClient {
     public record ProviderKeyView(String id, String provider, String environment, int currentVersion, List<ProviderKeyVersionView> versions) {
     }
 
+    /** The provider's certificates of one environment (Alipay certificate mode), as PEM. */
+    public record ProviderCertificateView(String id, String provider, String environment, String certificatePem,
+                                          String rootCertificatePem) {
+    }
+
+    /** An app key version's public-key certificate (Alipay certificate mode), as PEM. */
+    public record AppCertificateView(String keyId, int keyVersion, String certificatePem) {
+    }
+
     /** key-service answered with an error status; {@code status} 0 means it could not be reached. */
     public static class KeyServiceException extends RuntimeException {
         public final int status;
@@ -118,6 +127,15 @@ public class KeyServiceClient {
     public List<ProviderKeyView> providerKeys(String tenantId, String provider, String environment) {
         String query = "provider=" + enc(provider) + "&environment=" + enc(environment);
         return get("/v1/provider-keys?" + query, tenantId, ProviderKeyView[].class).map(List::of).orElse(List.of());
+    }
+
+    public List<ProviderCertificateView> providerCertificates(String tenantId, String provider, String environment) {
+        String query = "provider=" + enc(provider) + "&environment=" + enc(environment);
+        return get("/v1/provider-certificates?" + query, tenantId, ProviderCertificateView[].class).map(List::of).orElse(List.of());
+    }
+
+    public List<AppCertificateView> appCertificates(String tenantId, String keyId) {
+        return get("/v1/keys/" + enc(keyId) + "/certificates", tenantId, AppCertificateView[].class).map(List::of).orElse(List.of());
     }
 
     private <T> Optional<T> get(String pathAndQuery, String tenantId, Class<T> type) {

@@ -151,7 +151,7 @@ public final class AlipayRsa2Scheme implements SignatureScheme {
     }
 
     /** The charset of the signed bytes: the caller's, else the message's {@code charset} parameter, else UTF-8. */
-    static Charset charset(MessageParts parts) {
+    public static Charset charset(MessageParts parts) {
         String name = parts.charset();
         String field = "charset";
         if (blank(name)) {
@@ -235,7 +235,7 @@ public final class AlipayRsa2Scheme implements SignatureScheme {
             throw new RefusedMessageException("UNSIGNED_RESPONSE", "The body has no top-level sign.", null);
         }
         List<byte[]> alternatives = content.contains("\\/") ? List.of(encode(content.replace("\\/", "/"), charset)) : List.of();
-        return new SignedMessage(encode(content, charset), Parts.base64(sign, "body.sign"), null, null, null, alternatives);
+        return new SignedMessage(encode(content, charset), Parts.base64(sign, "body.sign"), null, null, null, alternatives, top.certSn);
     }
 
     /** The top-level names of a response body, where each value's raw text starts and ends, its sign and sub_codes. */
@@ -246,6 +246,7 @@ public final class AlipayRsa2Scheme implements SignatureScheme {
         final Map<String, String> code = new LinkedHashMap<>();
         final Map<String, String> subCode = new LinkedHashMap<>();
         String sign;
+        String certSn;
 
         static TopLevel read(String body) {
             TopLevel top = new TopLevel();
@@ -265,6 +266,9 @@ public final class AlipayRsa2Scheme implements SignatureScheme {
                     int start = (int) parser.currentTokenLocation().getCharOffset();
                     if (name.equals("sign") && value == JsonToken.VALUE_STRING) {
                         top.sign = parser.getText();
+                    }
+                    if (name.equals("alipay_cert_sn") && value == JsonToken.VALUE_STRING) {
+                        top.certSn = parser.getText();
                     }
                     if (name.endsWith("_response") && value == JsonToken.START_OBJECT) {
                         top.readCodes(name, parser);

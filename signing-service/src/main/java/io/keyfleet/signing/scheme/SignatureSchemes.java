@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /** Every scheme by name. */
 public final class SignatureSchemes {
 
-    private static final Map<String, SignatureScheme> BY_NAME = List.of(new AlipayRsa2Scheme(), new AlipayV3Scheme(),
+    private static final Map<String, SignatureScheme> BY_NAME = List.of(new AlipayRsa2Scheme(), new AlipayRsa2CertScheme(), new AlipayV3Scheme(),
             new AntomScheme(), new KeyfleetHmacScheme()).stream().collect(Collectors.toUnmodifiableMap(SignatureScheme::name, Function.identity()));
 
     private SignatureSchemes() {

@@ -17,12 +17,19 @@ import java.util.List;
  * @param alternatives   other byte forms the provider may have signed, tried in order after {@code content} (as the
  *                       provider's own SDK tries them, e.g. Alipay's response text with {@code \/} unescaped); empty
  *                       for most schemes
+ * @param certSn         the certificate the sender names as its signing one (Alipay's top-level {@code alipay_cert_sn} of
+ *                       a response), as sent, or null; certificate mode picks the verifying certificate by it
  */
 public record SignedMessage(byte[] content, byte[] signature, String keyVersionLabel, Instant timestamp, String notificationId,
-                            List<byte[]> alternatives) {
+                            List<byte[]> alternatives, String certSn) {
 
     public SignedMessage {
         alternatives = alternatives == null ? List.of() : List.copyOf(alternatives);
+    }
+
+    public SignedMessage(byte[] content, byte[] signature, String keyVersionLabel, Instant timestamp, String notificationId,
+                         List<byte[]> alternatives) {
+        this(content, signature, keyVersionLabel, timestamp, notificationId, alternatives, null);
     }
 
     public SignedMessage(byte[] content, byte[] signature, String keyVersionLabel, Instant timestamp, String notificationId) {

@@ -88,19 +88,33 @@ public final class SignatureApi {
 
     /**
      * @param keyVersion      the Keyfleet key version whose key matched, or null
-     * @param reason          null when valid; else BAD_SIGNATURE, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED, MALFORMED
+     * @param reason          null when valid; else BAD_SIGNATURE, KEY_RETIRED, STALE_TIMESTAMP, REPLAYED, MALFORMED,
+     *                        (alipay-rsa2-cert) CERT_SN_MISSING, UNKNOWN_CERT_SN, CERT_EXPIRED, CERT_NOT_YET_VALID,
+     *                        CERT_NOT_CHAINED
      *                        (batch items only: a single malformed message is a 400), or one the scheme refuses a
      *                        message with before checking a signature: DUPLICATE_RESPONSE_NODE, DUPLICATE_JSON_KEY,
      *                        UNSIGNED_ERROR_RESPONSE, UNSIGNED_RESPONSE (alipay-rsa2 responses)
      * @param providerCode    the provider's own error code the message carries (UNSIGNED_ERROR_RESPONSE: Alipay's
      *                        sub_code), else null
      * @param keyVersionLabel the provider's key label the message carried (Antom's keyVersion), as sent; reported only
+     * @param certSn          alipay-rsa2-cert: the SN of the certificate that verified (responses: the alipay_cert_sn they
+     *                        named), or null
      */
     public record VerifyResult(boolean valid, Integer keyVersion, String reason, String detail, String providerCode,
                                @Schema(description = "antom: the keyVersion the Signature header named, as sent. A label: "
-                                       + "it picks no key, the provider key Keyfleet holds verifies") String keyVersionLabel) {
+                                       + "it picks no key, the provider key Keyfleet holds verifies") String keyVersionLabel,
+                               @Schema(description = "alipay-rsa2-cert, responses and notifications: the SN of the provider "
+                                       + "certificate that verified, or that the response named") String certSn) {
         public VerifyResult(boolean valid, Integer keyVersion, String reason, String detail) {
-            this(valid, keyVersion, reason, detail, null, null);
+            this(valid, keyVersion, reason, detail, null, null, null);
+        }
+
+        public VerifyResult(boolean valid, Integer keyVersion, String reason, String detail, String providerCode, String keyVersionLabel) {
+            this(valid, keyVersion, reason, detail, providerCode, keyVersionLabel, null);
+        }
+
+        static VerifyResult ofCertificate(boolean valid, String certSn, String reason, String detail) {
+            return new VerifyResult(valid, null, reason, detail, null, null, certSn);
         }
 
         static VerifyResult ok(int keyVersion) {
@@ -112,7 +126,7 @@ public final class SignatureApi {
         }
 
         VerifyResult withKeyVersionLabel(String label) {
-            return new VerifyResult(valid, keyVersion, reason, detail, providerCode, label);
+            return new VerifyResult(valid, keyVersion, reason, detail, providerCode, label, certSn);
         }
 
         static VerifyResult refused(String reason, String detail, String providerCode) {

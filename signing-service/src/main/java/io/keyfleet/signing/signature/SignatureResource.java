@@ -45,13 +45,15 @@ public class SignatureResource {
     @POST
     @Path("/sign")
     @RequiresScope(Scopes.SIGNING_SIGN)
-    @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-v3, antom with the app's key pair; "
+    @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-rsa2-cert, alipay-v3, antom with the app's key pair; "
             + "keyfleet-hmac (the suite's own format, e.g. for outbound callbacks) with the app's HMAC_SHA256 secret (key-service: "
             + "POST /v1/app-secrets), whose id and version the answer names. Returns the headers and/or "
             + "parameters to attach, and the key version that signed. alipay-rsa2 signs the bytes in request.charset (UTF-8, GBK, "
             + "GB2312), else in the params' charset, else UTF-8. antom: request.keyVersionLabel is the keyVersion the Signature "
             + "header names (the signing key version's number when absent). A message whose body and params together pass "
-            + "keyfleet.signing.max-message-chars (4 Mi characters, every scheme) is a 413 MESSAGE_TOO_LARGE.")
+            + "keyfleet.signing.max-message-chars (4 Mi characters, every scheme) is a 413 MESSAGE_TOO_LARGE. alipay-rsa2-cert "
+            + "(Alipay public-key certificate mode) attaches and signs app_cert_sn and alipay_root_cert_sn from the certificates "
+            + "imported in key-service (409 APP_CERTIFICATE_MISSING, CERT_EXPIRED, CERT_NOT_CHAINED; 404 PROVIDER_CERTIFICATE_NOT_FOUND).")
     public SignResult sign(@Valid @NotNull SignRequest request) {
         return signing.sign(caller.tenantId(), request);
     }
@@ -66,7 +68,9 @@ public class SignatureResource {
             + "or UNSIGNED_RESPONSE. The key's usable versions are tried; antom's keyVersion is the provider's label, reported as "
             + "keyVersionLabel and never required. alipay-rsa2 takes message.charset (UTF-8, GBK, GB2312; else the params' "
             + "charset, else UTF-8) and message.notificationForm (V1: without sign_type, V2: with it, AUTO: V1 then V2, the "
-            + "default). A malformed message is a 400 MALFORMED; one too large a 413.")
+            + "default). alipay-rsa2-cert checks a response with the provider certificate its alipay_cert_sn names (certSn in the "
+            + "result): CERT_SN_MISSING, UNKNOWN_CERT_SN, CERT_EXPIRED, CERT_NOT_YET_VALID or CERT_NOT_CHAINED when it cannot. "
+            + "A malformed message is a 400 MALFORMED; one too large a 413.")
     public VerifyResult verify(@Valid @NotNull VerifyRequest request) {
         try {
             return verification.verify(caller.tenantId(), request);

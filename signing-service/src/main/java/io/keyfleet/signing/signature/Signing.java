@@ -2,7 +2,10 @@ package io.keyfleet.signing.signature;
 
 import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.signing.keycache.AppSecretCache;
+import io.keyfleet.signing.keycache.CertificateCache;
 import io.keyfleet.signing.keycache.KeyCache;
+import io.keyfleet.signing.scheme.AlipayRsa2CertScheme;
+import io.keyfleet.signing.scheme.MessageParts;
 import io.keyfleet.signing.scheme.Attachments;
 import io.keyfleet.signing.scheme.MalformedMessageException;
 import io.keyfleet.signing.scheme.MessageSigner;
@@ -28,6 +31,9 @@ public class Signing {
     @Inject
     SigningConfig config;
 
+    @Inject
+    CertificateCache certificates;
+
     public SignResult sign(String tenantId, SignRequest request) {
         SignatureScheme scheme = scheme(request.scheme());
         requireSize(request.request(), config);
@@ -37,6 +43,7 @@ public class Signing {
         String environment = request.key().environment().toUpperCase(Locale.ROOT);
         String keyId;
         MessageSigner signer;
+        MessageParts parts = request.request().toMessage(request.key().appId());
         if (isHmac(scheme)) {
             AppSecretCache.SecretRef ref = new AppSecretCache.SecretRef(tenantId, request.key().provider(), request.key().appId(),
                     environment, AppSecretCache.HMAC_SHA256);
@@ -53,10 +60,16 @@ public class Signing {
                     environment));
             keyId = key.keyId();
             signer = key.signer();
+            if (scheme instanceof AlipayRsa2CertScheme) {
+                // certificate mode: the SNs of the signing version's app certificate and of the root bundle are signed too
+                CertificateCache.CertSns sns = certificates.forSigning(new CertificateCache.ProviderRef(tenantId,
+                        request.key().provider(), environment), key.keyId(), key.version());
+                parts = AlipayRsa2CertScheme.withCertSns(parts, sns.appCertSn(), sns.rootCertSn());
+            }
         }
         Attachments attachments;
         try {
-            attachments = scheme.sign(request.request().toMessage(request.key().appId()), signer);
+            attachments = scheme.sign(parts, signer);
         } catch (MalformedMessageException e) {
             throw ProblemException.badRequest("MALFORMED", e.getMessage());
         }

@@ -1,8 +1,13 @@
 package io.keyfleet.signing.signature;
 
 import io.keyfleet.signing.crypto.RsaProvider;
+import io.keyfleet.kit.crypto.AlipayCertificates;
+import io.keyfleet.signing.crypto.RsaVerifier;
 import io.keyfleet.signing.keycache.AppSecretCache;
 import io.keyfleet.signing.keycache.CachedKey;
+import io.keyfleet.signing.keycache.CertificateCache;
+import io.keyfleet.signing.scheme.AlipayRsa2CertScheme;
+import io.keyfleet.signing.scheme.AlipayRsa2Scheme;
 import io.keyfleet.signing.keycache.KeyCache;
 import io.keyfleet.signing.scheme.MalformedMessageException;
 import io.keyfleet.signing.scheme.MessageKind;
@@ -15,10 +20,13 @@ import io.keyfleet.signing.support.SigningConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Checks a received message: requests with the app's own public key, responses and notifications with the
@@ -46,6 +54,9 @@ public class Verification {
     @Inject
     AppSecretCache secrets;
 
+    @Inject
+    CertificateCache certificates;
+
     /**
      * A malformed message is a {@link MalformedMessageException}; everything else is a result, which reports the key label
      * the message carried (Antom's keyVersion) but never chose a key by it.
@@ -59,6 +70,12 @@ public class Verification {
             message = scheme.parse(request.kind(), request.message().toMessage(request.key().appId()));
         } catch (RefusedMessageException e) {
             return VerifyResult.refused(e.reason(), e.getMessage(), e.providerCode());
+        }
+
+        if (scheme instanceof AlipayRsa2CertScheme && request.kind() != MessageKind.REQUEST) {
+            VerifyResult signature = checkCertificate(new CertificateCache.ProviderRef(tenantId, request.key().provider(), environment),
+                    request.kind(), message);
+            return judge(tenantId, scheme, request.kind(), signature, message).withKeyVersionLabel(message.keyVersionLabel());
         }
 
         VerifyResult signature;
@@ -134,6 +151,75 @@ public class Verification {
                     + ", which is revoked or past its grace period.");
         }
         return VerifyResult.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable key version.");
+    }
+
+    /**
+     * Certificate mode (alipay-rsa2-cert): a response is checked with the provider certificate whose SN it names in
+     * {@code alipay_cert_sn} (CERT_SN_MISSING without one, UNKNOWN_CERT_SN when none held has it, after one re-read from
+     * key-service), which must be valid now and chain to the root bundle (CERT_EXPIRED, CERT_NOT_YET_VALID,
+     * CERT_NOT_CHAINED). A notification names no certificate: the held ones are tried, and one that matches but is not
+     * good any more gives its reason.
+     */
+    private VerifyResult checkCertificate(CertificateCache.ProviderRef ref, MessageKind kind, SignedMessage message) {
+        CertificateCache.ProviderCertificates held = certificates.provider(ref);
+        Instant now = Instant.now();
+        if (kind == MessageKind.RESPONSE) {
+            String sn = message.certSn();
+            if (AlipayRsa2Scheme.blank(sn)) {
+                return VerifyResult.ofCertificate(false, null, "CERT_SN_MISSING", "The response names no alipay_cert_sn; in certificate"
+                        + " mode it says which of the provider's certificates signed it.");
+            }
+            X509Certificate certificate = held.bySn().get(sn);
+            if (certificate == null) {
+                held = certificates.reread(ref);
+                certificate = held.bySn().get(sn);
+            }
+            if (certificate == null) {
+                return VerifyResult.ofCertificate(false, sn, "UNKNOWN_CERT_SN", "No " + ref.environment() + " certificate of '"
+                        + ref.provider() + "' held has SN " + sn + "; if the provider changed its certificate, import the new one in"
+                        + " key-service (PUT /v1/provider-certificates).");
+            }
+            try {
+                held.requireGood(certificate, now);
+            } catch (AlipayCertificates.CertificateProblem e) {
+                return VerifyResult.ofCertificate(false, sn, e.code, e.getMessage());
+            }
+            return verifies(certificate.getPublicKey(), message) ? VerifyResult.ofCertificate(true, sn, null, null)
+                    : VerifyResult.ofCertificate(false, sn, "BAD_SIGNATURE", "The signature does not match the response under"
+                    + " certificate " + sn + ".");
+        }
+        VerifyResult notGood = null;
+        for (Map.Entry<String, X509Certificate> entry : held.bySn().entrySet()) {
+            if (!verifies(entry.getValue().getPublicKey(), message)) {
+                continue;
+            }
+            try {
+                held.requireGood(entry.getValue(), now);
+                return VerifyResult.ofCertificate(true, entry.getKey(), null, null);
+            } catch (AlipayCertificates.CertificateProblem e) {
+                notGood = VerifyResult.ofCertificate(false, entry.getKey(), e.code, e.getMessage());
+            }
+        }
+        return notGood != null ? notGood : VerifyResult.ofCertificate(false, null, "BAD_SIGNATURE",
+                "The signature does not match the message under any certificate held.");
+    }
+
+    private boolean verifies(PublicKey key, SignedMessage message) {
+        if (!"RSA".equals(key.getAlgorithm())) {
+            return false; // RSA2 is SHA256withRSA: a certificate of another key type never verifies it
+        }
+        RsaVerifier verifier;
+        try {
+            verifier = new RsaVerifier(key, rsa.provider());
+        } catch (IllegalStateException e) {
+            return false;
+        }
+        for (byte[] content : message.candidates()) {
+            if (verifier.verify(content, message.signature())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The signature matches the content or one of the alternative forms the scheme names. */

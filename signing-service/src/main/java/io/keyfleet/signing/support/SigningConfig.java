@@ -27,7 +27,14 @@ public interface SigningConfig {
      * again: a rotation or revocation there takes effect here within this time.
      */
     @WithDefault("PT10S")
-    java.time.Duration secretCacheTtl();
+    Duration secretCacheTtl();
+
+    /**
+     * How long Alipay certificate-mode certificates read from key-service are used before they are read again (there are
+     * no certificate events; a response naming an unknown certificate makes an early re-read).
+     */
+    @WithDefault("60s")
+    Duration certificateRefresh();
 
     /** At most this many items in one batch request. */
     @WithDefault("100")

@@ -61,6 +61,14 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** Provider certificates (Alipay certificate mode) by tenant/provider/environment: certificate PEM and root bundle PEM. */
+    record StubProviderCertificates(String certificatePem, String rootCertificatePem) {
+    }
+
+    static final Map<String, StubProviderCertificates> PROVIDER_CERTIFICATES = new ConcurrentHashMap<>();
+    /** App certificates by key id, then key version: PEM. */
+    static final Map<String, Map<Integer, String>> APP_CERTIFICATES = new ConcurrentHashMap<>();
+    static final AtomicInteger CERTIFICATE_READS = new AtomicInteger();
     static final Map<String, StubVersion> VERSIONS = new ConcurrentHashMap<>();
     static final Map<String, StubSecretVersion> SECRET_VERSIONS = new ConcurrentHashMap<>();
     static final AtomicInteger SECRET_READS = new AtomicInteger();
@@ -243,6 +251,22 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
                         "currentVersion", key.getValue().stream().filter(v -> v.state().equals("CURRENT")).mapToInt(StubProviderVersion::version).max().orElse(0),
                         "versions", key.getValue().stream().sorted(Comparator.comparingInt(StubProviderVersion::version))
                                 .map(v -> versionView(v.version(), v.state(), v.pair(), v.validUntil())).toList())).toList());
+            } else if (path.equals("/v1/provider-certificates")) {
+                CERTIFICATE_READS.incrementAndGet();
+                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                String tenant = exchange.getRequestHeaders().getFirst("X-Keyfleet-Tenant");
+                StubProviderCertificates held = PROVIDER_CERTIFICATES.get(tenant + "/" + query.get("provider") + "/" + query.get("environment"));
+                send(exchange, 200, held == null ? List.of() : List.of(Map.of("id", "pc-" + tenant, "provider", query.get("provider"),
+                        "environment", query.get("environment"), "certificatePem", held.certificatePem(),
+                        "rootCertificatePem", held.rootCertificatePem())));
+            } else if (path.matches("/v1/keys/[^/]+/certificates")) {
+                String tenant = exchange.getRequestHeaders().getFirst("X-Keyfleet-Tenant");
+                if (VERSIONS.values().stream().noneMatch(v -> v.keyId().equals(segments[3]) && v.tenantId().equals(tenant))) {
+                    send(exchange, 404, Map.of("code", "KEY_NOT_FOUND"));
+                    return;
+                }
+                send(exchange, 200, APP_CERTIFICATES.getOrDefault(segments[3], Map.of()).entrySet().stream()
+                        .map(e -> Map.of("keyId", segments[3], "keyVersion", e.getKey(), "certificatePem", e.getValue())).toList());
             } else {
                 send(exchange, 404, Map.of("code", "NOT_FOUND"));
             }
