@@ -17,9 +17,20 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** The sync_job, sync_job_item and item_sync tables. Callers hold the transaction. */
+/** The sync_job table with its items (sync_job_item). Callers hold the transaction. */
 @ApplicationScoped
-public class SyncJobs {
+public class SyncJobTable {
+
+    private static final String SELECT_JOB = "select j.id, j.pool_id, j.selected_only, j.status, j.reason, j.cancel_requested,"
+            + " j.created_at, j.started_at, j.finished_at from sync_job j";
+    private static final String FIND = SELECT_JOB + " where j.pool_id = ? and j.id = ?";
+    private static final String RECENT = SELECT_JOB + " where j.pool_id = ? order by j.created_at desc limit ?";
+    private static final String ITEMS_OF_JOB = "select resource_type, status, seen, created, updated, removed, reason"
+            + " from sync_job_item where job_id = ? order by position";
+
+    private static final String MARK_RUNNING = "update sync_job set status = ?, reason = ?, started_at = now() where id = ?";
+    private static final String MARK_QUEUED = "update sync_job set status = ?, reason = ? where id = ?";
+    private static final String MARK_ENDED = "update sync_job set status = ?, reason = ?, finished_at = now() where id = ?";
 
     @Inject
     DataSource dataSource;
@@ -67,17 +78,16 @@ public class SyncJobs {
     }
 
     public Optional<SyncJobView> find(UUID poolId, UUID jobId) {
-        List<SyncJobView> jobs = list("where j.pool_id = ? and j.id = ?", List.of(poolId, jobId), 1);
-        return jobs.stream().findFirst();
+        return list(FIND, poolId, jobId).stream().findFirst();
     }
 
     public List<SyncJobView> recent(UUID poolId, int limit) {
-        return list("where j.pool_id = ?", List.of(poolId), limit);
+        return list(RECENT, poolId, limit);
     }
 
     public void markJob(UUID jobId, JobStatus status, String reason) {
-        String times = status == JobStatus.RUNNING ? ", started_at = now()" : status.active() ? "" : ", finished_at = now()";
-        update("update sync_job set status = ?, reason = ?" + times + " where id = ?", status.name(), cut(reason, 2000), jobId);
+        String mark = status == JobStatus.RUNNING ? MARK_RUNNING : status.active() ? MARK_QUEUED : MARK_ENDED;
+        update(mark, status.name(), cut(reason, 2000), jobId);
     }
 
     public void markItem(UUID jobId, CatalogType type, JobStatus status, String reason) {
@@ -122,61 +132,19 @@ public class SyncJobs {
                 jobId, poolId) == 1;
     }
 
-    /** The last sync of one item of a pool, shown per item. */
-    public void recordItemSync(UUID poolId, CatalogType type, UUID jobId, JobStatus status, String reason) {
-        update("""
-                insert into item_sync (pool_id, resource_type, status, last_synced_at, last_job_id, reason) values (?, ?, ?, now(), ?, ?)
-                on conflict (pool_id, resource_type) do update set status = excluded.status, last_synced_at = excluded.last_synced_at,
-                    last_job_id = excluded.last_job_id, reason = excluded.reason""", poolId, type.name(), status.name(), jobId, cut(reason, 1000));
-    }
-
-    public record ItemSync(String item, String status, Instant lastSyncedAt, UUID lastJobId, String reason) {
-    }
-
-    public List<ItemSync> itemSyncs(UUID poolId) {
-        List<ItemSync> result = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "select resource_type, status, last_synced_at, last_job_id, reason from item_sync where pool_id = ?")) {
-            select.setObject(1, poolId);
-            Map<String, ItemSync> byType = new LinkedHashMap<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    CatalogType type = CatalogType.valueOf(rows.getString(1));
-                    Timestamp at = rows.getTimestamp(3);
-                    byType.put(type.name(), new ItemSync(type.path(), rows.getString(2), at == null ? null : at.toInstant(),
-                            (UUID) rows.getObject(4), rows.getString(5)));
-                }
-            }
-            for (CatalogType type : CatalogType.values()) {
-                result.add(byType.getOrDefault(type.name(), new ItemSync(type.path(), "NEVER_SYNCED", null, null, null)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return result;
-    }
-
-    public boolean succeeded(UUID poolId, CatalogType type) {
-        return itemSyncs(poolId).stream().anyMatch(sync -> sync.item().equals(type.path()) && "SUCCEEDED".equals(sync.status()));
-    }
-
     /** Jobs a stopped replica left behind can never finish: they end FAILED so their items are free again. */
     public int failAbandoned(String reason) {
         update("update sync_job_item set status = 'FAILED', reason = ? where status in ('QUEUED', 'RUNNING')", reason);
         return update("update sync_job set status = 'FAILED', reason = ?, finished_at = now() where status in ('QUEUED', 'RUNNING')", reason);
     }
 
-    private List<SyncJobView> list(String where, List<Object> params, int limit) {
+    private List<SyncJobView> list(String sql, Object... params) {
         List<SyncJobView> jobs = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("select j.id, j.pool_id, j.selected_only, j.status, j.reason, "
-                     + "j.cancel_requested, j.created_at, j.started_at, j.finished_at from sync_job j " + where
-                     + " order by j.created_at desc limit " + limit);
-             PreparedStatement items = connection.prepareStatement("select resource_type, status, seen, created, updated, removed, reason "
-                     + "from sync_job_item where job_id = ? order by position")) {
-            for (int i = 0; i < params.size(); i++) {
-                select.setObject(i + 1, params.get(i));
+             PreparedStatement select = connection.prepareStatement(sql);
+             PreparedStatement items = connection.prepareStatement(ITEMS_OF_JOB)) {
+            for (int i = 0; i < params.length; i++) {
+                select.setObject(i + 1, params[i]);
             }
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

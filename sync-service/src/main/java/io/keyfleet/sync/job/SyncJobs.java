@@ -4,10 +4,11 @@ import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.sync.catalog.CatalogType;
 import io.keyfleet.sync.pool.Pool;
-import io.keyfleet.sync.pool.Pools;
+import io.keyfleet.sync.pool.PoolTable;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,23 +20,26 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Starting jobs. One active job per pool and item: a request whose items are all in one active job joins it; one
- * that overlaps active items otherwise is refused with the busy items named. The database's partial unique index
- * settles races between replicas.
+ * Sync jobs: starting, cancelling and reading them. One active job per pool and item: a request whose items are all in
+ * one active job joins it; one that overlaps active items otherwise is refused with the busy items named. The
+ * database's partial unique index settles races between replicas.
  */
 @ApplicationScoped
-public class SyncService {
+public class SyncJobs {
 
     public record Started(SyncJobView job, boolean joined) {
     }
 
-    private static final Logger LOG = Logger.getLogger(SyncService.class);
+    private static final Logger LOG = Logger.getLogger(SyncJobs.class);
 
     @Inject
-    SyncJobs jobs;
+    SyncJobTable jobTable;
 
     @Inject
-    Pools pools;
+    ItemSyncTable itemSyncTable;
+
+    @Inject
+    PoolTable poolTable;
 
     @Inject
     SyncRunner runner;
@@ -43,9 +47,13 @@ public class SyncService {
     @Inject
     Outbox outbox;
 
+    /**
+     * Joins the active job of exactly these items, or records a new job and hands it to the runner. The new job commits
+     * in a transaction of its own before the runner (another thread) is given it.
+     */
     public Started start(Pool pool, List<String> requested, boolean selectedOnly) {
         List<CatalogType> items = items(pool, requested);
-        Map<CatalogType, UUID> active = QuarkusTransaction.requiringNew().call(() -> jobs.activeItems(pool.id()));
+        Map<CatalogType, UUID> active = QuarkusTransaction.requiringNew().call(() -> jobTable.activeItems(pool.id()));
         Set<UUID> overlapping = new HashSet<>();
         for (CatalogType type : items) {
             if (active.containsKey(type)) {
@@ -54,7 +62,7 @@ public class SyncService {
         }
         if (overlapping.size() == 1 && items.stream().allMatch(active::containsKey)) {
             UUID jobId = overlapping.iterator().next();
-            return new Started(jobs.find(pool.id(), jobId).orElseThrow(), true);
+            return new Started(jobTable.find(pool.id(), jobId).orElseThrow(), true);
         }
         if (!overlapping.isEmpty()) {
             throw busy(items.stream().filter(active::containsKey).map(CatalogType::path).toList());
@@ -62,7 +70,7 @@ public class SyncService {
         UUID jobId = UUID.randomUUID();
         try {
             QuarkusTransaction.requiringNew().call(() -> {
-                jobs.insert(jobId, pool.tenantId(), pool.id(), items, selectedOnly);
+                jobTable.insert(jobId, pool.tenantId(), pool.id(), items, selectedOnly);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -72,25 +80,42 @@ public class SyncService {
             throw e;
         }
         runner.submit(jobId, pool.id(), items, selectedOnly);
-        return new Started(jobs.find(pool.id(), jobId).orElseThrow(), false);
+        return new Started(jobTable.find(pool.id(), jobId).orElseThrow(), false);
     }
 
     /**
      * Cancels a job: one no worker has taken up yet ends FAILED at once (its items free again); a running one is asked
      * to stop and ends PARTIAL after the page in hand.
      */
+    @Transactional
     public SyncJobView cancel(Pool pool, UUID jobId) {
-        boolean endedQueued = QuarkusTransaction.requiringNew().call(() -> {
-            if (!jobs.cancelQueued(pool.id(), jobId, "cancelled by the operator before it started")) {
-                return false;
-            }
-            outbox.record(pool.tenantId(), jobs.find(pool.id(), jobId).orElseThrow().completed());
-            return true;
-        });
-        if (!endedQueued && !QuarkusTransaction.requiringNew().call(() -> jobs.requestCancel(pool.id(), jobId))) {
+        SyncJobView job = get(pool, jobId);
+        if (jobTable.cancelQueued(pool.id(), jobId, "cancelled by the operator before it started")) {
+            job = get(pool, jobId);
+            outbox.record(pool.tenantId(), job.completed());
+            return job;
+        }
+        if (!jobTable.requestCancel(pool.id(), jobId)) {
             throw ProblemException.conflict("SYNC_JOB_NOT_ACTIVE", "Job " + jobId + " is not queued or running.");
         }
-        return jobs.find(pool.id(), jobId).orElseThrow();
+        return get(pool, jobId);
+    }
+
+    @Transactional
+    public SyncJobView get(Pool pool, UUID jobId) {
+        return jobTable.find(pool.id(), jobId).orElseThrow(() -> ProblemException.notFound("SYNC_JOB_NOT_FOUND", "No job " + jobId + "."));
+    }
+
+    /** The pool's recent jobs, newest first. */
+    @Transactional
+    public List<SyncJobView> recent(Pool pool) {
+        return jobTable.recent(pool.id(), 50);
+    }
+
+    /** Each item's last sync. */
+    @Transactional
+    public List<ItemSyncTable.ItemSync> items(Pool pool) {
+        return itemSyncTable.ofPool(pool.id());
     }
 
     /** The requested items in sync order; base resources are added in front until they have synced once. */
@@ -106,7 +131,7 @@ public class SyncService {
         }
         if (chosen.stream().anyMatch(type -> !type.base())) {
             for (CatalogType base : List.of(CatalogType.ZONES, CatalogType.OPERATING_SYSTEMS)) {
-                if (!chosen.contains(base) && !QuarkusTransaction.requiringNew().call(() -> jobs.succeeded(pool.id(), base))) {
+                if (!chosen.contains(base) && !QuarkusTransaction.requiringNew().call(() -> itemSyncTable.succeeded(pool.id(), base))) {
                     chosen.add(base);
                 }
             }
@@ -120,11 +145,14 @@ public class SyncService {
         return ordered;
     }
 
-    /** Scheduled "sync all" of every pool whose interval has passed; a pool already syncing is simply skipped. */
+    /**
+     * Scheduled "sync all" of every pool whose interval has passed; a pool already syncing is simply skipped. Each claim
+     * of a pool's run commits on its own before its job is started.
+     */
     public void runSchedules() {
-        List<Pool> due = QuarkusTransaction.requiringNew().call(() -> pools.dueForSchedule(Instant.now()));
+        List<Pool> due = QuarkusTransaction.requiringNew().call(() -> poolTable.dueForSchedule(Instant.now()));
         for (Pool pool : due) {
-            if (!QuarkusTransaction.requiringNew().call(() -> pools.claimScheduled(pool.id(), Instant.now()))) {
+            if (!QuarkusTransaction.requiringNew().call(() -> poolTable.claimScheduled(pool.id(), Instant.now()))) {
                 continue; // another replica (or an earlier look) took this run
             }
             try {

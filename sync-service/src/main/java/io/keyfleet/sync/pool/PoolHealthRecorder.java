@@ -12,14 +12,15 @@ import java.time.Instant;
 public class PoolHealthRecorder {
 
     @Inject
-    Pools pools;
+    PoolTable poolTable;
 
     @Inject
     Outbox outbox;
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /** Its own transaction: called after a connectivity check, outside any. */
+    @Transactional
     public void record(Pool pool, PoolHealth health, String message) {
-        PoolHealth previous = pools.setHealth(pool.id(), health, message, Instant.now());
+        PoolHealth previous = poolTable.setHealth(pool.id(), health, message, Instant.now());
         if (previous != null && previous != health) {
             outbox.record(pool.tenantId(), new PoolHealthChanged(pool.id().toString(), previous.name(), health.name(), message));
         }

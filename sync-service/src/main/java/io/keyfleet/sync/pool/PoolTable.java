@@ -15,9 +15,12 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** The pool table. Callers hold the transaction. */
+/**
+ * The pool table, in plain JDBC (not yet a Panache entity, see docs/architecture.md "Persistence, transactions and
+ * names"). Callers hold the transaction.
+ */
 @ApplicationScoped
-public class Pools {
+public class PoolTable {
 
     private static final String COLUMNS = "id, tenant_id, provider_name, pool_type, member_id, api_base_url, authorized_ips, "
             + "price_protection, exchange_rate, remark, secret_version, custom_selection_items, sync_interval_minutes, health, "
@@ -66,7 +69,7 @@ public class Pools {
         return query("select " + COLUMNS + " from pool where id = ? and deleted_at is null", List.of(id)).stream().findFirst();
     }
 
-    /** Pools of the tenant whose provider name, member id, type or remark contains the search text. */
+    /** PoolTable of the tenant whose provider name, member id, type or remark contains the search text. */
     public List<Pool> list(String tenantId, String search, int offset, int limit) {
         String like = "%" + (search == null ? "" : search.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")) + "%";
         return query("select " + COLUMNS + " from pool where tenant_id = ? and deleted_at is null and ("
@@ -75,7 +78,7 @@ public class Pools {
                 List.of(tenantId, like, like, like, like, offset, limit));
     }
 
-    /** Pools with a schedule whose interval has passed since their last scheduled run. */
+    /** PoolTable with a schedule whose interval has passed since their last scheduled run. */
     public List<Pool> dueForSchedule(Instant now) {
         return query("select " + COLUMNS + " from pool where deleted_at is null and sync_interval_minutes is not null and "
                 + "(last_scheduled_at is null or last_scheduled_at + make_interval(mins => sync_interval_minutes) <= ?)", List.of(Timestamp.from(now)));
@@ -109,6 +112,20 @@ public class Pools {
             update.setString(3, tenantId);
             update.setInt(4, version);
             return update.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Records that the item has a saved custom selection (its later lines start unselected); once per item. */
+    public void addCustomSelection(UUID id, String item) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("update pool set custom_selection_items = "
+                     + "array_append(custom_selection_items, ?) where id = ? and not (? = any (custom_selection_items))")) {
+            update.setString(1, item);
+            update.setObject(2, id);
+            update.setString(3, item);
+            update.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

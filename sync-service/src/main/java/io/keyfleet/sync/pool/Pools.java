@@ -7,6 +7,7 @@ import io.keyfleet.kit.outbound.OutboundRefusedException;
 import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.sync.secret.PoolSecrets;
 import io.keyfleet.sync.upstream.PoolApiClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -19,9 +20,13 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Creating, changing and checking pools; the API secret goes to key-service and is read back only to call upstream. */
+/**
+ * Creating, changing and checking pools; the API secret goes to key-service and is read back only to call upstream.
+ * {@link #create}, {@link #update} and {@link #check} call out (the pool's upstream, key-service) and run outside any
+ * transaction: the row is written in a transaction of its own once the calls are done.
+ */
 @ApplicationScoped
-public class PoolService {
+public class Pools {
 
     public record Saved(Pool pool, ConnectivityCheck.Report check, String generatedSecret) {
         @Override
@@ -30,10 +35,10 @@ public class PoolService {
         }
     }
 
-    private static final Logger LOG = Logger.getLogger(PoolService.class);
+    private static final Logger LOG = Logger.getLogger(Pools.class);
 
     @Inject
-    Pools pools;
+    PoolTable poolTable;
 
     @Inject
     PoolSecrets secrets;
@@ -65,7 +70,7 @@ public class PoolService {
                 definition.schedule(), report == null ? PoolHealth.UNCHECKED : report.health(),
                 report == null ? "Register the generated API secret upstream, then run a connectivity check." : report.message(),
                 report == null ? null : now, now, now);
-        insert(pool);
+        QuarkusTransaction.requiringNew().run(() -> poolTable.insert(pool));
         LOG.infof("Pool %s created for tenant %s (%s, member %s)", id, tenantId, pool.providerName(), pool.memberId());
         return new Saved(pool, report, generate ? secret : null);
     }
@@ -106,7 +111,10 @@ public class PoolService {
                 report != null ? report.health() : generate ? PoolHealth.UNCHECKED : current.health(),
                 report != null ? report.message() : generate ? "Register the generated API secret upstream, then run a connectivity check."
                         : current.healthMessage(), report != null ? now : current.checkedAt(), current.createdAt(), now);
-        save(updated, current.health());
+        QuarkusTransaction.requiringNew().run(() -> {
+            poolTable.update(updated);
+            healthRecorder.changed(updated, current.health());
+        });
         if (newSecret != null && current.secretVersion() > 0) {
             try {
                 secrets.destroy(tenantId, id.toString(), current.secretVersion());
@@ -119,17 +127,19 @@ public class PoolService {
 
     @Transactional
     public void delete(String tenantId, UUID id) {
-        if (!pools.softDelete(tenantId, id, Instant.now())) {
+        if (!poolTable.softDelete(tenantId, id, Instant.now())) {
             throw notFound(id);
         }
     }
 
+    @Transactional
     public Pool find(String tenantId, UUID id) {
-        return pools.find(tenantId, id).orElseThrow(() -> notFound(id));
+        return poolTable.find(tenantId, id).orElseThrow(() -> notFound(id));
     }
 
+    @Transactional
     public List<Pool> list(String tenantId, String search, int page, int size) {
-        return pools.list(tenantId, search, (page - 1) * size, size);
+        return poolTable.list(tenantId, search, (page - 1) * size, size);
     }
 
     /**
@@ -169,15 +179,16 @@ public class PoolService {
                 .map(secret -> new PoolApiClient.Endpoint(URI.create(pool.apiBaseUrl()), pool.memberId(), secret));
     }
 
+    /** Any tenant's pool, for background work (events, schedules). */
     @Transactional
-    void insert(Pool pool) {
-        pools.insert(pool);
+    public Optional<Pool> findAnyTenant(UUID id) {
+        return poolTable.findAnyTenant(id);
     }
 
+    /** Moves the pool to a newer secret version written in key-service; false when it already uses that one or a newer one. */
     @Transactional
-    void save(Pool pool, PoolHealth previous) {
-        pools.update(pool);
-        healthRecorder.changed(pool, previous);
+    public boolean adoptSecretVersion(String tenantId, UUID id, int version) {
+        return poolTable.adoptSecretVersion(tenantId, id, version);
     }
 
     /**
