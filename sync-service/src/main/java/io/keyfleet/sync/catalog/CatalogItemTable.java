@@ -1,6 +1,7 @@
 package io.keyfleet.sync.catalog;
 
 import io.keyfleet.sync.catalog.CatalogResource.CatalogEntry;
+import io.keyfleet.sync.support.Like;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -165,8 +166,7 @@ public class CatalogItemTable {
 
     /** Up to {@code limit} rows after {@code after}, by item id. */
     public List<CatalogEntry> page(UUID poolId, CatalogType type, String after, Filter filter, int limit) {
-        String like = filter.search() == null ? null
-                : "%" + filter.search().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String like = Like.containing(filter.search());
         return query(type, PAGE, poolId, type.name(), after, filter.includeRemoved(), filter.flaggedOnly(), filter.selectedOnly(),
                 filter.zoneId(), filter.zoneId(), like, like, limit);
     }

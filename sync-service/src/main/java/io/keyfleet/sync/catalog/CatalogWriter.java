@@ -56,15 +56,15 @@ public class CatalogWriter {
             return new Counts(0, 0, 0, 0); // a page emptied by removals settles nothing; the next page's range covers it
         }
         String upTo = items.isEmpty() ? null : items.get(items.size() - 1).id();
-        Map<String, CatalogItemTable.Existing> existing = table.existing(pool.id(), type, afterId, last ? null : upTo);
+        Map<String, CatalogItemTable.Existing> existing = table.existing(pool.id, type, afterId, last ? null : upTo);
         int created = 0;
         int updated = 0;
         Set<String> seen = new HashSet<>();
         List<CatalogItemTable.Upsert> upserts = new ArrayList<>();
         for (PoolApiClient.Item item : items) {
             seen.add(item.id());
-            BigDecimal price = item.price().multiply(pool.exchangeRate()).setScale(4, RoundingMode.HALF_UP);
-            String hash = hash(item, pool.exchangeRate());
+            BigDecimal price = item.price().multiply(pool.exchangeRate).setScale(4, RoundingMode.HALF_UP);
+            String hash = hash(item, pool.exchangeRate);
             CatalogItemTable.Existing old = existing.get(item.id());
             if (old != null && old.hash().equals(hash) && !old.removed()) {
                 continue;
@@ -76,9 +76,9 @@ public class CatalogWriter {
             }
             boolean selected = old != null ? old.selected() : !customSelection || type.base();
             BigDecimal selling = old == null ? null : old.sellingPrice();
-            boolean flagged = pool.priceProtection() && selling != null && price.compareTo(selling) > 0;
+            boolean flagged = pool.priceProtection && selling != null && price.compareTo(selling) > 0;
             if (flagged && (old == null || !old.flagged())) {
-                outbox.record(pool.tenantId(), new PriceProtectionTriggered(pool.id().toString(), type.path(), item.id(),
+                outbox.record(pool.tenantId, new PriceProtectionTriggered(pool.id.toString(), type.path(), item.id(),
                         price.toPlainString(), selling.toPlainString()));
             }
             upserts.add(new CatalogItemTable.Upsert(item.id(), item.name(), item.zoneId(), item.spec(), item.price(),
@@ -89,14 +89,14 @@ public class CatalogWriter {
                 updated++;
             }
         }
-        table.upsert(pool.id(), type, upserts, Instant.now());
+        table.upsert(pool.id, type, upserts, Instant.now());
         List<String> gone = new ArrayList<>();
         existing.forEach((id, row) -> {
             if (!row.removed() && !seen.contains(id) && (!selectedOnly || type.base() || row.selected())) {
                 gone.add(id);
             }
         });
-        table.markRemoved(pool.id(), type, gone);
+        table.markRemoved(pool.id, type, gone);
         return new Counts(items.size(), created, updated, gone.size());
     }
 

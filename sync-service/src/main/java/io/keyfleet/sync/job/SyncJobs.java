@@ -4,7 +4,7 @@ import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.sync.catalog.CatalogType;
 import io.keyfleet.sync.pool.Pool;
-import io.keyfleet.sync.pool.PoolTable;
+import io.keyfleet.sync.pool.Pools;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,7 +39,7 @@ public class SyncJobs {
     ItemSyncTable itemSyncTable;
 
     @Inject
-    PoolTable poolTable;
+    Pools pools;
 
     @Inject
     SyncRunner runner;
@@ -53,7 +53,7 @@ public class SyncJobs {
      */
     public Started start(Pool pool, List<String> requested, boolean selectedOnly) {
         List<CatalogType> items = items(pool, requested);
-        Map<CatalogType, UUID> active = QuarkusTransaction.requiringNew().call(() -> jobTable.activeItems(pool.id()));
+        Map<CatalogType, UUID> active = QuarkusTransaction.requiringNew().call(() -> jobTable.activeItems(pool.id));
         Set<UUID> overlapping = new HashSet<>();
         for (CatalogType type : items) {
             if (active.containsKey(type)) {
@@ -62,7 +62,7 @@ public class SyncJobs {
         }
         if (overlapping.size() == 1 && items.stream().allMatch(active::containsKey)) {
             UUID jobId = overlapping.iterator().next();
-            return new Started(jobTable.find(pool.id(), jobId).orElseThrow(), true);
+            return new Started(jobTable.find(pool.id, jobId).orElseThrow(), true);
         }
         if (!overlapping.isEmpty()) {
             throw busy(items.stream().filter(active::containsKey).map(CatalogType::path).toList());
@@ -70,7 +70,7 @@ public class SyncJobs {
         UUID jobId = UUID.randomUUID();
         try {
             QuarkusTransaction.requiringNew().call(() -> {
-                jobTable.insert(jobId, pool.tenantId(), pool.id(), items, selectedOnly);
+                jobTable.insert(jobId, pool.tenantId, pool.id, items, selectedOnly);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -79,8 +79,8 @@ public class SyncJobs {
             }
             throw e;
         }
-        runner.submit(jobId, pool.id(), items, selectedOnly);
-        return new Started(jobTable.find(pool.id(), jobId).orElseThrow(), false);
+        runner.submit(jobId, pool.id, items, selectedOnly);
+        return new Started(jobTable.find(pool.id, jobId).orElseThrow(), false);
     }
 
     /**
@@ -90,12 +90,12 @@ public class SyncJobs {
     @Transactional
     public SyncJobView cancel(Pool pool, UUID jobId) {
         SyncJobView job = get(pool, jobId);
-        if (jobTable.cancelQueued(pool.id(), jobId, "cancelled by the operator before it started")) {
+        if (jobTable.cancelQueued(pool.id, jobId, "cancelled by the operator before it started")) {
             job = get(pool, jobId);
-            outbox.record(pool.tenantId(), job.completed());
+            outbox.record(pool.tenantId, job.completed());
             return job;
         }
-        if (!jobTable.requestCancel(pool.id(), jobId)) {
+        if (!jobTable.requestCancel(pool.id, jobId)) {
             throw ProblemException.conflict("SYNC_JOB_NOT_ACTIVE", "Job " + jobId + " is not queued or running.");
         }
         return get(pool, jobId);
@@ -103,19 +103,19 @@ public class SyncJobs {
 
     @Transactional
     public SyncJobView get(Pool pool, UUID jobId) {
-        return jobTable.find(pool.id(), jobId).orElseThrow(() -> ProblemException.notFound("SYNC_JOB_NOT_FOUND", "No job " + jobId + "."));
+        return jobTable.find(pool.id, jobId).orElseThrow(() -> ProblemException.notFound("SYNC_JOB_NOT_FOUND", "No job " + jobId + "."));
     }
 
     /** The pool's recent jobs, newest first. */
     @Transactional
     public List<SyncJobView> recent(Pool pool) {
-        return jobTable.recent(pool.id(), 50);
+        return jobTable.recent(pool.id, 50);
     }
 
     /** Each item's last sync. */
     @Transactional
     public List<ItemSyncTable.ItemSync> items(Pool pool) {
-        return itemSyncTable.ofPool(pool.id());
+        return itemSyncTable.ofPool(pool.id);
     }
 
     /** The requested items in sync order; base resources are added in front until they have synced once. */
@@ -131,7 +131,7 @@ public class SyncJobs {
         }
         if (chosen.stream().anyMatch(type -> !type.base())) {
             for (CatalogType base : List.of(CatalogType.ZONES, CatalogType.OPERATING_SYSTEMS)) {
-                if (!chosen.contains(base) && !QuarkusTransaction.requiringNew().call(() -> itemSyncTable.succeeded(pool.id(), base))) {
+                if (!chosen.contains(base) && !QuarkusTransaction.requiringNew().call(() -> itemSyncTable.succeeded(pool.id, base))) {
                     chosen.add(base);
                 }
             }
@@ -150,15 +150,15 @@ public class SyncJobs {
      * of a pool's run commits on its own before its job is started.
      */
     public void runSchedules() {
-        List<Pool> due = QuarkusTransaction.requiringNew().call(() -> poolTable.dueForSchedule(Instant.now()));
+        List<Pool> due = pools.dueForSchedule(Instant.now());
         for (Pool pool : due) {
-            if (!QuarkusTransaction.requiringNew().call(() -> poolTable.claimScheduled(pool.id(), Instant.now()))) {
+            if (!pools.claimScheduledRun(pool.id, Instant.now())) {
                 continue; // another replica (or an earlier look) took this run
             }
             try {
                 start(pool, List.of(), false);
             } catch (ProblemException e) {
-                LOG.infof("Scheduled sync of pool %s skipped: %s", pool.id(), e.getMessage());
+                LOG.infof("Scheduled sync of pool %s skipped: %s", pool.id, e.getMessage());
             }
         }
     }

@@ -173,7 +173,7 @@ public class SyncRunner {
             }
             tx(() -> {
                 jobTable.markItem(jobId, type, status, failure);
-                itemSyncTable.record(pool.id(), type, jobId, status, failure);
+                itemSyncTable.record(pool.id, type, jobId, status, failure);
             });
         }
         JobStatus overall = problems.isEmpty() ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
@@ -286,7 +286,7 @@ public class SyncRunner {
             }
             jobTable.markJob(jobId, status, reason);
             if (pool != null) {
-                outbox.record(pool.tenantId(), jobTable.find(pool.id(), jobId).orElseThrow().completed());
+                outbox.record(pool.tenantId, jobTable.find(pool.id, jobId).orElseThrow().completed());
             }
         });
         LOG.infof("Sync job %s ended %s%s", jobId, status, reason == null ? "" : ": " + reason);

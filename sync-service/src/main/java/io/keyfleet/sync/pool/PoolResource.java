@@ -32,10 +32,10 @@ public class PoolResource {
                            Integer syncIntervalMinutes, String health, String healthMessage, Instant checkedAt, Instant createdAt,
                            Instant updatedAt) {
         static PoolView of(Pool pool) {
-            return new PoolView(pool.id(), pool.providerName(), pool.type(), pool.memberId(), pool.apiBaseUrl(), pool.authorizedIps(),
-                    pool.priceProtection(), pool.exchangeRate(), pool.remark(), pool.secretVersion(), pool.customSelectionItems(),
-                    pool.syncIntervalMinutes(), pool.health().name(), pool.healthMessage(), pool.checkedAt(), pool.createdAt(),
-                    pool.updatedAt());
+            return new PoolView(pool.id, pool.providerName, pool.type, pool.memberId, pool.apiBaseUrl, pool.authorizedIps,
+                    pool.priceProtection, pool.exchangeRate, pool.remark, pool.secretVersion, List.of(pool.customSelectionItems),
+                    pool.syncIntervalMinutes, pool.health.name(), pool.healthMessage, pool.checkedAt, pool.createdAt,
+                    pool.updatedAt);
         }
     }
 

@@ -91,13 +91,13 @@ public class PoolSecretEventsConsumer {
             case "PoolSecretRotated" -> {
                 PoolSecretRotated rotated = EventCodec.payload(envelope, PoolSecretRotated.class);
                 yield poolId(rotated.poolId()).filter(id -> tenantsPool(envelope.tenantId(), id)
-                                .map(pool -> pool.secretVersion() < rotated.newVersion()).orElse(false))
+                                .map(pool -> pool.secretVersion < rotated.newVersion()).orElse(false))
                         .map(id -> new Named(envelope.tenantId(), id, rotated.newVersion()));
             }
             case "PoolSecretDestroyed" -> {
                 PoolSecretDestroyed destroyed = EventCodec.payload(envelope, PoolSecretDestroyed.class);
                 yield poolId(destroyed.poolId()).filter(id -> tenantsPool(envelope.tenantId(), id)
-                        .map(pool -> pool.secretVersion() == destroyed.version()).orElse(false))
+                        .map(pool -> pool.secretVersion == destroyed.version()).orElse(false))
                         .map(id -> new Named(envelope.tenantId(), id, null));
             }
             default -> Optional.empty();
@@ -105,7 +105,7 @@ public class PoolSecretEventsConsumer {
     }
 
     private Optional<Pool> tenantsPool(String tenantId, UUID id) {
-        return pools.findAnyTenant(id).filter(pool -> pool.tenantId().equals(tenantId));
+        return pools.findAnyTenant(id).filter(pool -> pool.tenantId.equals(tenantId));
     }
 
     /** Moves the pool to the rotated version only when key-service holds that version. */

@@ -8,13 +8,18 @@ import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.sync.secret.PoolSecrets;
 import io.keyfleet.sync.upstream.PoolApiClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Parameters;
+import io.keyfleet.sync.support.Like;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,14 +36,19 @@ public class Pools {
     public record Saved(Pool pool, ConnectivityCheck.Report check, String generatedSecret) {
         @Override
         public String toString() {
-            return "Saved[" + pool.id() + "]";
+            return "Saved[" + pool.id + "]";
         }
     }
 
     private static final Logger LOG = Logger.getLogger(Pools.class);
 
+    private static final String REGISTER_SECRET = "Register the generated API secret upstream, then run a connectivity check.";
+
+    private static final String LIST = "from Pool where tenantId = :tenant and deletedAt is null and (lower(providerName) like :like"
+            + " or lower(memberId) like :like or lower(type) like :like or lower(coalesce(remark, '')) like :like) order by createdAt, id";
+
     @Inject
-    PoolTable poolTable;
+    EntityManager em;
 
     @Inject
     PoolSecrets secrets;
@@ -64,14 +74,26 @@ public class Pools {
         UUID id = UUID.randomUUID();
         storeSecret(tenantId, id, 1, secret);
         Instant now = Instant.now();
-        Pool pool = new Pool(id, tenantId, definition.providerName().trim(), definition.type().trim(), definition.memberId(),
-                definition.apiBaseUrl().trim(), ips(definition.authorizedIps()), Boolean.TRUE.equals(definition.priceProtection()),
-                definition.exchangeRate() == null ? BigDecimal.ONE : definition.exchangeRate(), definition.remark(), 1, List.of(),
-                definition.schedule(), report == null ? PoolHealth.UNCHECKED : report.health(),
-                report == null ? "Register the generated API secret upstream, then run a connectivity check." : report.message(),
-                report == null ? null : now, now, now);
-        QuarkusTransaction.requiringNew().run(() -> poolTable.insert(pool));
-        LOG.infof("Pool %s created for tenant %s (%s, member %s)", id, tenantId, pool.providerName(), pool.memberId());
+        Pool pool = new Pool();
+        pool.id = id;
+        pool.tenantId = tenantId;
+        pool.providerName = definition.providerName().trim();
+        pool.type = definition.type().trim();
+        pool.memberId = definition.memberId();
+        pool.apiBaseUrl = definition.apiBaseUrl().trim();
+        pool.authorizedIps = ips(definition.authorizedIps());
+        pool.priceProtection = Boolean.TRUE.equals(definition.priceProtection());
+        pool.exchangeRate = definition.exchangeRate() == null ? BigDecimal.ONE : definition.exchangeRate();
+        pool.remark = definition.remark();
+        pool.secretVersion = 1;
+        pool.syncIntervalMinutes = definition.schedule();
+        pool.health = report == null ? PoolHealth.UNCHECKED : report.health();
+        pool.healthMessage = report == null ? REGISTER_SECRET : report.message();
+        pool.checkedAt = report == null ? null : now;
+        pool.createdAt = now;
+        pool.updatedAt = now;
+        QuarkusTransaction.requiringNew().run(() -> pool.persist());
+        LOG.infof("Pool %s created for tenant %s (%s, member %s)", id, tenantId, pool.providerName, pool.memberId);
         return new Saved(pool, report, generate ? secret : null);
     }
 
@@ -80,66 +102,97 @@ public class Pools {
         Pool current = find(tenantId, id);
         boolean generate = Boolean.TRUE.equals(definition.generateSecret());
         String newSecret = generate ? ApiKeyFormat.randomBase62(40) : definition.apiSecret();
-        String baseUrl = definition.apiBaseUrl() == null ? current.apiBaseUrl() : definition.apiBaseUrl().trim();
-        String memberId = definition.memberId() == null ? current.memberId() : definition.memberId();
-        boolean endpointChanged = newSecret != null || !baseUrl.equals(current.apiBaseUrl()) || !memberId.equals(current.memberId())
+        String baseUrl = definition.apiBaseUrl() == null ? current.apiBaseUrl : definition.apiBaseUrl().trim();
+        String memberId = definition.memberId() == null ? current.memberId : definition.memberId();
+        boolean endpointChanged = newSecret != null || !baseUrl.equals(current.apiBaseUrl) || !memberId.equals(current.memberId)
                 || definition.authorizedIps() != null;
-        if (!baseUrl.equals(current.apiBaseUrl())) {
+        if (!baseUrl.equals(current.apiBaseUrl)) {
             allowedBaseUrl(baseUrl);
         }
         ConnectivityCheck.Report report = null;
         if (endpointChanged && !generate) {
-            String secret = newSecret != null ? newSecret : secrets.get(tenantId, id.toString(), current.secretVersion()).orElse(null);
+            String secret = newSecret != null ? newSecret : secrets.get(tenantId, id.toString(), current.secretVersion).orElse(null);
             report = secret == null ? ConnectivityCheck.secretMissing()
                     : checkOrRefuse(new PoolApiClient.Endpoint(PoolDefinition.baseUrl(baseUrl), memberId, secret));
             if (!report.ok()) {
                 throw PoolDefinition.invalid(report.field(), report.message());
             }
         }
-        int version = current.secretVersion();
+        int version = current.secretVersion;
         if (newSecret != null) {
             version++;
             storeSecret(tenantId, id, version, newSecret);
         }
         Instant now = Instant.now();
-        Pool updated = new Pool(id, tenantId, or(definition.providerName(), current.providerName()), or(definition.type(), current.type()),
-                memberId, baseUrl, definition.authorizedIps() == null ? current.authorizedIps() : ips(definition.authorizedIps()),
-                definition.priceProtection() == null ? current.priceProtection() : definition.priceProtection(),
-                definition.exchangeRate() == null ? current.exchangeRate() : definition.exchangeRate(),
-                definition.remark() == null ? current.remark() : definition.remark(), version, current.customSelectionItems(),
-                definition.syncIntervalMinutes() == null ? current.syncIntervalMinutes() : definition.schedule(),
-                report != null ? report.health() : generate ? PoolHealth.UNCHECKED : current.health(),
-                report != null ? report.message() : generate ? "Register the generated API secret upstream, then run a connectivity check."
-                        : current.healthMessage(), report != null ? now : current.checkedAt(), current.createdAt(), now);
+        Pool updated = new Pool();
+        updated.id = id;
+        updated.tenantId = tenantId;
+        updated.takeDefinitionOf(current);
+        updated.providerName = or(definition.providerName(), current.providerName);
+        updated.type = or(definition.type(), current.type);
+        updated.memberId = memberId;
+        updated.apiBaseUrl = baseUrl;
+        if (definition.authorizedIps() != null) {
+            updated.authorizedIps = ips(definition.authorizedIps());
+        }
+        if (definition.priceProtection() != null) {
+            updated.priceProtection = definition.priceProtection();
+        }
+        if (definition.exchangeRate() != null) {
+            updated.exchangeRate = definition.exchangeRate();
+        }
+        if (definition.remark() != null) {
+            updated.remark = definition.remark();
+        }
+        updated.secretVersion = version;
+        if (definition.syncIntervalMinutes() != null) {
+            updated.syncIntervalMinutes = definition.schedule();
+        }
+        if (report != null || generate) {
+            updated.health = report != null ? report.health() : PoolHealth.UNCHECKED;
+            updated.healthMessage = report != null ? report.message() : REGISTER_SECRET;
+        }
+        if (report != null) {
+            updated.checkedAt = now;
+        }
+        updated.updatedAt = now;
         QuarkusTransaction.requiringNew().run(() -> {
-            poolTable.update(updated);
-            healthRecorder.changed(updated, current.health());
+            Pool row = Pool.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (row != null && row.tenantId.equals(tenantId)) {
+                row.takeDefinitionOf(updated);
+            }
+            healthRecorder.changed(updated, current.health);
         });
-        if (newSecret != null && current.secretVersion() > 0) {
+        if (newSecret != null && current.secretVersion > 0) {
             try {
-                secrets.destroy(tenantId, id.toString(), current.secretVersion());
+                secrets.destroy(tenantId, id.toString(), current.secretVersion);
             } catch (PoolSecrets.PoolSecretException e) {
-                LOG.warnf("Pool %s: the previous secret version %d could not be destroyed yet: %s", id, current.secretVersion(), e.getMessage());
+                LOG.warnf("Pool %s: the previous secret version %d could not be destroyed yet: %s", id, current.secretVersion, e.getMessage());
             }
         }
         return new Saved(updated, report, generate ? newSecret : null);
     }
 
+    /** Soft delete: the row stays (deletedAt) for the catalog and jobs that name it. */
     @Transactional
     public void delete(String tenantId, UUID id) {
-        if (!poolTable.softDelete(tenantId, id, Instant.now())) {
+        if (Pool.update("deletedAt = ?1 where id = ?2 and tenantId = ?3 and deletedAt is null", Instant.now(), id, tenantId) != 1) {
             throw notFound(id);
         }
     }
 
     @Transactional
     public Pool find(String tenantId, UUID id) {
-        return poolTable.find(tenantId, id).orElseThrow(() -> notFound(id));
+        return Pool.<Pool>find("id = ?1 and tenantId = ?2 and deletedAt is null", id, tenantId).firstResultOptional()
+                .orElseThrow(() -> notFound(id));
     }
 
+    /** Pools of the tenant whose provider name, member id, type or remark contains the search text. */
     @Transactional
     public List<Pool> list(String tenantId, String search, int page, int size) {
-        return poolTable.list(tenantId, search, (page - 1) * size, size);
+        String like = Like.containing(search == null ? "" : search);
+        int offset = (page - 1) * size;
+        return Pool.<Pool>find(LIST, Parameters.with("tenant", tenantId).and("like", like)).range(offset, offset + size - 1).list();
     }
 
     /**
@@ -175,20 +228,48 @@ public class Pools {
 
     /** How to call the pool upstream: empty when key-service has no secret for it. */
     public Optional<PoolApiClient.Endpoint> endpoint(Pool pool) {
-        return secrets.get(pool.tenantId(), pool.id().toString(), pool.secretVersion())
-                .map(secret -> new PoolApiClient.Endpoint(URI.create(pool.apiBaseUrl()), pool.memberId(), secret));
+        return secrets.get(pool.tenantId, pool.id.toString(), pool.secretVersion)
+                .map(secret -> new PoolApiClient.Endpoint(URI.create(pool.apiBaseUrl), pool.memberId, secret));
     }
 
     /** Any tenant's pool, for background work (events, schedules). */
     @Transactional
     public Optional<Pool> findAnyTenant(UUID id) {
-        return poolTable.findAnyTenant(id);
+        return Pool.<Pool>find("id = ?1 and deletedAt is null", id).firstResultOptional();
     }
 
     /** Moves the pool to a newer secret version written in key-service; false when it already uses that one or a newer one. */
     @Transactional
     public boolean adoptSecretVersion(String tenantId, UUID id, int version) {
-        return poolTable.adoptSecretVersion(tenantId, id, version);
+        return Pool.update("secretVersion = ?1 where id = ?2 and tenantId = ?3 and secretVersion < ?1 and deletedAt is null", version, id,
+                tenantId) == 1;
+    }
+
+    /** Pools with a schedule whose interval has passed since their last scheduled run. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Pool> dueForSchedule(Instant now) {
+        return em.createNativeQuery(Pool.DUE_FOR_SCHEDULE, Pool.class).setParameter("now", now).getResultList();
+    }
+
+    /**
+     * Claims the pool's due scheduled run: true for exactly one caller per due interval, even when several replicas look
+     * at the schedule at once.
+     */
+    @Transactional
+    public boolean claimScheduledRun(UUID id, Instant now) {
+        return em.createNativeQuery(Pool.CLAIM_SCHEDULED).setParameter("now", now).setParameter("id", id).executeUpdate() == 1;
+    }
+
+    /** Records that the item has a saved custom selection (its later lines start unselected); once per item. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void addCustomSelection(UUID id, String item) {
+        Pool pool = em.find(Pool.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (pool != null && !pool.hasCustomSelection(item)) {
+            String[] items = Arrays.copyOf(pool.customSelectionItems, pool.customSelectionItems.length + 1);
+            items[items.length - 1] = item;
+            pool.customSelectionItems = items;
+        }
     }
 
     /**
