@@ -25,6 +25,7 @@ COPY event-contracts/pom.xml event-contracts/
 COPY service-kit/pom.xml service-kit/
 COPY local-stack/pom.xml local-stack/
 COPY test-kit/pom.xml test-kit/
+COPY suite-launcher/pom.xml suite-launcher/
 COPY key-service/pom.xml key-service/
 COPY signing-service/pom.xml signing-service/
 COPY token-service/pom.xml token-service/

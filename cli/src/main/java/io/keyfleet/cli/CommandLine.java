@@ -1,5 +1,7 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

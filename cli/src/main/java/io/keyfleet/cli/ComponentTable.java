@@ -5,6 +5,9 @@ import java.util.List;
 /** The table {@code up} prints once everything is ready and {@code status} prints on demand. */
 final class ComponentTable {
 
+    /** Where a service serves Swagger UI (in a local run, see ServiceEnvironment#apiDocs). */
+    static final String SWAGGER_UI_PATH = "/q/swagger-ui";
+
     /** One line of the table; {@code pid} is null for a component without a process. */
     record Row(String component, Long pid, int port, Health health) {
     }
@@ -29,6 +32,6 @@ final class ComponentTable {
         if (Suite.KAFKA.equals(component)) {
             return "127.0.0.1:" + port;
         }
-        return "http://localhost:" + port + HealthProbe.SWAGGER_UI_PATH;
+        return "http://localhost:" + port + SWAGGER_UI_PATH;
     }
 }

@@ -1,5 +1,8 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.LocalSecrets;
+
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.Optional;

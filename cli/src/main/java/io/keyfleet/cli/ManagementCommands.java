@@ -1,5 +1,7 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.LocalSecrets;
+
 import io.keyfleet.cli.KeyServiceClient.KeyView;
 import io.keyfleet.cli.KeyServiceClient.NewVersion;
 import io.keyfleet.cli.KeyServiceClient.VersionView;

@@ -1,5 +1,7 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,5 +1,10 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.LocalSecrets;
+import io.keyfleet.launcher.ServiceEnvironment;
+import io.keyfleet.launcher.ServiceProcess;
+
 import io.keyfleet.localstack.EmbeddedPostgresServer;
 import io.keyfleet.localstack.KafkaBroker;
 import io.keyfleet.localstack.LocalPorts;
@@ -30,6 +35,7 @@ public final class RunningSuite implements AutoCloseable {
 
     private final List<KeyfleetService> services;
     private final Map<KeyfleetService, Integer> servicePorts;
+    private final LocalSecrets.Values secrets;
     private final Duration stopGracePeriod;
     private final SuiteListener listener;
     private final Map<KeyfleetService, ServiceProcess> processes = new EnumMap<>(KeyfleetService.class);
@@ -39,10 +45,11 @@ public final class RunningSuite implements AutoCloseable {
     private Long kafkaPid;
     private boolean stopped;
 
-    RunningSuite(List<KeyfleetService> services, Map<KeyfleetService, Integer> servicePorts, Duration stopGracePeriod,
-                 SuiteListener listener) {
+    RunningSuite(List<KeyfleetService> services, Map<KeyfleetService, Integer> servicePorts, LocalSecrets.Values secrets,
+                 Duration stopGracePeriod, SuiteListener listener) {
         this.services = List.copyOf(services);
         this.servicePorts = new EnumMap<>(servicePorts);
+        this.secrets = secrets;
         this.stopGracePeriod = stopGracePeriod;
         this.listener = listener;
     }
@@ -70,6 +77,21 @@ public final class RunningSuite implements AutoCloseable {
         return processes.get(service);
     }
 
+    /**
+     * What the suite gives {@code service} listening on {@code port}: its own database, the broker, where the suite's
+     * other services are, the local secrets and the API documents. A second process of a service (a replica, in
+     * tests) gets the same on a port of its own.
+     */
+    ServiceEnvironment environment(KeyfleetService service, int port) {
+        ServiceEnvironment environment = ServiceEnvironment.of(service, port)
+                .apiDocs()
+                .database(jdbcUrl(service), databaseUser(), databasePassword())
+                .kafka(kafkaBootstrapServers())
+                .secrets(secrets);
+        services.forEach(other -> environment.peer(other, baseUrl(other)));
+        return environment;
+    }
+
     /** The started services in start order. */
     public List<KeyfleetService> services() {
         return services;
@@ -90,7 +112,7 @@ public final class RunningSuite implements AutoCloseable {
 
     /** {@code http://localhost:<port>/q/swagger-ui} */
     public URI swaggerUiUrl(KeyfleetService service) {
-        return baseUrl(service).resolve(HealthProbe.SWAGGER_UI_PATH);
+        return baseUrl(service).resolve(ComponentTable.SWAGGER_UI_PATH);
     }
 
     /** The JDBC URL of the service's own database, e.g. {@code jdbc:postgresql://localhost:5433/key_service}. */

@@ -1,5 +1,8 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.HealthProbe;
+
 import io.keyfleet.localstack.LocalPorts;
 
 import java.io.PrintStream;
@@ -52,7 +55,7 @@ final class StatusCommand {
         if (Suite.POSTGRES.equals(component.name()) || Suite.KAFKA.equals(component.name())) {
             return LocalPorts.isAccepting(component.port()) ? Health.UP : Health.DOWN;
         }
-        return probe.readiness(URI.create("http://localhost:" + component.port()));
+        return probe.isReady(URI.create("http://localhost:" + component.port())) ? Health.UP : Health.DOWN;
     }
 
     private static List<ComponentTable.Row> defaultRows() {

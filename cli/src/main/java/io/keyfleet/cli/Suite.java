@@ -1,12 +1,15 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.LocalSecrets;
+import io.keyfleet.launcher.ServiceProcess;
+
 import io.keyfleet.localstack.EmbeddedPostgresServer;
 import io.keyfleet.localstack.KafkaBroker;
 import io.keyfleet.localstack.LocalPorts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +61,6 @@ public final class Suite {
      */
     public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
 
-    private static final int LOG_LINES_ON_FAILURE = 20;
     private static final Duration READINESS_POLL_INTERVAL = Duration.ofMillis(250);
 
     private final Path projectRoot;
@@ -114,14 +116,15 @@ public final class Suite {
 
         LocalSecrets.Values secrets = new LocalSecrets(dataDirectory).ensure(listener::notice);
         boolean adminKeyExisted = Files.exists(secrets.adminKeyFile());
-        RunningSuite suite = new RunningSuite(services, servicePortsFrom(ports), stopGracePeriod, listener);
+        RunningSuite suite = new RunningSuite(services, servicePortsFrom(ports), secrets, stopGracePeriod, listener);
         try {
             startPostgres(suite, ports.get(POSTGRES), startNanos);
             startKafka(suite, ports.get(KAFKA), startNanos);
             for (KeyfleetService service : services) {
                 requireNotCancelled();
-                ServiceProcess process = ServiceProcess.launch(service, projectRoot, suite.port(service),
-                        environmentOf(service, suite, secrets), jvmOptions, logDirectory.resolve(service.moduleName() + ".log"));
+                ServiceProcess process = ServiceProcess.launch(service.runnableJar(projectRoot),
+                        suite.environment(service, suite.port(service)), jvmOptions, projectRoot.resolve(service.moduleName()),
+                        logDirectory.resolve(service.moduleName() + ".log"));
                 suite.serviceLaunched(process);
                 listener.processStarted(service.moduleName(), process.pid(), process.port());
             }
@@ -244,58 +247,7 @@ public final class Suite {
                 message.substring(lineEnd + 1).stripTrailing());
     }
 
-    private Map<String, String> environmentOf(KeyfleetService service, RunningSuite suite, LocalSecrets.Values secrets) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        if (service == KeyfleetService.KEY_SERVICE) {
-            // only key-service touches secret material and knows every service's key
-            environment.put("KEYFLEET_MASTER_KEY_FILE", secrets.masterKeyFile().toString());
-            environment.put("KEYFLEET_AUDIT_HMAC_KEY", secrets.auditKey());
-            environment.put("KEYFLEET_ADMIN_KEY_FILE", secrets.adminKeyFile().toString());
-            environment.put("KEYFLEET_SERVICE_KEYS", secrets.serviceKeys().entrySet().stream()
-                    .map(entry -> entry.getKey() + ":" + entry.getValue()).collect(Collectors.joining(",")));
-        } else if (secrets.serviceKeys().containsKey(service.moduleName())) {
-            environment.put("KEYFLEET_SERVICE_API_KEY", secrets.serviceKeys().get(service.moduleName()));
-        }
-        if (service == KeyfleetService.TOKEN_SERVICE) {
-            // token-service makes its token encryption key there on first start
-            environment.put("KEYFLEET_TOKENS_KEY_FILE", secrets.adminKeyFile().resolveSibling("token-encryption.key").toString());
-        }
-        // a local run serves its API documents (the table links Swagger UI); deployments keep them off
-        environment.put("KEYFLEET_API_DOCS_ENABLED", "true");
-        environment.put("QUARKUS_HTTP_PORT", String.valueOf(suite.port(service)));
-        environment.put("KEYFLEET_DB_URL", suite.jdbcUrl(service));
-        environment.put("KEYFLEET_DB_USER", suite.databaseUser());
-        environment.put("KEYFLEET_DB_PASSWORD", suite.databasePassword());
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", suite.kafkaBootstrapServers());
-        // where the services find each other; a service left out keeps its own default address
-        putBaseUrl(environment, "KEYFLEET_KEY_SERVICE_URL", KeyfleetService.KEY_SERVICE, suite);
-        putBaseUrl(environment, "KEYFLEET_SIGNING_URL", KeyfleetService.SIGNING_SERVICE, suite);
-        putBaseUrl(environment, "KEYFLEET_GATEWAY_URL", KeyfleetService.PROVIDER_SANDBOX, suite);
-        if (service == KeyfleetService.SYNC_SERVICE && suite.services().contains(KeyfleetService.PROVIDER_SANDBOX)) {
-            environment.putAll(sandboxAsUpstream(suite.port(KeyfleetService.PROVIDER_SANDBOX)));
-        }
-        return environment;
-    }
-
-    /**
-     * sync-service calls tenant-supplied addresses only when its outbound policy allows them: public addresses over
-     * https. Locally, pools point at the sandbox ({@code http://localhost:<port>}), so exactly its port on loopback
-     * is allowed, over plain http; every other local port (key-service's included) stays refused.
-     */
-    static Map<String, String> sandboxAsUpstream(int sandboxPort) {
-        return Map.of("KEYFLEET_OUTBOUND_ALLOW", "localhost:" + sandboxPort + ",127.0.0.1:" + sandboxPort + ",[::1]:" + sandboxPort,
-                "KEYFLEET_OUTBOUND_ALLOW_HTTP", "true");
-    }
-
-    private static void putBaseUrl(Map<String, String> environment, String variable, KeyfleetService target,
-                                   RunningSuite suite) {
-        if (suite.services().contains(target)) {
-            environment.put(variable, suite.baseUrl(target).toString());
-        }
-    }
-
     private void awaitReadiness(RunningSuite suite, long startNanos) {
-        HealthProbe probe = new HealthProbe();
         long deadline = System.nanoTime() + readinessTimeout.toNanos();
         List<KeyfleetService> pending = new ArrayList<>(services);
         while (!pending.isEmpty()) {
@@ -303,9 +255,9 @@ public final class Suite {
                 ServiceProcess process = suite.process(service);
                 if (!process.isAlive()) {
                     throw SuiteStartException.withLog(service + " exited with code " + process.exitCode()
-                            + " during start-up", logExcerpt(process.logFile()));
+                            + " during start-up", process.logExcerpt());
                 }
-                if (probe.readiness(suite.baseUrl(service)) == Health.UP) {
+                if (process.isReady()) {
                     pending.remove(service);
                     listener.componentReady(service.moduleName(), since(startNanos));
                 }
@@ -314,17 +266,12 @@ public final class Suite {
                 String names = pending.stream().map(KeyfleetService::moduleName).collect(Collectors.joining(", "));
                 throw SuiteStartException.withLog(names + (pending.size() == 1 ? " was" : " were")
                                 + " not ready within " + readinessTimeout.toSeconds() + " s (timeout)",
-                        logExcerpt(suite.process(pending.get(0)).logFile()));
+                        suite.process(pending.get(0)).logExcerpt());
             }
             if (!pending.isEmpty()) {
                 sleep(READINESS_POLL_INTERVAL);
             }
         }
-    }
-
-    private static String logExcerpt(Path logFile) {
-        return "Last " + LOG_LINES_ON_FAILURE + " lines of " + logFile + ":" + System.lineSeparator()
-                + LogTail.lastLines(logFile, LOG_LINES_ON_FAILURE);
     }
 
     private static void requireNotCancelled() {

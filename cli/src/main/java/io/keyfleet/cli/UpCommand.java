@@ -1,5 +1,8 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.HealthProbe;
+
 import io.keyfleet.localstack.LocalPorts;
 
 import java.io.IOException;
@@ -136,7 +139,7 @@ final class UpCommand {
         List<ComponentTable.Row> rows = new ArrayList<>();
         running.ports().forEach((component, port) -> {
             Health health = KeyfleetService.byModuleName(component)
-                    .map(service -> probe.readiness(running.baseUrl(service)))
+                    .map(service -> probe.isReady(running.baseUrl(service)) ? Health.UP : Health.DOWN)
                     .orElseGet(() -> LocalPorts.isAccepting(port) ? Health.UP : Health.DOWN);
             rows.add(new ComponentTable.Row(component, pids.get(component), port, health));
         });

@@ -1,5 +1,7 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

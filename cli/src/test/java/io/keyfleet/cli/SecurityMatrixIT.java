@@ -1,5 +1,8 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.LocalSecrets;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

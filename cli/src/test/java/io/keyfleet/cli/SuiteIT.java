@@ -1,5 +1,7 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.KeyfleetService;
+
 import io.keyfleet.localstack.LocalPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

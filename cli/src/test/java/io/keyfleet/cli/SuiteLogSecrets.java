@@ -1,5 +1,7 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.LocalSecrets;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.ServiceProcess;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,7 +39,7 @@ class TokenReplicaKillIT {
     void killingAReplicaMidRefreshLeavesNoGrantUnusable(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dataDirectory) throws Exception {
         Path root = ProjectLayout.locate().root();
         Suite definition = TokenSuiteFixture.suite(root, dataDirectory);
-        Process second = null;
+        ServiceProcess second = null;
         try (RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start())) {
             TokenSuiteFixture fixture = new TokenSuiteFixture(definition, suite);
             URI tokens = fixture.tokens;
@@ -48,7 +48,7 @@ class TokenReplicaKillIT {
                     dataDirectory.resolve("token-service-2.log"),
                     Map.of("KEYFLEET_TOKENS_SCHEDULER_LEASE", "PT8S", "KEYFLEET_TOKENS_UPSTREAM_TIMEOUT", "PT4S"));
             second = replica.process();
-            replica.awaitReady(fixture.http);
+            replica.awaitReady();
             URI tokens2 = replica.baseUrl();
 
             String tenant = fixture.tenantTrustingTheSandbox("kill", "Kill");
@@ -87,8 +87,7 @@ class TokenReplicaKillIT {
                     return fixture.lowestTokenVersion(tenant, grantIds) >= 2 && TokenSuiteFixture.leaseOwners(database).size() >= 2;
                 });
             }
-            second.destroyForcibly(); // SIGKILL
-            assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(second.kill(Duration.ofSeconds(60))); // SIGKILL
             for (String id : grantIds) {
                 versionsAtKill.put(id, fixture.grant(tenant, id).get("tokenVersion").asInt());
             }
@@ -118,7 +117,7 @@ class TokenReplicaKillIT {
             assertEquals(0, refusedReads.get(), "no read was refused");
         } finally {
             if (second != null && second.isAlive()) {
-                second.destroyForcibly();
+                second.kill(Duration.ofSeconds(10));
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.keyfleet.cli;
 
+import io.keyfleet.launcher.ServiceProcess;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class TokenReplicasIT {
         long started = System.nanoTime();
         Path root = ProjectLayout.locate().root();
         Suite definition = TokenSuiteFixture.suite(root, dataDirectory);
-        Process second = null;
+        ServiceProcess second = null;
         ExecutorService workers = Executors.newFixedThreadPool(8);
         try (RunningSuite suite = SuiteLogSecrets.watch(definition, definition.start())) {
             TokenSuiteFixture fixture = new TokenSuiteFixture(definition, suite);
@@ -64,7 +65,7 @@ class TokenReplicasIT {
 
             String tenant = fixture.tenantTrustingTheSandbox("replicas", "Replicas");
             String appId = fixture.sandboxApp(tenant, ACCESS_LIFETIME_SECONDS, 900);
-            replica.awaitReady(fixture.http);
+            replica.awaitReady();
             URI tokens2 = replica.baseUrl();
             List<URI> instances = List.of(tokens, tokens2);
 
@@ -160,7 +161,7 @@ class TokenReplicasIT {
         } finally {
             workers.shutdownNow();
             if (second != null && second.isAlive()) {
-                second.destroyForcibly();
+                second.kill(Duration.ofSeconds(10));
             }
         }
     }

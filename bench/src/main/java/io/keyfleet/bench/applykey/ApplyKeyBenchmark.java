@@ -4,8 +4,10 @@ import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.CpuMonitor;
 import io.keyfleet.bench.support.KeyServiceClient;
-import io.keyfleet.bench.support.KeyServiceLauncher;
-import io.keyfleet.bench.support.ServiceProcess;
+import io.keyfleet.bench.support.BenchServices;
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.ServiceEnvironment;
+import io.keyfleet.launcher.ServiceProcess;
 import io.keyfleet.bench.support.Latencies;
 import io.keyfleet.bench.support.Load;
 import io.keyfleet.bench.support.LocalStack;
@@ -18,7 +20,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -40,7 +41,7 @@ public class ApplyKeyBenchmark implements Benchmark {
     DataSource dataSource;
 
     @Inject
-    KeyServiceLauncher launcher;
+    BenchServices services;
 
     @ConfigProperty(name = "bench.postgres.port", defaultValue = "0")
     int postgresPort;
@@ -51,23 +52,23 @@ public class ApplyKeyBenchmark implements Benchmark {
                 + " key pool, against the empty endpoint at the same rate", trim(config.rate())));
         CpuMonitor cpu = CpuMonitor.start(postgresPort);
         RunEnvironment.describe(report, dataSource);
-        Path jar = launcher.jar(config.keyServiceJar());
+        Path jar = services.jar(KeyfleetService.KEY_SERVICE, config.keyServiceJar());
         report.environment("key-service", jar + " (prod profile), JVM " + config.keyServiceJvmOptions() + ", KEYFLEET_KEYS_POOL_SIZE="
-                + config.poolSize() + "; this run's PostgreSQL (database " + KeyServiceLauncher.DATABASE + ") and Kafka; loopback"
+                + config.poolSize() + "; this run's PostgreSQL (database " + KeyfleetService.KEY_SERVICE.databaseName() + ") and Kafka; loopback"
                 + " HTTP/1.1, JDK HttpClient with keep-alive");
-        Path workDirectory = KeyServiceLauncher.temporaryDirectory("applykey");
+        Path workDirectory = BenchServices.temporaryDirectory("applykey");
         boolean keepLogs = true;
         try {
-            Map<String, String> environment = launcher.environment(workDirectory, ADMIN_API_KEY);
-            environment.put("KEYFLEET_KEYS_POOL_SIZE", String.valueOf(config.poolSize()));
+            ServiceEnvironment environment = services.keyService(workDirectory, ADMIN_API_KEY)
+                    .set("KEYFLEET_KEYS_POOL_SIZE", String.valueOf(config.poolSize()));
             HttpClient http = KeyServiceClient.newHttpClient();
-            try (ServiceProcess service = ServiceProcess.launch("key-service", jar, ServiceProcess.splitOptions(config.keyServiceJvmOptions()),
-                    environment, workDirectory.resolve("key-service.log"))) {
+            try (ServiceProcess service = services.launch(jar, environment, ServiceProcess.splitOptions(config.keyServiceJvmOptions()),
+                    workDirectory, "key-service.log")) {
                 long launched = System.nanoTime();
-                service.awaitReady(config.startTimeout(), http);
+                service.awaitReady(config.startTimeout());
                 LocalStack.log("key-service (pid %d) ready on %s after %.1f s", service.pid(), service.baseUrl(),
                         (System.nanoTime() - launched) / 1e9);
-                report.environment("key-service RSA", KeyServiceLauncher.providerLine(service).orElse("unknown (no start-up line in its log)"));
+                report.environment("key-service RSA", BenchServices.keyServiceRsa(service).orElse("unknown (no start-up line in its log)"));
                 // the administrator holds onetime:apply; acting for the system tenant
                 KeyServiceClient client = new KeyServiceClient(http, service.baseUrl(), null, ADMIN_API_KEY, config.requestTimeout());
                 Load.Op empty = i -> client.whoAmI();
@@ -105,7 +106,7 @@ public class ApplyKeyBenchmark implements Benchmark {
             if (keepLogs) {
                 LocalStack.log("key-service log kept in %s", workDirectory);
             } else {
-                KeyServiceLauncher.deleteRecursively(workDirectory);
+                BenchServices.deleteRecursively(workDirectory);
             }
         }
     }

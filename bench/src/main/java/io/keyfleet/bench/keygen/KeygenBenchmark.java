@@ -4,8 +4,10 @@ import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.CpuMonitor;
 import io.keyfleet.bench.support.Joins;
 import io.keyfleet.bench.support.KeyServiceClient;
-import io.keyfleet.bench.support.KeyServiceLauncher;
-import io.keyfleet.bench.support.ServiceProcess;
+import io.keyfleet.bench.support.BenchServices;
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.ServiceEnvironment;
+import io.keyfleet.launcher.ServiceProcess;
 import io.keyfleet.bench.support.Load;
 import io.keyfleet.bench.support.Latencies;
 import io.keyfleet.bench.support.LocalStack;
@@ -26,10 +28,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,7 +60,7 @@ public class KeygenBenchmark implements Benchmark {
     DataSource dataSource;
 
     @Inject
-    KeyServiceLauncher launcher;
+    BenchServices services;
 
     @ConfigProperty(name = "bench.postgres.port", defaultValue = "0")
     int postgresPort;
@@ -75,15 +75,14 @@ public class KeygenBenchmark implements Benchmark {
 
         Local local = local();
 
-        Path jar = launcher.jar(config.keyServiceJar());
+        Path jar = services.jar(KeyfleetService.KEY_SERVICE, config.keyServiceJar());
         report.environment("key-service", jar + " (prod profile), JVM " + config.keyServiceJvmOptions()
-                + "; this run's PostgreSQL (database " + KeyServiceLauncher.DATABASE + ") and Kafka; loopback HTTP/1.1, JDK HttpClient with keep-alive");
-        Path workDirectory = KeyServiceLauncher.temporaryDirectory("keygen");
+                + "; this run's PostgreSQL (database " + KeyfleetService.KEY_SERVICE.databaseName() + ") and Kafka; loopback HTTP/1.1, JDK HttpClient with keep-alive");
+        Path workDirectory = BenchServices.temporaryDirectory("keygen");
         boolean keepLogs = true;
         try {
-            Map<String, String> environment = launcher.environment(workDirectory, ADMIN_API_KEY);
             HttpClient http = KeyServiceClient.newHttpClient();
-            Side[] sides = services(jar, environment, workDirectory, http);
+            Side[] sides = startKeyServices(jar, workDirectory, http);
             ServiceRun noPool = sides[0].run();
             ServiceRun pooled = sides[1].run();
             keepLogs = false;
@@ -96,7 +95,7 @@ public class KeygenBenchmark implements Benchmark {
             if (keepLogs) {
                 LocalStack.log("key-service logs kept in %s", workDirectory);
             } else {
-                KeyServiceLauncher.deleteRecursively(workDirectory);
+                BenchServices.deleteRecursively(workDirectory);
             }
         }
     }
@@ -179,7 +178,7 @@ public class KeygenBenchmark implements Benchmark {
         }
 
         ServiceRun run() {
-            return new ServiceRun(poolSize, KeyServiceLauncher.providerLine(service).orElse("unknown (no start-up line in its log)"), readySeconds,
+            return new ServiceRun(poolSize, BenchServices.keyServiceRsa(service).orElse("unknown (no start-up line in its log)"), readySeconds,
                     getPaced, getFlatOut, bursts, makespans, refillPerSecond, steady, flatOut);
         }
     }
@@ -189,18 +188,18 @@ public class KeygenBenchmark implements Benchmark {
      * scenario back to back (no pool first), so that both see the machine in the same state. The one not under load
      * idles (its pool is full, its relay has nothing to send).
      */
-    private Side[] services(Path jar, Map<String, String> baseEnvironment, Path workDirectory, HttpClient http) throws Exception {
+    private Side[] startKeyServices(Path jar, Path workDirectory, HttpClient http) throws Exception {
         List<String> jvmOptions = ServiceProcess.splitOptions(config.keyServiceJvmOptions());
         LocalStack.log("2. starting key-service twice: without the pool and with a pool of %d", config.poolSize());
         long launched = System.nanoTime();
-        try (ServiceProcess noPoolProcess = ServiceProcess.launch("key-service", jar, jvmOptions, poolEnvironment(baseEnvironment, 0),
-                workDirectory.resolve("key-service-no-pool.log"));
-             ServiceProcess poolProcess = ServiceProcess.launch("key-service", jar, jvmOptions, poolEnvironment(baseEnvironment, config.poolSize()),
-                     workDirectory.resolve("key-service-pool.log"))) {
+        try (ServiceProcess noPoolProcess = services.launch(jar, keyService(workDirectory, 0), jvmOptions, workDirectory,
+                "key-service-no-pool.log");
+             ServiceProcess poolProcess = services.launch(jar, keyService(workDirectory, config.poolSize()), jvmOptions, workDirectory,
+                     "key-service-pool.log")) {
             Side noPool = new Side(0, noPoolProcess);
             Side pool = new Side(config.poolSize(), poolProcess);
             for (Side side : List.of(noPool, pool)) {
-                side.service.awaitReady(config.startTimeout(), http);
+                side.service.awaitReady(config.startTimeout());
                 side.readySeconds = (System.nanoTime() - launched) / 1e9;
                 side.client = new KeyServiceClient(http, side.service.baseUrl(), TENANT, ADMIN_API_KEY, config.requestTimeout());
                 LocalStack.log("key-service, %s (pid %d), ready on %s %.1f s after launch", side.label, side.service.pid(),
@@ -252,10 +251,9 @@ public class KeygenBenchmark implements Benchmark {
         }
     }
 
-    private static Map<String, String> poolEnvironment(Map<String, String> base, int poolSize) {
-        Map<String, String> environment = new LinkedHashMap<>(base);
-        environment.put("KEYFLEET_KEYS_POOL_SIZE", String.valueOf(poolSize));
-        return environment;
+    /** key-service with a pool of {@code poolSize} (0: none); both processes share the secrets in the work directory. */
+    private ServiceEnvironment keyService(Path workDirectory, int poolSize) {
+        return services.keyService(workDirectory, ADMIN_API_KEY).set("KEYFLEET_KEYS_POOL_SIZE", String.valueOf(poolSize));
     }
 
     /** Bursts of {@code size} requests at once; with the pool, each from a full pool, and the refill rate after the first. */

@@ -7,10 +7,14 @@ import io.keyfleet.bench.support.FlatOut;
 import io.keyfleet.bench.support.Latencies;
 import io.keyfleet.bench.support.LocalStack;
 import io.keyfleet.bench.support.Report;
-import io.keyfleet.bench.support.ServiceProcess;
+import io.keyfleet.bench.support.BenchServices;
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.ServiceEnvironment;
+import io.keyfleet.launcher.ServiceProcess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +30,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -41,7 +44,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class SignBenchmark implements Benchmark {
 
-    public static final String DATABASE = "signing_service";
     private static final String TENANT = "bench";
     private static final String APP_ID = "2021000000000001";
     private static final Pattern PROVIDER_LINE = Pattern.compile("RSA signing uses ([A-Za-z]+)");
@@ -49,23 +51,11 @@ public class SignBenchmark implements Benchmark {
     @Inject
     SignBenchConfig config;
 
-    @ConfigProperty(name = "bench.database." + DATABASE + ".jdbc-url")
-    Optional<String> dbUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String dbUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "")
-    String dbPassword;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    BenchServices services;
 
     @ConfigProperty(name = "bench.postgres.port", defaultValue = "0")
     int postgresPort;
-
-    @ConfigProperty(name = "bench.project-root", defaultValue = ".")
-    Path projectRoot;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -101,18 +91,17 @@ public class SignBenchmark implements Benchmark {
         byte[] verifyBody = json.writeValueAsBytes(verifyRequest);
         byte[] verifyBatchBody = json.writeValueAsBytes(Map.of("items", java.util.Collections.nCopies(config.batchSize(), verifyRequest)));
 
-        Path jar = config.signingServiceJar().orElse(projectRoot.resolve("signing-service/target/quarkus-app/quarkus-run.jar"))
-                .toAbsolutePath().normalize();
+        Path jar = services.jar(KeyfleetService.SIGNING_SERVICE, config.signingServiceJar());
         report.environment("signing-service", jar + " (prod profile), JVM " + config.jvmOptions() + "; " + config.clients()
                 + " clients (JDK HttpClient, HTTP/1.1 keep-alive) in this JVM; batches of " + config.batchSize());
         Path work = Files.createTempDirectory("keyfleet-bench-sign-");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         List<String> jvm = ServiceProcess.splitOptions(config.jvmOptions());
         try (KeyServiceStandIn keyService = new KeyServiceStandIn(TENANT, APP_ID, appKey, providerKey);
-             ServiceProcess accp = ServiceProcess.launch("signing-service", jar, jvm, environment(keyService, true), work.resolve("signing-accp.log"));
-             ServiceProcess jdk = ServiceProcess.launch("signing-service", jar, jvm, environment(keyService, false), work.resolve("signing-jdk.log"))) {
-            accp.awaitReady(config.startTimeout(), http);
-            jdk.awaitReady(config.startTimeout(), http);
+             ServiceProcess accp = services.launch(jar, environment(keyService, true), jvm, work, "signing-accp.log");
+             ServiceProcess jdk = services.launch(jar, environment(keyService, false), jvm, work, "signing-jdk.log")) {
+            accp.awaitReady(config.startTimeout());
+            jdk.awaitReady(config.startTimeout());
             List<ServiceProcess> services = List.of(accp, jdk);
             for (ServiceProcess service : services) {
                 LocalStack.log("warm-up on pid %d: sign and verify flat out, %d s", service.pid(), config.warmUp().toSeconds());
@@ -215,17 +204,11 @@ public class SignBenchmark implements Benchmark {
         return service.logMatch(PROVIDER_LINE).map(m -> m.group(1)).orElse("unknown provider");
     }
 
-    private Map<String, String> environment(KeyServiceStandIn keyService, boolean accp) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("KEYFLEET_DB_URL", dbUrl.orElseThrow(() -> new IllegalStateException(
-                "bench.database." + DATABASE + ".jdbc-url is not set: BenchMain creates the database for sign (see Benchmarks)")));
-        environment.put("KEYFLEET_DB_USER", dbUser);
-        environment.put("KEYFLEET_DB_PASSWORD", dbPassword);
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        environment.put("KEYFLEET_KEY_SERVICE_URL", keyService.baseUrl());
-        environment.put("KEYFLEET_SERVICE_API_KEY", KeyServiceStandIn.SERVICE_KEY);
-        environment.put("KEYFLEET_SIGNING_ACCP", String.valueOf(accp));
-        return environment;
+    private ServiceEnvironment environment(KeyServiceStandIn keyService, boolean accp) {
+        return services.environment(KeyfleetService.SIGNING_SERVICE)
+                .peer(KeyfleetService.KEY_SERVICE, URI.create(keyService.baseUrl()))
+                .serviceApiKey(KeyServiceStandIn.SERVICE_KEY)
+                .set("KEYFLEET_SIGNING_ACCP", String.valueOf(accp));
     }
 
     private static Map<String, Object> signRequest() {

@@ -1,5 +1,7 @@
 package io.keyfleet.bench.support;
 
+import io.keyfleet.launcher.ServiceProcess;
+
 import java.time.Duration;
 
 /**

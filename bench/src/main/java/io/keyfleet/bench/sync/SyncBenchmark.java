@@ -4,11 +4,13 @@ import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.CpuMonitor;
 import io.keyfleet.bench.support.KeyServiceClient;
-import io.keyfleet.bench.support.KeyServiceLauncher;
+import io.keyfleet.bench.support.BenchServices;
+import io.keyfleet.launcher.KeyfleetService;
 import io.keyfleet.bench.support.LocalStack;
 import io.keyfleet.bench.support.Report;
 import io.keyfleet.bench.support.RunEnvironment;
-import io.keyfleet.bench.support.ServiceProcess;
+import io.keyfleet.launcher.ServiceEnvironment;
+import io.keyfleet.launcher.ServiceProcess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
@@ -17,8 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -32,10 +32,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class SyncBenchmark implements Benchmark {
 
-    public static final String SYNC_DATABASE = "sync_service";
-    public static final String SANDBOX_DATABASE = "provider_sandbox";
     private static final String ADMIN_API_KEY = ApiKeyFormat.generate(false);
-    private static final String SYNC_SERVICE_API_KEY = ApiKeyFormat.generate(false);
     private static final String TENANT = "bench-sync";
     private static final String SECRET = "bench-pool-secret-" + UUID.randomUUID();
     private static final String CHANGED_TYPE = "cloud-server-lines";
@@ -47,28 +44,10 @@ public class SyncBenchmark implements Benchmark {
     DataSource dataSource;
 
     @Inject
-    KeyServiceLauncher launcher;
+    BenchServices services;
 
     @ConfigProperty(name = "bench.postgres.port", defaultValue = "0")
     int postgresPort;
-
-    @ConfigProperty(name = "bench.database." + SYNC_DATABASE + ".jdbc-url")
-    Optional<String> syncDbUrl;
-
-    @ConfigProperty(name = "bench.database." + SANDBOX_DATABASE + ".jdbc-url")
-    Optional<String> sandboxDbUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String dbUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "")
-    String dbPassword;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @ConfigProperty(name = "bench.project-root", defaultValue = ".")
-    Path projectRoot;
 
     /** One measured sync: the job as sync-service reports it, and what the benchmark saw around it. */
     record SyncRun(SyncClient.Job job, double wallSeconds, double cpuSeconds, double sandboxCpuSeconds, long rowsWritten,
@@ -85,10 +64,10 @@ public class SyncBenchmark implements Benchmark {
                 + " and after a small change, against fetching the pages alone and COPY'ing the rows alone", config.catalogSize()));
         CpuMonitor cpu = CpuMonitor.start(postgresPort);
         RunEnvironment.describe(report, dataSource);
-        Path keyServiceJar = launcher.jar(config.keyServiceJar());
-        Path syncJar = config.syncServiceJar().orElse(projectRoot.resolve("sync-service/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
-        Path sandboxJar = config.sandboxJar().orElse(projectRoot.resolve("provider-sandbox/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
-        Path workDirectory = KeyServiceLauncher.temporaryDirectory("sync");
+        Path keyServiceJar = services.jar(KeyfleetService.KEY_SERVICE, config.keyServiceJar());
+        Path syncJar = services.jar(KeyfleetService.SYNC_SERVICE, config.syncServiceJar());
+        Path sandboxJar = services.jar(KeyfleetService.PROVIDER_SANDBOX, config.sandboxJar());
+        Path workDirectory = BenchServices.temporaryDirectory("sync");
         Path gcLogFile = workDirectory.resolve("sync-service-gc.log");
         List<String> syncJvm = new ArrayList<>(ServiceProcess.splitOptions(config.syncServiceJvmOptions()));
         syncJvm.add("-Xlog:gc:file=" + gcLogFile);
@@ -100,31 +79,27 @@ public class SyncBenchmark implements Benchmark {
         boolean keepLogs = true;
         HttpClient http = KeyServiceClient.newHttpClient();
         try {
-            Map<String, String> keyEnvironment = launcher.environment(workDirectory, ADMIN_API_KEY);
-            keyEnvironment.put("KEYFLEET_SERVICE_KEYS", "sync-service:" + SYNC_SERVICE_API_KEY);
-            try (ServiceProcess keyService = ServiceProcess.launch("key-service", keyServiceJar,
-                    ServiceProcess.splitOptions(config.keyServiceJvmOptions()), keyEnvironment, workDirectory.resolve("key-service.log"));
-                 ServiceProcess sandbox = ServiceProcess.launch("provider-sandbox", sandboxJar,
-                         ServiceProcess.splitOptions(config.sandboxJvmOptions()), database(sandboxDbUrl, SANDBOX_DATABASE),
-                         workDirectory.resolve("provider-sandbox.log"))) {
+            try (ServiceProcess keyService = services.launch(keyServiceJar, services.keyService(workDirectory, ADMIN_API_KEY),
+                    ServiceProcess.splitOptions(config.keyServiceJvmOptions()), workDirectory, "key-service.log");
+                 ServiceProcess sandbox = services.launch(sandboxJar, services.environment(KeyfleetService.PROVIDER_SANDBOX),
+                         ServiceProcess.splitOptions(config.sandboxJvmOptions()), workDirectory, "provider-sandbox.log")) {
                 long launched = System.nanoTime();
-                keyService.awaitReady(config.startTimeout(), http);
-                sandbox.awaitReady(config.startTimeout(), http);
+                keyService.awaitReady(config.startTimeout());
+                sandbox.awaitReady(config.startTimeout());
                 LocalStack.log("key-service and provider-sandbox ready after %.1f s", (System.nanoTime() - launched) / 1e9);
-                Map<String, String> syncEnvironment = database(syncDbUrl, SYNC_DATABASE);
-                syncEnvironment.put("KEYFLEET_KEY_SERVICE_URL", keyService.baseUrl().toString());
-                syncEnvironment.put("KEYFLEET_SERVICE_API_KEY", SYNC_SERVICE_API_KEY);
-                // the pools point at the sandbox on loopback: its address and port only, over plain http (outbound policy)
-                syncEnvironment.put("KEYFLEET_OUTBOUND_ALLOW", sandbox.baseUrl().getHost() + ":" + sandbox.baseUrl().getPort());
-                syncEnvironment.put("KEYFLEET_OUTBOUND_ALLOW_HTTP", "true");
-                try (ServiceProcess syncService = ServiceProcess.launch("sync-service", syncJar, syncJvm, syncEnvironment,
-                        workDirectory.resolve("sync-service.log"))) {
+                // the pools point at the sandbox on loopback, which sync-service's outbound policy then allows
+                ServiceEnvironment syncEnvironment = services.environment(KeyfleetService.SYNC_SERVICE)
+                        .secrets(services.secrets(workDirectory))
+                        .peer(KeyfleetService.KEY_SERVICE, keyService.baseUrl())
+                        .peer(KeyfleetService.PROVIDER_SANDBOX, sandbox.baseUrl());
+                try (ServiceProcess syncService = services.launch(syncJar, syncEnvironment, syncJvm, workDirectory, "sync-service.log")) {
                     launched = System.nanoTime();
-                    syncService.awaitReady(config.startTimeout(), http);
+                    syncService.awaitReady(config.startTimeout());
                     LocalStack.log("sync-service (pid %d) ready after %.1f s", syncService.pid(), (System.nanoTime() - launched) / 1e9);
                     new KeyServiceClient(http, keyService.baseUrl(), TENANT, ADMIN_API_KEY, config.requestTimeout()).createTenant("Sync benchmark");
                     SyncClient client = new SyncClient(http, sandbox.baseUrl(), syncService.baseUrl(), TENANT, ADMIN_API_KEY, config.requestTimeout());
-                    CatalogTables tables = new CatalogTables(syncDbUrl.orElseThrow(), dbUser, dbPassword);
+                    CatalogTables tables = new CatalogTables(services.jdbcUrl(KeyfleetService.SYNC_SERVICE), services.dbUser(),
+                            services.dbPassword());
                     GcLog gc = new GcLog(gcLogFile);
 
                     String warmMember = "bench-warm";
@@ -163,19 +138,9 @@ public class SyncBenchmark implements Benchmark {
             if (keepLogs) {
                 LocalStack.log("service logs kept in %s", workDirectory);
             } else {
-                KeyServiceLauncher.deleteRecursively(workDirectory);
+                BenchServices.deleteRecursively(workDirectory);
             }
         }
-    }
-
-    private Map<String, String> database(Optional<String> url, String name) {
-        Map<String, String> environment = new java.util.LinkedHashMap<>();
-        environment.put("KEYFLEET_DB_URL", url.orElseThrow(() -> new IllegalStateException("bench.database." + name
-                + ".jdbc-url is not set: BenchMain creates the databases a benchmark lists (see Benchmarks)")));
-        environment.put("KEYFLEET_DB_USER", dbUser);
-        environment.put("KEYFLEET_DB_PASSWORD", dbPassword);
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        return environment;
     }
 
     private SyncRun measure(SyncClient client, CatalogTables tables, GcLog gc, ServiceProcess syncService, ServiceProcess sandbox,

@@ -2,16 +2,16 @@ package io.keyfleet.bench.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keyfleet.bench.sign.OpensslSpeed;
-import io.keyfleet.bench.sign.SignBenchmark;
 import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.CpuMonitor;
 import io.keyfleet.bench.support.KeyServiceClient;
-import io.keyfleet.bench.support.KeyServiceLauncher;
+import io.keyfleet.bench.support.BenchServices;
+import io.keyfleet.launcher.KeyfleetService;
 import io.keyfleet.bench.support.Latencies;
 import io.keyfleet.bench.support.Load;
 import io.keyfleet.bench.support.LocalStack;
 import io.keyfleet.bench.support.Report;
-import io.keyfleet.bench.support.ServiceProcess;
+import io.keyfleet.launcher.ServiceProcess;
 import io.keyfleet.bench.support.ServiceScenario;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,8 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -54,8 +52,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class TokensBenchmark implements Benchmark {
 
-    public static final String TOKEN_DATABASE = TokenFleet.TOKEN_DATABASE;
-    public static final String SANDBOX_DATABASE = TokenFleet.SANDBOX_DATABASE;
     private static final String TENANT = "bench-tokens";
     private static final String APP_ID = "2021000000100001";
     private static final String WARM_UP_APP_ID = "2021000000100002";
@@ -65,31 +61,10 @@ public class TokensBenchmark implements Benchmark {
     TokensBenchConfig config;
 
     @Inject
-    KeyServiceLauncher launcher;
-
-    @ConfigProperty(name = "bench.database." + TokenFleet.TOKEN_DATABASE + ".jdbc-url")
-    Optional<String> tokenDbUrl;
-
-    @ConfigProperty(name = "bench.database." + TokenFleet.SANDBOX_DATABASE + ".jdbc-url")
-    Optional<String> sandboxDbUrl;
-
-    @ConfigProperty(name = "bench.database." + SignBenchmark.DATABASE + ".jdbc-url")
-    Optional<String> signingDbUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String dbUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "")
-    String dbPassword;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    BenchServices services;
 
     @ConfigProperty(name = "bench.postgres.port", defaultValue = "0")
     int postgresPort;
-
-    @ConfigProperty(name = "bench.project-root", defaultValue = ".")
-    Path projectRoot;
 
     /** One look at token-service's grants of the benchmark app while the refreshes run. */
     record Sample(long atMillis, long due, long refreshed, long expiredNow) {
@@ -121,18 +96,14 @@ public class TokensBenchmark implements Benchmark {
                 + " JVM " + config.jvmOptions() + "; token-service " + String.join(" ", tokenJvm.subList(jvm.size(), tokenJvm.size()))
                 + " (scheduler otherwise at its defaults)");
 
-        Map<String, String> databases = Map.of(
-                TokenFleet.TOKEN_DATABASE, required(tokenDbUrl, TokenFleet.TOKEN_DATABASE),
-                TokenFleet.SANDBOX_DATABASE, required(sandboxDbUrl, TokenFleet.SANDBOX_DATABASE),
-                SignBenchmark.DATABASE, required(signingDbUrl, SignBenchmark.DATABASE));
-        FleetDatabases db = new FleetDatabases(databases.get(TokenFleet.TOKEN_DATABASE), databases.get(TokenFleet.SANDBOX_DATABASE),
-                dbUser, dbPassword);
-        Path work = KeyServiceLauncher.temporaryDirectory("tokens");
+        FleetDatabases db = new FleetDatabases(services.jdbcUrl(KeyfleetService.TOKEN_SERVICE),
+                services.jdbcUrl(KeyfleetService.PROVIDER_SANDBOX), services.dbUser(), services.dbPassword());
+        Path work = BenchServices.temporaryDirectory("tokens");
         HttpClient http = KeyServiceClient.newHttpClient();
         boolean succeeded = false;
         LocalStack.log("starting key-service, provider-sandbox, signing-service and token-service (logs in %s)", work);
-        try (TokenFleet fleet = new TokenFleet(launcher, projectRoot, work, databases, dbUser, dbPassword, bootstrapServers, jvm, tokenJvm)) {
-            fleet.awaitReady(config.startTimeout(), http);
+        try (TokenFleet fleet = new TokenFleet(services, work, jvm, tokenJvm)) {
+            fleet.awaitReady(config.startTimeout());
             TokensApi api = new TokensApi(http, fleet, TENANT, config.requestTimeout());
             api.setUpTenant();
             String appKey = api.createAppKey(APP_ID);
@@ -221,7 +192,7 @@ public class TokensBenchmark implements Benchmark {
             return report;
         } finally {
             if (succeeded) {
-                KeyServiceLauncher.deleteRecursively(work);
+                BenchServices.deleteRecursively(work);
             } else {
                 LocalStack.log("service logs kept in %s", work);
             }
@@ -369,11 +340,6 @@ public class TokensBenchmark implements Benchmark {
             throw new IllegalStateException(what + ": " + result.failed() + " grants could not be exchanged; first failure: "
                     + result.firstFailure(), result.firstFailure());
         }
-    }
-
-    private static String required(Optional<String> url, String database) {
-        return url.orElseThrow(() -> new IllegalStateException("bench.database." + database + ".jdbc-url is not set: BenchMain"
-                + " creates the databases for tokens (see Benchmarks)"));
     }
 
     private static double secondsBetween(Instant from, Instant to) {

@@ -6,8 +6,10 @@ import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.CpuMonitor;
 import io.keyfleet.bench.support.Joins;
 import io.keyfleet.bench.support.KeyServiceClient;
-import io.keyfleet.bench.support.KeyServiceLauncher;
-import io.keyfleet.bench.support.ServiceProcess;
+import io.keyfleet.bench.support.BenchServices;
+import io.keyfleet.launcher.KeyfleetService;
+import io.keyfleet.launcher.ServiceEnvironment;
+import io.keyfleet.launcher.ServiceProcess;
 import io.keyfleet.bench.support.Latencies;
 import io.keyfleet.bench.support.Load;
 import io.keyfleet.bench.support.LocalStack;
@@ -22,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +58,7 @@ public class VerifyBenchmark implements Benchmark {
     DataSource dataSource;
 
     @Inject
-    KeyServiceLauncher launcher;
+    BenchServices services;
 
     @ConfigProperty(name = "bench.postgres.port", defaultValue = "0")
     int postgresPort;
@@ -81,24 +82,20 @@ public class VerifyBenchmark implements Benchmark {
                 config.credentials()) + " credentials stored, against the empty endpoint of the same service");
         CpuMonitor cpu = CpuMonitor.start(postgresPort);
         RunEnvironment.describe(report, dataSource);
-        Path jar = launcher.jar(config.keyServiceJar());
+        Path jar = services.jar(KeyfleetService.KEY_SERVICE, config.keyServiceJar());
         report.environment("key-service", jar + " (prod profile), JVM " + config.keyServiceJvmOptions() + "; this run's PostgreSQL"
-                + " (database " + KeyServiceLauncher.DATABASE + ") and Kafka; key pool off; loopback HTTP/1.1, JDK HttpClient with keep-alive");
-        Path workDirectory = KeyServiceLauncher.temporaryDirectory("verify");
+                + " (database " + KeyfleetService.KEY_SERVICE.databaseName() + ") and Kafka; key pool off; loopback HTTP/1.1, JDK HttpClient with keep-alive");
+        Path workDirectory = BenchServices.temporaryDirectory("verify");
         boolean keepLogs = true;
         try {
-            Map<String, String> environment = launcher.environment(workDirectory, ADMIN_API_KEY);
-            environment.put("KEYFLEET_SERVICE_KEYS", "bench:" + SERVICE_API_KEY);
-            environment.put("KEYFLEET_KEYS_POOL_SIZE", "0"); // no background key generation competing for the cores
             HttpClient http = KeyServiceClient.newHttpClient();
             List<String> jvmOptions = ServiceProcess.splitOptions(config.keyServiceJvmOptions());
             LocalStack.log("starting key-service%s", config.uncached() ? " twice: verification cache on (as deployed) and off" : "");
-            Map<String, String> uncachedEnvironment = new LinkedHashMap<>(environment);
-            uncachedEnvironment.put("KEYFLEET_AUTH_CACHE_TTL", "PT0S");
-            try (ServiceProcess cachedProcess = ServiceProcess.launch("key-service", jar, jvmOptions, environment,
-                    workDirectory.resolve("key-service-cached.log"));
-                 ServiceProcess uncachedProcess = config.uncached() ? ServiceProcess.launch("key-service", jar, jvmOptions, uncachedEnvironment,
-                         workDirectory.resolve("key-service-uncached.log")) : null) {
+            try (ServiceProcess cachedProcess = services.launch(jar, keyService(workDirectory), jvmOptions, workDirectory,
+                    "key-service-cached.log");
+                 ServiceProcess uncachedProcess = config.uncached() ? services.launch(jar,
+                         keyService(workDirectory).set("KEYFLEET_AUTH_CACHE_TTL", "PT0S"), jvmOptions, workDirectory,
+                         "key-service-uncached.log") : null) {
                 List<Side> sides = new ArrayList<>();
                 sides.add(side("cache on", true, cachedProcess, http));
                 if (uncachedProcess != null) {
@@ -120,14 +117,21 @@ public class VerifyBenchmark implements Benchmark {
             if (keepLogs) {
                 LocalStack.log("key-service logs kept in %s", workDirectory);
             } else {
-                KeyServiceLauncher.deleteRecursively(workDirectory);
+                BenchServices.deleteRecursively(workDirectory);
             }
         }
     }
 
+    /** key-service with one caller, the benchmark ("bench", SERVICE_API_KEY), and no key pool. */
+    private ServiceEnvironment keyService(Path workDirectory) {
+        return services.keyService(workDirectory, ADMIN_API_KEY)
+                .serviceKeys(Map.of("bench", SERVICE_API_KEY))
+                .set("KEYFLEET_KEYS_POOL_SIZE", "0"); // no background key generation competing for the cores
+    }
+
     private Side side(String label, boolean cached, ServiceProcess service, HttpClient http) {
         long start = System.nanoTime();
-        service.awaitReady(config.startTimeout(), http);
+        service.awaitReady(config.startTimeout());
         LocalStack.log("key-service, %s (pid %d), ready on %s after %.1f s", label, service.pid(), service.baseUrl(),
                 (System.nanoTime() - start) / 1e9);
         return new Side(label, cached, service, new KeyServiceClient(http, service.baseUrl(), null, SERVICE_API_KEY, config.requestTimeout()));

@@ -1,9 +1,8 @@
-package io.keyfleet.cli;
+package io.keyfleet.launcher;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,16 +45,5 @@ class LogTailTest {
         assertEquals("Picked up JAVA_TOOL_OPTIONS: -Xmx1g", LogTail.readable("Picked up JAVA_TOOL_OPTIONS: -Xmx1g"));
         assertEquals("{not json", LogTail.readable("{not json"));
         assertEquals("{\"a\":1}", LogTail.readable("{\"a\":1}"));
-    }
-
-    @Test
-    void theFollowerStartsAtTheLastLinesWhetherOrNotTheFileEndsWithALineBreak() {
-        byte[] endsWithBreak = "a\nb\nc\n".getBytes(StandardCharsets.UTF_8);
-        assertEquals(2, LogFollower.startOfLastLines(endsWithBreak, 2)); // "b\nc\n"
-        assertEquals(0, LogFollower.startOfLastLines(endsWithBreak, 5));
-
-        byte[] partialLastLine = "a\nb\nc".getBytes(StandardCharsets.UTF_8);
-        assertEquals(2, LogFollower.startOfLastLines(partialLastLine, 2)); // "b\nc"
-        assertEquals(0, LogFollower.startOfLastLines(new byte[0], 2));
     }
 }

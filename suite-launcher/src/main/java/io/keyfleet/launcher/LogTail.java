@@ -1,4 +1,4 @@
-package io.keyfleet.cli;
+package io.keyfleet.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * The last lines of a log file, for error messages. The services log JSON in the prod profile; such lines are shown
  * as {@code time LEVEL [logger] message: exception chain}, everything else as it is.
  */
-final class LogTail {
+public final class LogTail {
 
     private static final int MAX_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,7 +24,7 @@ final class LogTail {
     }
 
     /** The last {@code count} lines (read from the file's last 64 KiB), or a note saying why there are none. */
-    static String lastLines(Path file, int count) {
+    public static String lastLines(Path file, int count) {
         if (!Files.isRegularFile(file)) {
             return "(no log file at " + file + ")";
         }

@@ -1,4 +1,4 @@
-package io.keyfleet.cli;
+package io.keyfleet.launcher;
 
 import java.nio.file.Path;
 import java.util.Arrays;

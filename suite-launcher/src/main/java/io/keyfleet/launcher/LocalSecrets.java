@@ -1,4 +1,4 @@
-package io.keyfleet.cli;
+package io.keyfleet.launcher;
 
 import io.keyfleet.auth.ApiKeyFormat;
 import java.io.IOException;
@@ -21,30 +21,30 @@ import java.util.function.Consumer;
  * keys the services call each other with. key-service itself writes the admin API key it makes on first start to
  * {@value #ADMIN_KEY_FILE} here. Deployments bring their own instead (Vault, Kubernetes Secrets).
  */
-final class LocalSecrets {
+public final class LocalSecrets {
 
-    static final String MASTER_KEY_FILE = "master.key";
-    static final String AUDIT_KEY_FILE = "audit-hmac-key";
-    static final String SERVICE_KEYS_FILE = "service-keys";
-    static final String ADMIN_KEY_FILE = "admin-api-key";
+    public static final String MASTER_KEY_FILE = "master.key";
+    public static final String AUDIT_KEY_FILE = "audit-hmac-key";
+    public static final String SERVICE_KEYS_FILE = "service-keys";
+    public static final String ADMIN_KEY_FILE = "admin-api-key";
     /** The services that call other services and therefore hold an API key of their own. */
-    static final List<KeyfleetService> CALLING_SERVICES = List.of(KeyfleetService.SIGNING_SERVICE, KeyfleetService.TOKEN_SERVICE,
+    public static final List<KeyfleetService> CALLING_SERVICES = List.of(KeyfleetService.SIGNING_SERVICE, KeyfleetService.TOKEN_SERVICE,
             KeyfleetService.SYNC_SERVICE);
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What the services are given; serviceKeys maps each calling service's module name to its API key. */
-    record Values(Path masterKeyFile, String auditKey, Path adminKeyFile, Map<String, String> serviceKeys) {
+    public record Values(Path masterKeyFile, String auditKey, Path adminKeyFile, Map<String, String> serviceKeys) {
     }
 
     private final Path directory;
 
-    LocalSecrets(Path dataDirectory) {
+    public LocalSecrets(Path dataDirectory) {
         this.directory = dataDirectory.resolve("secrets");
     }
 
     /** Makes the missing secrets, telling {@code notice} about each new one that needs a person's attention. */
-    Values ensure(Consumer<String> notice) {
+    public Values ensure(Consumer<String> notice) {
         try {
             Files.createDirectories(directory);
             Path masterKey = directory.resolve(MASTER_KEY_FILE);
@@ -81,7 +81,7 @@ final class LocalSecrets {
     }
 
     /** The admin API key key-service wrote on first start into this data directory, if it did. */
-    static Optional<String> adminApiKey(Path dataDirectory) {
+    public static Optional<String> adminApiKey(Path dataDirectory) {
         Path file = dataDirectory.resolve("secrets").resolve(ADMIN_KEY_FILE);
         try {
             return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
