@@ -82,7 +82,7 @@ public class KeyServiceStub implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         startServer(0);
-        return Map.of("keyfleet.signing.key-service-url", "http://127.0.0.1:" + port,
+        return Map.of("quarkus.rest-client.key-service.url", "http://127.0.0.1:" + port,
                 "keyfleet.auth.service-api-key", SERVICE_KEY);
     }
 
