@@ -23,5 +23,5 @@ public interface AppCertificateApi {
 
     /** Scope {@code keys:read}; 404 KEY_NOT_FOUND when the tenant has no such key. */
     @GET
-    List<AppCertificateView> list(@HeaderParam(KeyServiceApi.TENANT_HEADER) String tenant, @PathParam("keyId") UUID keyId);
+    List<AppCertificateView> appCertificates(@HeaderParam(KeyServiceApi.TENANT_HEADER) String tenant, @PathParam("keyId") UUID keyId);
 }

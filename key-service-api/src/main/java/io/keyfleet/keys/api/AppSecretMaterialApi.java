@@ -35,7 +35,7 @@ public interface AppSecretMaterialApi {
     }
 
     @GET
-    SecretMaterial material(@QueryParam("tenantId") @NotNull @Size(max = 64) String tenantId,
+    SecretMaterial appSecret(@QueryParam("tenantId") @NotNull @Size(max = 64) String tenantId,
                             @QueryParam("provider") @NotNull @Size(max = 40) String provider,
                             @QueryParam("appId") @NotNull @Size(max = 64) String appId,
                             @QueryParam("environment") @NotNull Environment environment,

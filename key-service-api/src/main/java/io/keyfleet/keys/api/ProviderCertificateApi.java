@@ -25,7 +25,7 @@ public interface ProviderCertificateApi {
 
     /** The tenant's provider certificates; provider and environment filter when given (scope {@code keys:read}). */
     @GET
-    List<ProviderCertificateView> list(@HeaderParam(KeyServiceApi.TENANT_HEADER) String tenant,
+    List<ProviderCertificateView> providerCertificates(@HeaderParam(KeyServiceApi.TENANT_HEADER) String tenant,
                                        @QueryParam("provider") @Size(max = 40) String provider,
                                        @QueryParam("environment") Environment environment);
 }

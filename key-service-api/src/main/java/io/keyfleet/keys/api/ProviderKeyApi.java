@@ -29,7 +29,7 @@ public interface ProviderKeyApi {
 
     /** The tenant's provider keys; provider and environment filter when given. */
     @GET
-    List<ProviderKeyView> list(@HeaderParam(KeyServiceApi.TENANT_HEADER) String tenant,
+    List<ProviderKeyView> providerKeys(@HeaderParam(KeyServiceApi.TENANT_HEADER) String tenant,
                                @QueryParam("provider") @Size(max = 40) String provider,
                                @QueryParam("environment") Environment environment);
 }

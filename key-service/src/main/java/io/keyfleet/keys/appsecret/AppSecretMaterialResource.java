@@ -41,7 +41,7 @@ public class AppSecretMaterialResource implements AppSecretMaterialApi {
     @Override
     @Transactional
     @Operation(summary = "An app secret's usable versions (CURRENT, and PREVIOUS within its grace period), with their bytes")
-    public SecretMaterial material(String tenantId, String provider, String appId, Environment environment, AppSecretType type) {
+    public SecretMaterial appSecret(String tenantId, String provider, String appId, Environment environment, AppSecretType type) {
         String target = provider + "/" + appId + "/" + environment + "/" + type;
         // who may read comes first: a refused caller learns nothing about which secrets exist
         materialReaders.require(Scopes.KEYS_MATERIAL, "app-secret.material.read", tenantId, target);

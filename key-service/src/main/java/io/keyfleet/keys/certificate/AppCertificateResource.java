@@ -56,7 +56,7 @@ public class AppCertificateResource implements AppCertificateApi {
     @Override
     @RequiresScope(Scopes.KEYS_READ)
     @Operation(summary = "List the app's certificates", description = "One per key version that has one.")
-    public List<AppCertificateView> list(String tenantHeader, UUID id) {
+    public List<AppCertificateView> appCertificates(String tenantHeader, UUID id) {
         return certificates.listApp(caller.tenantId(), id).stream().map(AppCertificateResource::view).toList();
     }
 }

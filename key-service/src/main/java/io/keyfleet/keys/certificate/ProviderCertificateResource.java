@@ -63,7 +63,7 @@ public class ProviderCertificateResource implements ProviderCertificateApi {
     @Override
     @RequiresScope(Scopes.KEYS_READ)
     @Operation(summary = "List the provider certificates", description = "Filters provider and environment.")
-    public List<ProviderCertificateView> list(String tenantHeader, String provider, Environment environment) {
+    public List<ProviderCertificateView> providerCertificates(String tenantHeader, String provider, Environment environment) {
         return certificates.listProvider(caller.tenantId(), provider, environment).stream().map(ProviderCertificateResource::view).toList();
     }
 

@@ -67,7 +67,7 @@ public class ProviderKeyResource implements ProviderKeyApi {
 
     @Override
     @RequiresScope(Scopes.KEYS_READ)
-    public List<ProviderKeyView> list(String tenantHeader, String provider, Environment environment) {
+    public List<ProviderKeyView> providerKeys(String tenantHeader, String provider, Environment environment) {
         return providerKeys.list(caller.tenantId(), provider, environment).stream().map(ProviderKeyResource::view).toList();
     }
 

@@ -128,7 +128,7 @@ public class KeyCache {
                 VersionMaterial material = keyService.material(key.keyId, version.number)
                         .orElseThrow(() -> ClientFailure.notFound("key-service does not know this version"));
                 fetches.increment();
-                if (!ref.tenantId().equals(material.tenantId()) || !ref.environment().equals(material.environment())
+                if (!ref.tenantId().equals(material.tenantId()) || !ref.environment().equals(material.environment().name())
                         || !ref.provider().equals(material.provider()) || !ref.appId().equals(material.appId())) {
                     // never sign with a key of another environment (a sandbox key for production) or tenant
                     throw new ProblemException(409, "KEY_MISMATCH", "Key cannot sign", "key-service's material for this version"
@@ -258,7 +258,7 @@ public class KeyCache {
                 changes.incrementAndGet();
                 ProviderKeyRef ref = state.providerRef();
                 CachedKey key = providerKeys.get(ref);
-                if (key != null && !key.keyId.equals(state.providerKey().id())) {
+                if (key != null && !key.keyId.equals(state.providerKey().id().toString())) {
                     providerKeys.remove(ref); // a new key replaced the provider's key: load it afresh on next use
                 } else if (key != null) {
                     state.providerKey().versions().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state().name()), v.validUntil()));
@@ -274,7 +274,7 @@ public class KeyCache {
         synchronized (changes) {
             changes.incrementAndGet();
             key = appKeys.get(ref);
-            if (key != null && !key.keyId.equals(summary.keyId())) {
+            if (key != null && !key.keyId.equals(summary.keyId().toString())) {
                 appKeys.remove(ref); // a new key replaced the app's key: load it afresh on next use
                 return;
             }

@@ -159,7 +159,7 @@ public class KeyEventCheck {
     }
 
     private static Optional<String> sameApp(KeySummary key, String provider, String appId, String environment) {
-        return key.provider().equals(provider) && key.appId().equals(appId) && key.environment().equals(environment) ? Optional.empty()
+        return key.provider().equals(provider) && key.appId().equals(appId) && key.environment().name().equals(environment) ? Optional.empty()
                 : Optional.of("key-service's key belongs to another app or environment");
     }
 
@@ -175,8 +175,8 @@ public class KeyEventCheck {
 
     /** A revocation key-service made: the whole key, or the one version, is RETIRED there. */
     private static Optional<String> revoked(KeySummary key, KeyRevoked event) {
-        boolean retired = event.allVersions() ? key.versions().stream().allMatch(v -> "RETIRED".equals(v.state()))
-                : version(key, event.version()).map(v -> "RETIRED".equals(v.state())).orElse(false);
+        boolean retired = event.allVersions() ? key.versions().stream().allMatch(v -> v.state() == io.keyfleet.keys.api.KeyState.RETIRED)
+                : version(key, event.version()).map(v -> v.state() == io.keyfleet.keys.api.KeyState.RETIRED).orElse(false);
         return retired ? Optional.empty() : Optional.of("key-service has not revoked " + (event.allVersions() ? "the key"
                 : "version " + event.version()));
     }

@@ -77,20 +77,20 @@ public class KeyService {
     public Optional<SecretMaterial> appSecret(String tenantId, String provider, String appId, String environment, String type) {
         Optional<AppSecretType> secretType = Arrays.stream(AppSecretType.values()).filter(t -> t.name().equals(type)).findFirst();
         return environment(environment).flatMap(env -> secretType.flatMap(
-                t -> call.find(() -> appSecrets.material(tenantId, provider, appId, env, t))));
+                t -> call.find(() -> appSecrets.appSecret(tenantId, provider, appId, env, t))));
     }
 
     public List<ProviderKeyView> providerKeys(String tenantId, String provider, String environment) {
-        return environment(environment).flatMap(env -> call.find(() -> providerKeys.list(tenantId, provider, env))).orElse(List.of());
+        return environment(environment).flatMap(env -> call.find(() -> providerKeys.providerKeys(tenantId, provider, env))).orElse(List.of());
     }
 
     public List<ProviderCertificateView> providerCertificates(String tenantId, String provider, String environment) {
-        return environment(environment).flatMap(env -> call.find(() -> providerCertificates.list(tenantId, provider, env)))
+        return environment(environment).flatMap(env -> call.find(() -> providerCertificates.providerCertificates(tenantId, provider, env)))
                 .orElse(List.of());
     }
 
     public List<AppCertificateView> appCertificates(String tenantId, String keyId) {
-        return uuid(keyId).flatMap(id -> call.find(() -> appCertificates.list(tenantId, id))).orElse(List.of());
+        return uuid(keyId).flatMap(id -> call.find(() -> appCertificates.appCertificates(tenantId, id))).orElse(List.of());
     }
 
     /** signing-service keeps ids and environments as text; one key-service cannot have is simply not found. */
