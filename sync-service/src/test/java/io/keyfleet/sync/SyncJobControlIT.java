@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.keyfleet.sync.catalog.CatalogType;
-import io.keyfleet.sync.job.SyncJobs;
+import io.keyfleet.sync.job.SyncJobTable;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class SyncJobControlIT extends UpstreamWorldTest {
 
     @Inject
-    SyncJobs syncJobs;
+    SyncJobTable syncJobs;
 
     @Test
     void aCancelledJobStopsAfterItsPageKeepsWhatItAppliedAndANewJobFinishesTheRest() throws Exception {
@@ -192,7 +192,7 @@ class SyncJobControlIT extends UpstreamWorldTest {
 
     @Test
     void theDatabaseRefusesASecondActiveJobForAnItemWithAUniqueViolation() throws Exception {
-        // what SyncService relies on when two requests both found the item free: the second insert fails with 23505
+        // what SyncJobs relies on when two requests both found the item free: the second insert fails with 23505
         String poolId = pool(tenant());
         UUID pool = UUID.fromString(poolId);
         QuarkusTransaction.requiringNew().call(() -> {

@@ -9,7 +9,7 @@ import static io.keyfleet.sync.SyncTesting.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.keyfleet.sync.job.SyncService;
+import io.keyfleet.sync.job.SyncJobs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class SyncScheduleIT extends UpstreamWorldTest {
 
     @Inject
-    SyncService service;
+    SyncJobs service;
 
     @Inject
     MeterRegistry registry;

@@ -103,7 +103,7 @@ public class Scenarios {
 
     @Transactional
     public boolean delete(long id) {
-        return execute("delete from scenario where id = " + id) > 0;
+        return execute("delete from scenario where id = ?", id) > 0;
     }
 
     @Transactional
@@ -111,8 +111,11 @@ public class Scenarios {
         return execute("delete from scenario");
     }
 
-    private int execute(String sql) {
+    private int execute(String sql, Object... params) {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);

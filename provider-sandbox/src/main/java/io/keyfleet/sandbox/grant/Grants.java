@@ -6,16 +6,11 @@ import io.keyfleet.sandbox.support.SandboxClock;
 import io.keyfleet.sandbox.support.SandboxConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import javax.sql.DataSource;
 
 /**
  * Merchant consent, code exchange and refresh, as alipay.open.auth.token.app documents them:
@@ -38,9 +33,6 @@ public class Grants {
     private static final DateTimeFormatter TOKEN_PREFIX = DateTimeFormatter.ofPattern("yyyyMM").withZone(ZoneOffset.ofHours(8));
 
     @Inject
-    DataSource dataSource;
-
-    @Inject
     SandboxClock clock;
 
     @Inject
@@ -52,22 +44,16 @@ public class Grants {
     @Transactional
     public IssuedCode issueCode(String appId, String userId, String authAppId) {
         Instant now = clock.now();
-        Instant expiresAt = now.plus(config.authCodeLifetime());
         String code = Hashes.randomHex(16);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "insert into auth_code (code_hash, app_id, user_id, auth_app_id, issued_at, expires_at) values (?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, Hashes.sha256Hex(code));
-            insert.setString(2, appId);
-            insert.setString(3, userId);
-            insert.setString(4, authAppId);
-            insert.setTimestamp(5, Timestamp.from(now));
-            insert.setTimestamp(6, Timestamp.from(expiresAt));
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return new IssuedCode(code, appId, userId, authAppId, expiresAt);
+        AuthCode issued = new AuthCode();
+        issued.codeHash = Hashes.sha256Hex(code);
+        issued.appId = appId;
+        issued.userId = userId;
+        issued.authAppId = authAppId;
+        issued.issuedAt = now;
+        issued.expiresAt = now.plus(config.authCodeLifetime());
+        issued.persist();
+        return new IssuedCode(code, appId, userId, authAppId, issued.expiresAt);
     }
 
     @Transactional
@@ -77,56 +63,28 @@ public class Grants {
         }
         Instant now = clock.now();
         String codeHash = Hashes.sha256Hex(code);
-        try (Connection connection = dataSource.getConnection()) {
-            String userId;
-            String authAppId;
-            try (PreparedStatement use = connection.prepareStatement("""
-                    update auth_code set used_at = ?
-                    where code_hash = ? and app_id = ? and used_at is null and expires_at > ?
-                    returning user_id, auth_app_id""")) {
-                use.setTimestamp(1, Timestamp.from(now));
-                use.setString(2, codeHash);
-                use.setString(3, app.appId());
-                use.setTimestamp(4, Timestamp.from(now));
-                try (ResultSet row = use.executeQuery()) {
-                    if (!row.next()) {
-                        throw new GrantFailure(whyCodeRefused(connection, codeHash, app.appId()));
-                    }
-                    userId = row.getString(1);
-                    authAppId = row.getString(2);
-                }
-            }
-            long grantId;
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into app_grant (app_id, user_id, auth_app_id, created_at) values (?, ?, ?, ?) returning id")) {
-                insert.setString(1, app.appId());
-                insert.setString(2, userId);
-                insert.setString(3, authAppId);
-                insert.setTimestamp(4, Timestamp.from(now));
-                try (ResultSet row = insert.executeQuery()) {
-                    row.next();
-                    grantId = row.getLong(1);
-                }
-            }
-            return issuePair(connection, app, grantId, 0, null, userId, authAppId, now);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        if (!AuthCode.use(codeHash, app.appId(), now)) {
+            throw new GrantFailure(whyCodeRefused(codeHash, app.appId()));
         }
+        AuthCode used = AuthCode.findById(codeHash);
+        AppGrant grant = new AppGrant();
+        grant.appId = app.appId();
+        grant.userId = used.userId;
+        grant.authAppId = used.authAppId;
+        grant.createdAt = now;
+        grant.persist();
+        return issuePair(app, grant, 0, null, now);
     }
 
-    private static GrantError whyCodeRefused(Connection connection, String codeHash, String appId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("select app_id, used_at from auth_code where code_hash = ?")) {
-            select.setString(1, codeHash);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return GrantError.CODE_UNKNOWN;
-                }
-                if (!row.getString(1).equals(appId)) {
-                    return GrantError.APP_MISMATCH;
-                }
-                return row.getTimestamp(2) != null ? GrantError.CODE_USED : GrantError.CODE_EXPIRED;
-            }
+    private static GrantError whyCodeRefused(String codeHash, String appId) {
+        AuthCode code = AuthCode.findById(codeHash);
+        if (code == null) {
+            return GrantError.CODE_UNKNOWN;
         }
+        if (!code.appId.equals(appId)) {
+            return GrantError.APP_MISMATCH;
+        }
+        return code.usedAt != null ? GrantError.CODE_USED : GrantError.CODE_EXPIRED;
     }
 
     @Transactional
@@ -135,82 +93,47 @@ public class Grants {
             throw new GrantFailure(GrantError.REFRESH_TOKEN_UNKNOWN);
         }
         Instant now = clock.now();
-        try (Connection connection = dataSource.getConnection()) {
-            long tokenId;
-            long grantId;
-            int generation;
-            String userId;
-            String authAppId;
-            try (PreparedStatement select = connection.prepareStatement("""
-                    select t.id, t.grant_id, t.generation, t.refresh_expires_at, t.usable_until, g.app_id, g.user_id, g.auth_app_id
-                    from app_token t join app_grant g on g.id = t.grant_id
-                    where t.refresh_token_hash = ?
-                    for update of t""")) {
-                select.setString(1, Hashes.sha256Hex(refreshToken));
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw new GrantFailure(GrantError.REFRESH_TOKEN_UNKNOWN);
-                    }
-                    if (!row.getString(6).equals(app.appId())) {
-                        throw new GrantFailure(GrantError.APP_MISMATCH);
-                    }
-                    if (!now.isBefore(row.getTimestamp(4).toInstant())) {
-                        throw new GrantFailure(GrantError.REFRESH_TOKEN_EXPIRED);
-                    }
-                    Timestamp usableUntil = row.getTimestamp(5);
-                    if (usableUntil != null && !now.isBefore(usableUntil.toInstant())) {
-                        throw new GrantFailure(GrantError.REFRESH_TOKEN_SPENT);
-                    }
-                    tokenId = row.getLong(1);
-                    grantId = row.getLong(2);
-                    generation = row.getInt(3);
-                    userId = row.getString(7);
-                    authAppId = row.getString(8);
-                }
-            }
-            try (PreparedStatement use = connection.prepareStatement("""
-                    update app_token set first_used_at = coalesce(first_used_at, ?),
-                        usable_until = coalesce(usable_until, least(refresh_expires_at, ?)),
-                        times_refreshed = times_refreshed + 1
-                    where id = ?""")) {
-                use.setTimestamp(1, Timestamp.from(now));
-                use.setTimestamp(2, Timestamp.from(now.plusSeconds(app.refreshGraceSeconds())));
-                use.setLong(3, tokenId);
-                use.executeUpdate();
-            }
-            try (PreparedStatement count = connection.prepareStatement("update app_grant set refresh_count = refresh_count + 1 where id = ?")) {
-                count.setLong(1, grantId);
-                count.executeUpdate();
-            }
-            return issuePair(connection, app, grantId, generation + 1, tokenId, userId, authAppId, now);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        AppToken token = AppToken.<AppToken>find("refreshTokenHash", Hashes.sha256Hex(refreshToken))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+        if (token == null) {
+            throw new GrantFailure(GrantError.REFRESH_TOKEN_UNKNOWN);
         }
+        AppGrant grant = AppGrant.findById(token.grantId);
+        if (!grant.appId.equals(app.appId())) {
+            throw new GrantFailure(GrantError.APP_MISMATCH);
+        }
+        if (!now.isBefore(token.refreshExpiresAt)) {
+            throw new GrantFailure(GrantError.REFRESH_TOKEN_EXPIRED);
+        }
+        if (token.usableUntil != null && !now.isBefore(token.usableUntil)) {
+            throw new GrantFailure(GrantError.REFRESH_TOKEN_SPENT);
+        }
+        if (token.firstUsedAt == null) {
+            token.firstUsedAt = now;
+        }
+        if (token.usableUntil == null) {
+            Instant graceEnd = now.plusSeconds(app.refreshGraceSeconds());
+            token.usableUntil = graceEnd.isBefore(token.refreshExpiresAt) ? graceEnd : token.refreshExpiresAt;
+        }
+        token.timesRefreshed++;
+        AppGrant.countRefresh(grant.id);
+        return issuePair(app, grant, token.generation + 1, token.id, now);
     }
 
-    private TokenIssue issuePair(Connection connection, SandboxApp app, long grantId, int generation, Long parentId,
-                                 String userId, String authAppId, Instant now) throws SQLException {
+    private TokenIssue issuePair(SandboxApp app, AppGrant grant, int generation, Long parentId, Instant now) {
         String accessToken = newToken(now);
         String refreshToken = newToken(now);
-        try (PreparedStatement insert = connection.prepareStatement("""
-                insert into app_token (grant_id, generation, parent_id, access_token_hash, refresh_token_hash, issued_at,
-                                       access_expires_at, refresh_expires_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setLong(1, grantId);
-            insert.setInt(2, generation);
-            if (parentId == null) {
-                insert.setNull(3, java.sql.Types.BIGINT);
-            } else {
-                insert.setLong(3, parentId);
-            }
-            insert.setString(4, Hashes.sha256Hex(accessToken));
-            insert.setString(5, Hashes.sha256Hex(refreshToken));
-            insert.setTimestamp(6, Timestamp.from(now));
-            insert.setTimestamp(7, Timestamp.from(now.plusSeconds(app.accessLifetimeSeconds())));
-            insert.setTimestamp(8, Timestamp.from(now.plusSeconds(app.refreshLifetimeSeconds())));
-            insert.executeUpdate();
-        }
-        return new TokenIssue(grantId, generation, userId, authAppId, accessToken, refreshToken, app.accessLifetimeSeconds(),
+        AppToken token = new AppToken();
+        token.grantId = grant.id;
+        token.generation = generation;
+        token.parentId = parentId;
+        token.accessTokenHash = Hashes.sha256Hex(accessToken);
+        token.refreshTokenHash = Hashes.sha256Hex(refreshToken);
+        token.issuedAt = now;
+        token.accessExpiresAt = now.plusSeconds(app.accessLifetimeSeconds());
+        token.refreshExpiresAt = now.plusSeconds(app.refreshLifetimeSeconds());
+        token.persist();
+        return new TokenIssue(grant.id, generation, grant.userId, grant.authAppId, accessToken, refreshToken, app.accessLifetimeSeconds(),
                 app.refreshLifetimeSeconds(), app.omitExpiry());
     }
 

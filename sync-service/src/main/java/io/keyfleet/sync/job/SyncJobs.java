@@ -1,222 +1,179 @@
 package io.keyfleet.sync.job;
 
+import io.keyfleet.kit.outbox.Outbox;
+import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.sync.catalog.CatalogType;
+import io.keyfleet.sync.pool.Pool;
+import io.keyfleet.sync.pool.Pools;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import jakarta.transaction.Transactional;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
+import org.jboss.logging.Logger;
 
-/** The sync_job, sync_job_item and item_sync tables. Callers hold the transaction. */
+/**
+ * Sync jobs: starting, cancelling and reading them. One active job per pool and item: a request whose items are all in
+ * one active job joins it; one that overlaps active items otherwise is refused with the busy items named. The
+ * database's partial unique index settles races between replicas.
+ */
 @ApplicationScoped
 public class SyncJobs {
 
+    public record Started(SyncJobView job, boolean joined) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(SyncJobs.class);
+
     @Inject
-    DataSource dataSource;
+    SyncJobTable jobTable;
 
-    /** The active (queued or running) job items of a pool: item → job id. */
-    public Map<CatalogType, UUID> activeItems(UUID poolId) {
-        Map<CatalogType, UUID> active = new LinkedHashMap<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "select resource_type, job_id from sync_job_item where pool_id = ? and status in ('QUEUED', 'RUNNING')")) {
-            select.setObject(1, poolId);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    active.put(CatalogType.valueOf(rows.getString(1)), (UUID) rows.getObject(2));
+    @Inject
+    ItemSyncTable itemSyncTable;
+
+    @Inject
+    Pools pools;
+
+    @Inject
+    SyncRunner runner;
+
+    @Inject
+    Outbox outbox;
+
+    /**
+     * Joins the active job of exactly these items, or records a new job and hands it to the runner. The new job commits
+     * in a transaction of its own before the runner (another thread) is given it.
+     */
+    public Started start(Pool pool, List<String> requested, boolean selectedOnly) {
+        List<CatalogType> items = items(pool, requested);
+        Map<CatalogType, UUID> active = QuarkusTransaction.requiringNew().call(() -> jobTable.activeItems(pool.id));
+        Set<UUID> overlapping = new HashSet<>();
+        for (CatalogType type : items) {
+            if (active.containsKey(type)) {
+                overlapping.add(active.get(type));
+            }
+        }
+        if (overlapping.size() == 1 && items.stream().allMatch(active::containsKey)) {
+            UUID jobId = overlapping.iterator().next();
+            return new Started(jobTable.find(pool.id, jobId).orElseThrow(), true);
+        }
+        if (!overlapping.isEmpty()) {
+            throw busy(items.stream().filter(active::containsKey).map(CatalogType::path).toList());
+        }
+        UUID jobId = UUID.randomUUID();
+        try {
+            QuarkusTransaction.requiringNew().call(() -> {
+                jobTable.insert(jobId, pool.tenantId, pool.id, items, selectedOnly);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (uniqueViolation(e)) {
+                throw busy(items.stream().map(CatalogType::path).toList());
+            }
+            throw e;
+        }
+        runner.submit(jobId, pool.id, items, selectedOnly);
+        return new Started(jobTable.find(pool.id, jobId).orElseThrow(), false);
+    }
+
+    /**
+     * Cancels a job: one no worker has taken up yet ends FAILED at once (its items free again); a running one is asked
+     * to stop and ends PARTIAL after the page in hand.
+     */
+    @Transactional
+    public SyncJobView cancel(Pool pool, UUID jobId) {
+        SyncJobView job = get(pool, jobId);
+        if (jobTable.cancelQueued(pool.id, jobId, "cancelled by the operator before it started")) {
+            job = get(pool, jobId);
+            outbox.record(pool.tenantId, job.completed());
+            return job;
+        }
+        if (!jobTable.requestCancel(pool.id, jobId)) {
+            throw ProblemException.conflict("SYNC_JOB_NOT_ACTIVE", "Job " + jobId + " is not queued or running.");
+        }
+        return get(pool, jobId);
+    }
+
+    @Transactional
+    public SyncJobView get(Pool pool, UUID jobId) {
+        return jobTable.find(pool.id, jobId).orElseThrow(() -> ProblemException.notFound("SYNC_JOB_NOT_FOUND", "No job " + jobId + "."));
+    }
+
+    /** The pool's recent jobs, newest first. */
+    @Transactional
+    public List<SyncJobView> recent(Pool pool) {
+        return jobTable.recent(pool.id, 50);
+    }
+
+    /** Each item's last sync. */
+    @Transactional
+    public List<ItemSyncTable.ItemSync> items(Pool pool) {
+        return itemSyncTable.ofPool(pool.id);
+    }
+
+    /** The requested items in sync order; base resources are added in front until they have synced once. */
+    List<CatalogType> items(Pool pool, List<String> requested) {
+        Set<CatalogType> chosen = new HashSet<>();
+        if (requested == null || requested.isEmpty()) {
+            chosen.addAll(List.of(CatalogType.values()));
+        } else {
+            for (String name : requested) {
+                chosen.add(CatalogType.of(name).orElseThrow(() -> ProblemException.badRequest("VALIDATION_FAILED",
+                        "items: '" + name + "' is not an item; items are " + CatalogType.names() + " (none = sync all).")));
+            }
+        }
+        if (chosen.stream().anyMatch(type -> !type.base())) {
+            for (CatalogType base : List.of(CatalogType.ZONES, CatalogType.OPERATING_SYSTEMS)) {
+                if (!chosen.contains(base) && !QuarkusTransaction.requiringNew().call(() -> itemSyncTable.succeeded(pool.id, base))) {
+                    chosen.add(base);
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
-        return active;
+        List<CatalogType> ordered = new ArrayList<>();
+        for (CatalogType type : CatalogType.values()) {
+            if (chosen.contains(type)) {
+                ordered.add(type);
+            }
+        }
+        return ordered;
     }
 
-    /** Inserts a queued job; the partial unique index refuses an item that another job has active (SQLState 23505). */
-    public void insert(UUID jobId, String tenantId, UUID poolId, List<CatalogType> items, boolean selectedOnly) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement job = connection.prepareStatement("""
-                     insert into sync_job (id, tenant_id, pool_id, selected_only, status, created_at) values (?, ?, ?, ?, 'QUEUED', ?)""");
-             PreparedStatement item = connection.prepareStatement("""
-                     insert into sync_job_item (job_id, pool_id, resource_type, position, status) values (?, ?, ?, ?, 'QUEUED')""")) {
-            job.setObject(1, jobId);
-            job.setString(2, tenantId);
-            job.setObject(3, poolId);
-            job.setBoolean(4, selectedOnly);
-            job.setTimestamp(5, Timestamp.from(Instant.now()));
-            job.executeUpdate();
-            for (int i = 0; i < items.size(); i++) {
-                item.setObject(1, jobId);
-                item.setObject(2, poolId);
-                item.setString(3, items.get(i).name());
-                item.setInt(4, i);
-                item.addBatch();
+    /**
+     * Scheduled "sync all" of every pool whose interval has passed; a pool already syncing is simply skipped. Each claim
+     * of a pool's run commits on its own before its job is started.
+     */
+    public void runSchedules() {
+        List<Pool> due = pools.dueForSchedule(Instant.now());
+        for (Pool pool : due) {
+            if (!pools.claimScheduledRun(pool.id, Instant.now())) {
+                continue; // another replica (or an earlier look) took this run
             }
-            item.executeBatch();
+            try {
+                start(pool, List.of(), false);
+            } catch (ProblemException e) {
+                LOG.infof("Scheduled sync of pool %s skipped: %s", pool.id, e.getMessage());
+            }
         }
     }
 
-    public Optional<SyncJobView> find(UUID poolId, UUID jobId) {
-        List<SyncJobView> jobs = list("where j.pool_id = ? and j.id = ?", List.of(poolId, jobId), 1);
-        return jobs.stream().findFirst();
-    }
-
-    public List<SyncJobView> recent(UUID poolId, int limit) {
-        return list("where j.pool_id = ?", List.of(poolId), limit);
-    }
-
-    public void markJob(UUID jobId, JobStatus status, String reason) {
-        String times = status == JobStatus.RUNNING ? ", started_at = now()" : status.active() ? "" : ", finished_at = now()";
-        update("update sync_job set status = ?, reason = ?" + times + " where id = ?", status.name(), cut(reason, 2000), jobId);
-    }
-
-    public void markItem(UUID jobId, CatalogType type, JobStatus status, String reason) {
-        update("update sync_job_item set status = ?, reason = ? where job_id = ? and resource_type = ?", status.name(),
-                cut(reason, 1000), jobId, type.name());
-    }
-
-    public void progress(UUID jobId, CatalogType type, int seen, int created, int updated, int removed) {
-        update("update sync_job_item set seen = seen + ?, created = created + ?, updated = updated + ?, removed = removed + ? "
-                + "where job_id = ? and resource_type = ?", seen, created, updated, removed, jobId, type.name());
-    }
-
-    public boolean cancelRequested(UUID jobId) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("select cancel_requested from sync_job where id = ?")) {
-            select.setObject(1, jobId);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() && row.getBoolean(1);
+    private static boolean uniqueViolation(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
+        return false;
     }
 
-    /** Takes a queued job up: RUNNING. False when it is no longer queued (cancelled before a worker got to it). */
-    public boolean begin(UUID jobId) {
-        return update("update sync_job set status = 'RUNNING', started_at = now() where id = ? and status = 'QUEUED'", jobId) == 1;
-    }
-
-    /** Ends a job no worker has taken up yet, its items free again; false when it is not queued. */
-    public boolean cancelQueued(UUID poolId, UUID jobId, String reason) {
-        if (update("update sync_job set status = 'FAILED', reason = ?, cancel_requested = true, finished_at = now() "
-                + "where id = ? and pool_id = ? and status = 'QUEUED'", reason, jobId, poolId) == 0) {
-            return false;
-        }
-        update("update sync_job_item set status = 'FAILED', reason = ? where job_id = ?", reason, jobId);
-        return true;
-    }
-
-    public boolean requestCancel(UUID poolId, UUID jobId) {
-        return update("update sync_job set cancel_requested = true where id = ? and pool_id = ? and status in ('QUEUED', 'RUNNING')",
-                jobId, poolId) == 1;
-    }
-
-    /** The last sync of one item of a pool, shown per item. */
-    public void recordItemSync(UUID poolId, CatalogType type, UUID jobId, JobStatus status, String reason) {
-        update("""
-                insert into item_sync (pool_id, resource_type, status, last_synced_at, last_job_id, reason) values (?, ?, ?, now(), ?, ?)
-                on conflict (pool_id, resource_type) do update set status = excluded.status, last_synced_at = excluded.last_synced_at,
-                    last_job_id = excluded.last_job_id, reason = excluded.reason""", poolId, type.name(), status.name(), jobId, cut(reason, 1000));
-    }
-
-    public record ItemSync(String item, String status, Instant lastSyncedAt, UUID lastJobId, String reason) {
-    }
-
-    public List<ItemSync> itemSyncs(UUID poolId) {
-        List<ItemSync> result = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "select resource_type, status, last_synced_at, last_job_id, reason from item_sync where pool_id = ?")) {
-            select.setObject(1, poolId);
-            Map<String, ItemSync> byType = new LinkedHashMap<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    CatalogType type = CatalogType.valueOf(rows.getString(1));
-                    Timestamp at = rows.getTimestamp(3);
-                    byType.put(type.name(), new ItemSync(type.path(), rows.getString(2), at == null ? null : at.toInstant(),
-                            (UUID) rows.getObject(4), rows.getString(5)));
-                }
-            }
-            for (CatalogType type : CatalogType.values()) {
-                result.add(byType.getOrDefault(type.name(), new ItemSync(type.path(), "NEVER_SYNCED", null, null, null)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return result;
-    }
-
-    public boolean succeeded(UUID poolId, CatalogType type) {
-        return itemSyncs(poolId).stream().anyMatch(sync -> sync.item().equals(type.path()) && "SUCCEEDED".equals(sync.status()));
-    }
-
-    /** Jobs a stopped replica left behind can never finish: they end FAILED so their items are free again. */
-    public int failAbandoned(String reason) {
-        update("update sync_job_item set status = 'FAILED', reason = ? where status in ('QUEUED', 'RUNNING')", reason);
-        return update("update sync_job set status = 'FAILED', reason = ?, finished_at = now() where status in ('QUEUED', 'RUNNING')", reason);
-    }
-
-    private List<SyncJobView> list(String where, List<Object> params, int limit) {
-        List<SyncJobView> jobs = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("select j.id, j.pool_id, j.selected_only, j.status, j.reason, "
-                     + "j.cancel_requested, j.created_at, j.started_at, j.finished_at from sync_job j " + where
-                     + " order by j.created_at desc limit " + limit);
-             PreparedStatement items = connection.prepareStatement("select resource_type, status, seen, created, updated, removed, reason "
-                     + "from sync_job_item where job_id = ? order by position")) {
-            for (int i = 0; i < params.size(); i++) {
-                select.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    UUID id = (UUID) rows.getObject(1);
-                    items.setObject(1, id);
-                    List<SyncJobView.ItemProgress> progress = new ArrayList<>();
-                    try (ResultSet itemRows = items.executeQuery()) {
-                        while (itemRows.next()) {
-                            progress.add(new SyncJobView.ItemProgress(CatalogType.valueOf(itemRows.getString(1)).path(),
-                                    JobStatus.valueOf(itemRows.getString(2)), itemRows.getInt(3), itemRows.getInt(4), itemRows.getInt(5),
-                                    itemRows.getInt(6), itemRows.getString(7)));
-                        }
-                    }
-                    jobs.add(new SyncJobView(id, (UUID) rows.getObject(2), rows.getBoolean(3), JobStatus.valueOf(rows.getString(4)),
-                            rows.getString(5), rows.getBoolean(6), instant(rows.getTimestamp(7)), instant(rows.getTimestamp(8)),
-                            instant(rows.getTimestamp(9)), progress));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return jobs;
-    }
-
-    private int update(String sql, Object... params) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            return statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    private static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
+    private static ProblemException busy(List<String> items) {
+        return ProblemException.conflict("SYNC_ALREADY_RUNNING", "A sync of " + items + " is already queued or running for this pool;"
+                + " wait for it (GET its job) or ask for exactly its items to join it.");
     }
 }

@@ -3,10 +3,8 @@ package io.keyfleet.sync.job;
 import io.keyfleet.auth.Scopes;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.kit.caller.Caller;
-import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.sync.pool.Pool;
-import io.keyfleet.sync.pool.PoolService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.keyfleet.sync.pool.Pools;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,13 +25,10 @@ public class SyncResource {
     }
 
     @Inject
-    SyncService service;
-
-    @Inject
     SyncJobs jobs;
 
     @Inject
-    PoolService pools;
+    Pools pools;
 
     @Inject
     Caller caller;
@@ -47,7 +42,7 @@ public class SyncResource {
                     + "overlaps a running job otherwise is refused (409).")
     public Response start(@PathParam("poolId") UUID poolId, SyncRequest request) {
         Pool pool = pools.find(caller.tenantId(), poolId);
-        SyncService.Started started = service.start(pool, request == null ? List.of() : request.items(),
+        SyncJobs.Started started = jobs.start(pool, request == null ? List.of() : request.items(),
                 request != null && Boolean.TRUE.equals(request.selectedOnly()));
         return Response.status(started.joined() ? 200 : 202).entity(started.job()).build();
     }
@@ -57,8 +52,7 @@ public class SyncResource {
     @RequiresScope(Scopes.SYNC_READ)
     @Operation(summary = "The pool's recent jobs, newest first")
     public List<SyncJobView> list(@PathParam("poolId") UUID poolId) {
-        pools.find(caller.tenantId(), poolId);
-        return QuarkusTransaction.requiringNew().call(() -> jobs.recent(poolId, 50));
+        return jobs.recent(pools.find(caller.tenantId(), poolId));
     }
 
     @GET
@@ -66,8 +60,7 @@ public class SyncResource {
     @RequiresScope(Scopes.SYNC_READ)
     @Operation(summary = "One job with its progress per item (seen / created / updated / removed)")
     public SyncJobView get(@PathParam("poolId") UUID poolId, @PathParam("jobId") UUID jobId) {
-        pools.find(caller.tenantId(), poolId);
-        return jobs.find(poolId, jobId).orElseThrow(() -> ProblemException.notFound("SYNC_JOB_NOT_FOUND", "No job " + jobId + "."));
+        return jobs.get(pools.find(caller.tenantId(), poolId), jobId);
     }
 
     @POST
@@ -76,19 +69,14 @@ public class SyncResource {
     @Operation(summary = "Cancel a queued or running job", description = "A queued job ends FAILED at once; a running one stops "
             + "after the current page (or at once while it waits out a rate limit) and ends PARTIAL. 409 if it has ended.")
     public SyncJobView cancel(@PathParam("poolId") UUID poolId, @PathParam("jobId") UUID jobId) {
-        Pool pool = pools.find(caller.tenantId(), poolId);
-        if (jobs.find(poolId, jobId).isEmpty()) {
-            throw ProblemException.notFound("SYNC_JOB_NOT_FOUND", "No job " + jobId + ".");
-        }
-        return service.cancel(pool, jobId);
+        return jobs.cancel(pools.find(caller.tenantId(), poolId), jobId);
     }
 
     @GET
     @Path("/items")
     @RequiresScope(Scopes.SYNC_READ)
     @Operation(summary = "Each item's last sync time and status (NEVER_SYNCED until its first)")
-    public List<SyncJobs.ItemSync> items(@PathParam("poolId") UUID poolId) {
-        pools.find(caller.tenantId(), poolId);
-        return jobs.itemSyncs(poolId);
+    public List<ItemSyncTable.ItemSync> items(@PathParam("poolId") UUID poolId) {
+        return jobs.items(pools.find(caller.tenantId(), poolId));
     }
 }

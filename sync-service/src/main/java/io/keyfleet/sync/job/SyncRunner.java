@@ -8,7 +8,6 @@ import io.keyfleet.sync.pool.ConnectivityCheck;
 import io.keyfleet.sync.pool.Pool;
 import io.keyfleet.sync.pool.PoolHealth;
 import io.keyfleet.sync.pool.PoolHealthRecorder;
-import io.keyfleet.sync.pool.PoolService;
 import io.keyfleet.sync.pool.Pools;
 import io.keyfleet.sync.support.SyncConfig;
 import io.keyfleet.sync.upstream.PoolApiClient;
@@ -47,13 +46,14 @@ public class SyncRunner {
     SyncConfig config;
 
     @Inject
-    SyncJobs jobs;
+    SyncJobTable jobTable;
+
+    @Inject
+    ItemSyncTable itemSyncTable;
+
 
     @Inject
     Pools pools;
-
-    @Inject
-    PoolService poolService;
 
     @Inject
     PoolApiClient upstream;
@@ -83,7 +83,7 @@ public class SyncRunner {
             thread.setDaemon(true);
             return thread;
         });
-        int abandoned = QuarkusTransaction.requiringNew().call(() -> jobs.failAbandoned("sync-service restarted while the job was queued or running; start it again."));
+        int abandoned = QuarkusTransaction.requiringNew().call(() -> jobTable.failAbandoned("sync-service restarted while the job was queued or running; start it again."));
         if (abandoned > 0) {
             LOG.infof("%d sync jobs left by a previous run ended FAILED", abandoned);
         }
@@ -114,19 +114,19 @@ public class SyncRunner {
                 LOG.errorf(e, "Sync job %s failed unexpectedly", jobId);
                 tx(() -> {
                     for (CatalogType type : items) {
-                        jobs.markItem(jobId, type, JobStatus.FAILED, "internal error: " + e.getClass().getSimpleName());
+                        jobTable.markItem(jobId, type, JobStatus.FAILED, "internal error: " + e.getClass().getSimpleName());
                     }
-                    jobs.markJob(jobId, JobStatus.FAILED, "internal error: " + e.getClass().getSimpleName());
+                    jobTable.markJob(jobId, JobStatus.FAILED, "internal error: " + e.getClass().getSimpleName());
                 });
             }
         });
     }
 
     void run(UUID jobId, UUID poolId, List<CatalogType> items, boolean selectedOnly) {
-        if (!QuarkusTransaction.requiringNew().call(() -> jobs.begin(jobId))) {
+        if (!QuarkusTransaction.requiringNew().call(() -> jobTable.begin(jobId))) {
             return; // cancelled while it waited for a worker: it has ended already
         }
-        Optional<Pool> found = QuarkusTransaction.requiringNew().call(() -> pools.findAnyTenant(poolId));
+        Optional<Pool> found = pools.findAnyTenant(poolId);
         if (found.isEmpty()) {
             finish(jobId, null, items, JobStatus.FAILED, "The pool was deleted.");
             return;
@@ -136,7 +136,7 @@ public class SyncRunner {
         // job; a platform that is merely slow, limited or erring is left to the page retries
         ConnectivityCheck.Report check;
         try {
-            check = poolService.check(pool);
+            check = pools.check(pool);
         } catch (OutboundRefusedException e) {
             finish(jobId, pool, items, JobStatus.FAILED, "The pool's address is refused (" + e.code() + "): " + e.detail());
             return;
@@ -145,7 +145,7 @@ public class SyncRunner {
             case SECRET_MISSING, AUTH_FAILED, IP_NOT_AUTHORIZED -> true;
             default -> false;
         };
-        Optional<PoolApiClient.Endpoint> endpoint = credentialProblem ? Optional.empty() : poolService.endpoint(pool);
+        Optional<PoolApiClient.Endpoint> endpoint = credentialProblem ? Optional.empty() : pools.endpoint(pool);
         if (endpoint.isEmpty()) {
             finish(jobId, pool, items, JobStatus.FAILED, "Connectivity check failed (" + check.health() + "): " + check.message());
             return;
@@ -153,18 +153,18 @@ public class SyncRunner {
         List<String> problems = new ArrayList<>();
         boolean baseFailed = false;
         for (CatalogType type : items) {
-            if (jobs.cancelRequested(jobId)) {
+            if (jobTable.cancelRequested(jobId)) {
                 problems.add("cancelled by the operator before " + type.path());
-                tx(() -> jobs.markItem(jobId, type, JobStatus.FAILED, "cancelled"));
+                tx(() -> jobTable.markItem(jobId, type, JobStatus.FAILED, "cancelled"));
                 continue;
             }
             if (baseFailed && !type.base()) {
                 String reason = "not synced: the base resources (zones, operating systems) did not sync completely";
                 problems.add(type.path() + ": " + reason);
-                tx(() -> jobs.markItem(jobId, type, JobStatus.FAILED, reason));
+                tx(() -> jobTable.markItem(jobId, type, JobStatus.FAILED, reason));
                 continue;
             }
-            tx(() -> jobs.markItem(jobId, type, JobStatus.RUNNING, null));
+            tx(() -> jobTable.markItem(jobId, type, JobStatus.RUNNING, null));
             String failure = syncItem(jobId, pool, endpoint.get(), type, selectedOnly);
             JobStatus status = failure == null ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
             if (failure != null) {
@@ -172,8 +172,8 @@ public class SyncRunner {
                 baseFailed |= type.base();
             }
             tx(() -> {
-                jobs.markItem(jobId, type, status, failure);
-                jobs.recordItemSync(pool.id(), type, jobId, status, failure);
+                jobTable.markItem(jobId, type, status, failure);
+                itemSyncTable.record(pool.id, type, jobId, status, failure);
             });
         }
         JobStatus overall = problems.isEmpty() ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
@@ -192,7 +192,7 @@ public class SyncRunner {
         int totalPages = 1;
         CompletableFuture<PoolApiClient.Page> next = prefetch(jobId, endpoint, type, 1);
         for (int page = 1; page <= totalPages; page++) {
-            if (page > 1 && jobs.cancelRequested(jobId)) {
+            if (page > 1 && jobTable.cancelRequested(jobId)) {
                 next.cancel(false);
                 return "cancelled by the operator at page " + page;
             }
@@ -212,7 +212,7 @@ public class SyncRunner {
             try {
                 String from = afterId;
                 CatalogWriter.Counts counts = writer.apply(pool, type, from, result.items(), selectedOnly, last);
-                tx(() -> jobs.progress(jobId, type, counts.seen(), counts.created(), counts.updated(), counts.removed()));
+                tx(() -> jobTable.progress(jobId, type, counts.seen(), counts.created(), counts.updated(), counts.removed()));
             } catch (Exception e) {
                 next.cancel(false);
                 return "page " + page + " could not be applied: " + e.getMessage();
@@ -282,11 +282,11 @@ public class SyncRunner {
     private void finish(UUID jobId, Pool pool, List<CatalogType> unstarted, JobStatus status, String reason) {
         tx(() -> {
             for (CatalogType type : unstarted) {
-                jobs.markItem(jobId, type, JobStatus.FAILED, reason);
+                jobTable.markItem(jobId, type, JobStatus.FAILED, reason);
             }
-            jobs.markJob(jobId, status, reason);
+            jobTable.markJob(jobId, status, reason);
             if (pool != null) {
-                outbox.record(pool.tenantId(), jobs.find(pool.id(), jobId).orElseThrow().completed());
+                outbox.record(pool.tenantId, jobTable.find(pool.id, jobId).orElseThrow().completed());
             }
         });
         LOG.infof("Sync job %s ended %s%s", jobId, status, reason == null ? "" : ": " + reason);
@@ -300,7 +300,7 @@ public class SyncRunner {
     private void pause(UUID jobId, Duration duration) {
         long until = System.nanoTime() + duration.toNanos();
         for (long left = duration.toNanos(); left > 0; left = until - System.nanoTime()) {
-            if (jobs.cancelRequested(jobId)) {
+            if (jobTable.cancelRequested(jobId)) {
                 throw new JobCancelled();
             }
             sleep(Duration.ofNanos(Math.min(left, CANCEL_CHECK.toNanos())));

@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 public class SyncSchedule {
 
     @Inject
-    SyncService service;
+    SyncJobs jobs;
 
     @Inject
     MeterRegistry registry;
@@ -27,7 +27,7 @@ public class SyncSchedule {
 
     @Scheduled(every = "${keyfleet.sync.schedule-check:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void run() {
-        service.runSchedules();
+        jobs.runSchedules();
         checks.increment();
     }
 }

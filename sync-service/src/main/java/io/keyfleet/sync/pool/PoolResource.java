@@ -32,15 +32,15 @@ public class PoolResource {
                            Integer syncIntervalMinutes, String health, String healthMessage, Instant checkedAt, Instant createdAt,
                            Instant updatedAt) {
         static PoolView of(Pool pool) {
-            return new PoolView(pool.id(), pool.providerName(), pool.type(), pool.memberId(), pool.apiBaseUrl(), pool.authorizedIps(),
-                    pool.priceProtection(), pool.exchangeRate(), pool.remark(), pool.secretVersion(), pool.customSelectionItems(),
-                    pool.syncIntervalMinutes(), pool.health().name(), pool.healthMessage(), pool.checkedAt(), pool.createdAt(),
-                    pool.updatedAt());
+            return new PoolView(pool.id, pool.providerName, pool.type, pool.memberId, pool.apiBaseUrl, pool.authorizedIps,
+                    pool.priceProtection, pool.exchangeRate, pool.remark, pool.secretVersion, List.of(pool.customSelectionItems),
+                    pool.syncIntervalMinutes, pool.health.name(), pool.healthMessage, pool.checkedAt, pool.createdAt,
+                    pool.updatedAt);
         }
     }
 
     @Inject
-    PoolService service;
+    Pools pools;
 
     @Inject
     Caller caller;
@@ -51,7 +51,7 @@ public class PoolResource {
             + "registered upstream before anything can pass) and saves nothing when a field or the check fails; the 4xx names the field. "
             + "A generated secret is shown once, in this response.")
     public Response create(PoolDefinition definition) {
-        PoolService.Saved saved = service.create(caller.tenantId(), required(definition));
+        Pools.Saved saved = pools.create(caller.tenantId(), required(definition));
         return Response.status(201).entity(saved(saved)).build();
     }
 
@@ -60,7 +60,7 @@ public class PoolResource {
     @RequiresScope(Scopes.SYNC_WRITE)
     @Operation(summary = "Change a pool (absent fields keep their value); a new secret or address is checked before saving")
     public Map<String, Object> update(@PathParam("id") UUID id, PoolDefinition definition) {
-        return saved(service.update(caller.tenantId(), id, required(definition)));
+        return saved(pools.update(caller.tenantId(), id, required(definition)));
     }
 
     @DELETE
@@ -68,7 +68,7 @@ public class PoolResource {
     @RequiresScope(Scopes.SYNC_WRITE)
     @Operation(summary = "Delete a pool (soft: its catalog and jobs stay readable in the database, the pool disappears from the API)")
     public Response delete(@PathParam("id") UUID id) {
-        service.delete(caller.tenantId(), id);
+        pools.delete(caller.tenantId(), id);
         return Response.noContent().build();
     }
 
@@ -84,7 +84,7 @@ public class PoolResource {
         if (search != null && search.length() > 100) {
             throw ProblemException.badRequest("VALIDATION_FAILED", "search: at most 100 characters.");
         }
-        return service.list(caller.tenantId(), search, number, limit).stream().map(PoolView::of).toList();
+        return pools.list(caller.tenantId(), search, number, limit).stream().map(PoolView::of).toList();
     }
 
     @GET
@@ -92,7 +92,7 @@ public class PoolResource {
     @RequiresScope(Scopes.SYNC_READ)
     @Operation(summary = "One pool with its credential health")
     public PoolView get(@PathParam("id") UUID id) {
-        return PoolView.of(service.find(caller.tenantId(), id));
+        return PoolView.of(pools.find(caller.tenantId(), id));
     }
 
     @POST
@@ -100,7 +100,7 @@ public class PoolResource {
     @RequiresScope(Scopes.SYNC_WRITE)
     @Operation(summary = "Connectivity check of a saved pool now: reachable, authenticated, IP authorized, balance readable")
     public ConnectivityCheck.Report check(@PathParam("id") UUID id) {
-        return service.check(service.find(caller.tenantId(), id));
+        return pools.check(pools.find(caller.tenantId(), id));
     }
 
     @POST
@@ -108,10 +108,10 @@ public class PoolResource {
     @RequiresScope(Scopes.SYNC_WRITE)
     @Operation(summary = "Connectivity check of a definition before saving it; stores nothing")
     public ConnectivityCheck.Report checkDefinition(PoolDefinition definition) {
-        return service.checkDefinition(required(definition));
+        return pools.checkDefinition(required(definition));
     }
 
-    private static Map<String, Object> saved(PoolService.Saved saved) {
+    private static Map<String, Object> saved(Pools.Saved saved) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("pool", PoolView.of(saved.pool()));
         body.put("check", saved.check());

@@ -44,11 +44,9 @@ public class PoolSecretEventsConsumer {
     @Inject
     EventInbox inbox;
 
-    @Inject
-    Pools pools;
 
     @Inject
-    PoolService service;
+    Pools pools;
 
     @Inject
     PoolSecrets secrets;
@@ -67,7 +65,7 @@ public class PoolSecretEventsConsumer {
         for (UUID poolId : toCheck) {
             pools.findAnyTenant(poolId).ifPresent(pool -> {
                 try {
-                    ConnectivityCheck.Report report = service.check(pool);
+                    ConnectivityCheck.Report report = pools.check(pool);
                     LOG.infof("Pool %s re-checked after a change of its secret in key-service: %s", poolId, report.health());
                 } catch (OutboundRefusedException e) {
                     // recorded as the pool's health; thrown on, it would stop this consumer
@@ -92,18 +90,22 @@ public class PoolSecretEventsConsumer {
         return switch (envelope.type()) {
             case "PoolSecretRotated" -> {
                 PoolSecretRotated rotated = EventCodec.payload(envelope, PoolSecretRotated.class);
-                yield poolId(rotated.poolId()).filter(id -> pools.find(envelope.tenantId(), id)
-                                .map(pool -> pool.secretVersion() < rotated.newVersion()).orElse(false))
+                yield poolId(rotated.poolId()).filter(id -> tenantsPool(envelope.tenantId(), id)
+                                .map(pool -> pool.secretVersion < rotated.newVersion()).orElse(false))
                         .map(id -> new Named(envelope.tenantId(), id, rotated.newVersion()));
             }
             case "PoolSecretDestroyed" -> {
                 PoolSecretDestroyed destroyed = EventCodec.payload(envelope, PoolSecretDestroyed.class);
-                yield poolId(destroyed.poolId()).filter(id -> pools.find(envelope.tenantId(), id)
-                        .map(pool -> pool.secretVersion() == destroyed.version()).orElse(false))
+                yield poolId(destroyed.poolId()).filter(id -> tenantsPool(envelope.tenantId(), id)
+                        .map(pool -> pool.secretVersion == destroyed.version()).orElse(false))
                         .map(id -> new Named(envelope.tenantId(), id, null));
             }
             default -> Optional.empty();
         };
+    }
+
+    private Optional<Pool> tenantsPool(String tenantId, UUID id) {
+        return pools.findAnyTenant(id).filter(pool -> pool.tenantId.equals(tenantId));
     }
 
     /** Moves the pool to the rotated version only when key-service holds that version. */

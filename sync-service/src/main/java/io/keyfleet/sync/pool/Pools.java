@@ -1,194 +1,318 @@
 package io.keyfleet.sync.pool;
 
+import io.keyfleet.auth.ApiKeyFormat;
+import io.keyfleet.auth.IpWhitelist;
+import io.keyfleet.kit.outbound.OutboundClient;
+import io.keyfleet.kit.outbound.OutboundRefusedException;
+import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.sync.secret.PoolSecrets;
+import io.keyfleet.sync.upstream.PoolApiClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Parameters;
+import io.keyfleet.sync.support.Like;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
+import org.jboss.logging.Logger;
 
-/** The pool table. Callers hold the transaction. */
+/**
+ * Creating, changing and checking pools; the API secret goes to key-service and is read back only to call upstream.
+ * {@link #create}, {@link #update} and {@link #check} call out (the pool's upstream, key-service) and run outside any
+ * transaction: the row is written in a transaction of its own once the calls are done.
+ */
 @ApplicationScoped
 public class Pools {
 
-    private static final String COLUMNS = "id, tenant_id, provider_name, pool_type, member_id, api_base_url, authorized_ips, "
-            + "price_protection, exchange_rate, remark, secret_version, custom_selection_items, sync_interval_minutes, health, "
-            + "health_message, checked_at, created_at, updated_at";
-
-    @Inject
-    DataSource dataSource;
-
-    public void insert(Pool pool) {
-        execute("""
-                insert into pool (provider_name, pool_type, member_id, api_base_url, authorized_ips, price_protection, exchange_rate,
-                                  remark, secret_version, custom_selection_items, sync_interval_minutes, health, health_message, checked_at,
-                                  created_at, updated_at, id, tenant_id)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", pool);
-    }
-
-    public void update(Pool pool) {
-        execute("""
-                update pool set provider_name = ?, pool_type = ?, member_id = ?, api_base_url = ?, authorized_ips = ?,
-                       price_protection = ?, exchange_rate = ?, remark = ?, secret_version = ?, custom_selection_items = ?,
-                       sync_interval_minutes = ?, health = ?, health_message = ?, checked_at = ?, created_at = ?, updated_at = ?
-                where id = ? and tenant_id = ?""", pool);
-    }
-
-    public boolean softDelete(String tenantId, UUID id, Instant now) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "update pool set deleted_at = ? where id = ? and tenant_id = ? and deleted_at is null")) {
-            update.setTimestamp(1, Timestamp.from(now));
-            update.setObject(2, id);
-            update.setString(3, tenantId);
-            return update.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+    public record Saved(Pool pool, ConnectivityCheck.Report check, String generatedSecret) {
+        @Override
+        public String toString() {
+            return "Saved[" + pool.id + "]";
         }
     }
 
-    public Optional<Pool> find(String tenantId, UUID id) {
-        List<Pool> found = query("select " + COLUMNS + " from pool where id = ? and tenant_id = ? and deleted_at is null",
-                List.of(id, tenantId));
-        return found.stream().findFirst();
+    private static final Logger LOG = Logger.getLogger(Pools.class);
+
+    private static final String REGISTER_SECRET = "Register the generated API secret upstream, then run a connectivity check.";
+
+    private static final String LIST = "from Pool where tenantId = :tenant and deletedAt is null and (lower(providerName) like :like"
+            + " or lower(memberId) like :like or lower(type) like :like or lower(coalesce(remark, '')) like :like) order by createdAt, id";
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    PoolSecrets secrets;
+
+    @Inject
+    ConnectivityCheck connectivity;
+
+    @Inject
+    PoolHealthRecorder healthRecorder;
+
+    @Inject
+    OutboundClient outbound;
+
+    public Saved create(String tenantId, PoolDefinition definition) {
+        definition.check(true);
+        URI baseUrl = allowedBaseUrl(definition.apiBaseUrl());
+        boolean generate = Boolean.TRUE.equals(definition.generateSecret());
+        String secret = generate ? ApiKeyFormat.randomBase62(40) : definition.apiSecret();
+        ConnectivityCheck.Report report = null;
+        if (!generate) {
+            report = checkOrRefuse(new PoolApiClient.Endpoint(baseUrl, definition.memberId(), secret));
+        }
+        UUID id = UUID.randomUUID();
+        storeSecret(tenantId, id, 1, secret);
+        Instant now = Instant.now();
+        Pool pool = new Pool();
+        pool.id = id;
+        pool.tenantId = tenantId;
+        pool.providerName = definition.providerName().trim();
+        pool.type = definition.type().trim();
+        pool.memberId = definition.memberId();
+        pool.apiBaseUrl = definition.apiBaseUrl().trim();
+        pool.authorizedIps = ips(definition.authorizedIps());
+        pool.priceProtection = Boolean.TRUE.equals(definition.priceProtection());
+        pool.exchangeRate = definition.exchangeRate() == null ? BigDecimal.ONE : definition.exchangeRate();
+        pool.remark = definition.remark();
+        pool.secretVersion = 1;
+        pool.syncIntervalMinutes = definition.schedule();
+        pool.health = report == null ? PoolHealth.UNCHECKED : report.health();
+        pool.healthMessage = report == null ? REGISTER_SECRET : report.message();
+        pool.checkedAt = report == null ? null : now;
+        pool.createdAt = now;
+        pool.updatedAt = now;
+        QuarkusTransaction.requiringNew().run(() -> pool.persist());
+        LOG.infof("Pool %s created for tenant %s (%s, member %s)", id, tenantId, pool.providerName, pool.memberId);
+        return new Saved(pool, report, generate ? secret : null);
     }
 
-    /** Any tenant's pool, for background work (events, schedules). */
-    public Optional<Pool> findAnyTenant(UUID id) {
-        return query("select " + COLUMNS + " from pool where id = ? and deleted_at is null", List.of(id)).stream().findFirst();
+    public Saved update(String tenantId, UUID id, PoolDefinition definition) {
+        definition.check(false);
+        Pool current = find(tenantId, id);
+        boolean generate = Boolean.TRUE.equals(definition.generateSecret());
+        String newSecret = generate ? ApiKeyFormat.randomBase62(40) : definition.apiSecret();
+        String baseUrl = definition.apiBaseUrl() == null ? current.apiBaseUrl : definition.apiBaseUrl().trim();
+        String memberId = definition.memberId() == null ? current.memberId : definition.memberId();
+        boolean endpointChanged = newSecret != null || !baseUrl.equals(current.apiBaseUrl) || !memberId.equals(current.memberId)
+                || definition.authorizedIps() != null;
+        if (!baseUrl.equals(current.apiBaseUrl)) {
+            allowedBaseUrl(baseUrl);
+        }
+        ConnectivityCheck.Report report = null;
+        if (endpointChanged && !generate) {
+            String secret = newSecret != null ? newSecret : secrets.get(tenantId, id.toString(), current.secretVersion).orElse(null);
+            report = secret == null ? ConnectivityCheck.secretMissing()
+                    : checkOrRefuse(new PoolApiClient.Endpoint(PoolDefinition.baseUrl(baseUrl), memberId, secret));
+            if (!report.ok()) {
+                throw PoolDefinition.invalid(report.field(), report.message());
+            }
+        }
+        int version = current.secretVersion;
+        if (newSecret != null) {
+            version++;
+            storeSecret(tenantId, id, version, newSecret);
+        }
+        Instant now = Instant.now();
+        Pool updated = new Pool();
+        updated.id = id;
+        updated.tenantId = tenantId;
+        updated.takeDefinitionOf(current);
+        updated.providerName = or(definition.providerName(), current.providerName);
+        updated.type = or(definition.type(), current.type);
+        updated.memberId = memberId;
+        updated.apiBaseUrl = baseUrl;
+        if (definition.authorizedIps() != null) {
+            updated.authorizedIps = ips(definition.authorizedIps());
+        }
+        if (definition.priceProtection() != null) {
+            updated.priceProtection = definition.priceProtection();
+        }
+        if (definition.exchangeRate() != null) {
+            updated.exchangeRate = definition.exchangeRate();
+        }
+        if (definition.remark() != null) {
+            updated.remark = definition.remark();
+        }
+        updated.secretVersion = version;
+        if (definition.syncIntervalMinutes() != null) {
+            updated.syncIntervalMinutes = definition.schedule();
+        }
+        if (report != null || generate) {
+            updated.health = report != null ? report.health() : PoolHealth.UNCHECKED;
+            updated.healthMessage = report != null ? report.message() : REGISTER_SECRET;
+        }
+        if (report != null) {
+            updated.checkedAt = now;
+        }
+        updated.updatedAt = now;
+        QuarkusTransaction.requiringNew().run(() -> {
+            Pool row = Pool.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (row != null && row.tenantId.equals(tenantId)) {
+                row.takeDefinitionOf(updated);
+            }
+            healthRecorder.changed(updated, current.health);
+        });
+        if (newSecret != null && current.secretVersion > 0) {
+            try {
+                secrets.destroy(tenantId, id.toString(), current.secretVersion);
+            } catch (PoolSecrets.PoolSecretException e) {
+                LOG.warnf("Pool %s: the previous secret version %d could not be destroyed yet: %s", id, current.secretVersion, e.getMessage());
+            }
+        }
+        return new Saved(updated, report, generate ? newSecret : null);
+    }
+
+    /** Soft delete: the row stays (deletedAt) for the catalog and jobs that name it. */
+    @Transactional
+    public void delete(String tenantId, UUID id) {
+        if (Pool.update("deletedAt = ?1 where id = ?2 and tenantId = ?3 and deletedAt is null", Instant.now(), id, tenantId) != 1) {
+            throw notFound(id);
+        }
+    }
+
+    @Transactional
+    public Pool find(String tenantId, UUID id) {
+        return Pool.<Pool>find("id = ?1 and tenantId = ?2 and deletedAt is null", id, tenantId).firstResultOptional()
+                .orElseThrow(() -> notFound(id));
     }
 
     /** Pools of the tenant whose provider name, member id, type or remark contains the search text. */
-    public List<Pool> list(String tenantId, String search, int offset, int limit) {
-        String like = "%" + (search == null ? "" : search.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")) + "%";
-        return query("select " + COLUMNS + " from pool where tenant_id = ? and deleted_at is null and ("
-                        + "lower(provider_name) like ? or lower(member_id) like ? or lower(pool_type) like ? or lower(coalesce(remark, '')) like ?)"
-                        + " order by created_at, id offset ? limit ?",
-                List.of(tenantId, like, like, like, like, offset, limit));
+    @Transactional
+    public List<Pool> list(String tenantId, String search, int page, int size) {
+        String like = Like.containing(search == null ? "" : search);
+        int offset = (page - 1) * size;
+        return Pool.<Pool>find(LIST, Parameters.with("tenant", tenantId).and("like", like)).range(offset, offset + size - 1).list();
+    }
+
+    /**
+     * A definition checked without saving anything. An address the outbound policy refuses is a 400
+     * (OUTBOUND_ADDRESS_REFUSED, OUTBOUND_SCHEME_REFUSED), never a check result: nothing is connected.
+     */
+    public ConnectivityCheck.Report checkDefinition(PoolDefinition definition) {
+        definition.check(true);
+        if (definition.apiSecret() == null) {
+            throw PoolDefinition.invalid("apiSecret", "a check needs the API secret.");
+        }
+        return connectivity.check(new PoolApiClient.Endpoint(PoolDefinition.baseUrl(definition.apiBaseUrl()), definition.memberId(),
+                definition.apiSecret()));
+    }
+
+    /**
+     * Checks a saved pool with its secret from key-service and records the result as its health. When the outbound
+     * policy refuses its address (its host now resolves to an internal address, or the policy changed) the pool is
+     * recorded UNREACHABLE with the refusal and the {@link OutboundRefusedException} is thrown on.
+     */
+    public ConnectivityCheck.Report check(Pool pool) {
+        Optional<PoolApiClient.Endpoint> endpoint = endpoint(pool);
+        ConnectivityCheck.Report report;
+        try {
+            report = endpoint.map(connectivity::check).orElseGet(ConnectivityCheck::secretMissing);
+        } catch (OutboundRefusedException e) {
+            healthRecorder.record(pool, PoolHealth.UNREACHABLE, "Not called: the address is refused (" + e.code() + "): " + e.detail());
+            throw e;
+        }
+        healthRecorder.record(pool, report.health(), report.message());
+        return report;
+    }
+
+    /** How to call the pool upstream: empty when key-service has no secret for it. */
+    public Optional<PoolApiClient.Endpoint> endpoint(Pool pool) {
+        return secrets.get(pool.tenantId, pool.id.toString(), pool.secretVersion)
+                .map(secret -> new PoolApiClient.Endpoint(URI.create(pool.apiBaseUrl), pool.memberId, secret));
+    }
+
+    /** Any tenant's pool, for background work (events, schedules). */
+    @Transactional
+    public Optional<Pool> findAnyTenant(UUID id) {
+        return Pool.<Pool>find("id = ?1 and deletedAt is null", id).firstResultOptional();
+    }
+
+    /** Moves the pool to a newer secret version written in key-service; false when it already uses that one or a newer one. */
+    @Transactional
+    public boolean adoptSecretVersion(String tenantId, UUID id, int version) {
+        return Pool.update("secretVersion = ?1 where id = ?2 and tenantId = ?3 and secretVersion < ?1 and deletedAt is null", version, id,
+                tenantId) == 1;
     }
 
     /** Pools with a schedule whose interval has passed since their last scheduled run. */
+    @Transactional
+    @SuppressWarnings("unchecked")
     public List<Pool> dueForSchedule(Instant now) {
-        return query("select " + COLUMNS + " from pool where deleted_at is null and sync_interval_minutes is not null and "
-                + "(last_scheduled_at is null or last_scheduled_at + make_interval(mins => sync_interval_minutes) <= ?)", List.of(Timestamp.from(now)));
+        return em.createNativeQuery(Pool.DUE_FOR_SCHEDULE, Pool.class).setParameter("now", now).getResultList();
     }
 
     /**
      * Claims the pool's due scheduled run: true for exactly one caller per due interval, even when several replicas look
      * at the schedule at once.
      */
-    public boolean claimScheduled(UUID id, Instant now) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement("update pool set last_scheduled_at = ? where id = ? "
-                     + "and deleted_at is null and sync_interval_minutes is not null "
-                     + "and (last_scheduled_at is null or last_scheduled_at + make_interval(mins => sync_interval_minutes) <= ?)")) {
-            update.setTimestamp(1, Timestamp.from(now));
-            update.setObject(2, id);
-            update.setTimestamp(3, Timestamp.from(now));
-            return update.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+    @Transactional
+    public boolean claimScheduledRun(UUID id, Instant now) {
+        return em.createNativeQuery(Pool.CLAIM_SCHEDULED).setParameter("now", now).setParameter("id", id).executeUpdate() == 1;
+    }
+
+    /** Records that the item has a saved custom selection (its later lines start unselected); once per item. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void addCustomSelection(UUID id, String item) {
+        Pool pool = em.find(Pool.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (pool != null && !pool.hasCustomSelection(item)) {
+            String[] items = Arrays.copyOf(pool.customSelectionItems, pool.customSelectionItems.length + 1);
+            items[items.length - 1] = item;
+            pool.customSelectionItems = items;
         }
     }
 
-    /** Moves the pool to a newer secret version written in key-service; false when it already uses that one or a newer one. */
-    public boolean adoptSecretVersion(String tenantId, UUID id, int version) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "update pool set secret_version = ? where id = ? and tenant_id = ? and secret_version < ? and deleted_at is null")) {
-            update.setInt(1, version);
-            update.setObject(2, id);
-            update.setString(3, tenantId);
-            update.setInt(4, version);
-            return update.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+    /**
+     * The base URL after the outbound policy's look at it (scheme, and every address its host resolves to): also for a
+     * pool saved without a check (generated secret), so no pool points at an internal address.
+     */
+    private URI allowedBaseUrl(String text) {
+        URI baseUrl = PoolDefinition.baseUrl(text);
+        try {
+            outbound.policy().check(baseUrl, "apiBaseUrl");
+        } catch (UnknownHostException e) {
+            throw new ProblemException(422, "POOL_CHECK_FAILED", "Connectivity check failed", "apiBaseUrl: cannot resolve the host "
+                    + baseUrl.getHost() + "; check the API base URL and DNS.");
+        }
+        return baseUrl;
+    }
+
+    private ConnectivityCheck.Report checkOrRefuse(PoolApiClient.Endpoint endpoint) {
+        ConnectivityCheck.Report report = connectivity.check(endpoint);
+        if (!report.ok()) {
+            throw new ProblemException(422, "POOL_CHECK_FAILED", "Connectivity check failed", report.field() + ": " + report.message());
+        }
+        return report;
+    }
+
+    private void storeSecret(String tenantId, UUID id, int version, String secret) {
+        try {
+            secrets.put(tenantId, id.toString(), version, secret);
+        } catch (PoolSecrets.PoolSecretException e) {
+            throw new ProblemException(503, "SECRET_BACKEND_UNAVAILABLE", "Secret backend unavailable",
+                    "The pool's API secret could not be stored in key-service (" + e.getMessage() + "); nothing was saved, try again.");
         }
     }
 
-    /** Sets the health; returns the previous one (for a PoolHealthChanged event). */
-    public PoolHealth setHealth(UUID id, PoolHealth health, String message, Instant now) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("select health from pool where id = ? for update");
-             PreparedStatement update = connection.prepareStatement(
-                     "update pool set health = ?, health_message = ?, checked_at = ? where id = ?")) {
-            select.setObject(1, id);
-            PoolHealth previous;
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return null;
-                }
-                previous = PoolHealth.valueOf(row.getString(1));
-            }
-            update.setString(1, health.name());
-            update.setString(2, message == null ? null : message.length() > 500 ? message.substring(0, 500) : message);
-            update.setTimestamp(3, Timestamp.from(now));
-            update.setObject(4, id);
-            update.executeUpdate();
-            return previous;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    private static List<String> ips(List<String> texts) {
+        return texts == null ? List.of() : IpWhitelist.parse(texts).texts();
     }
 
-    private void execute(String sql, Pool pool) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, pool.providerName());
-            statement.setString(2, pool.type());
-            statement.setString(3, pool.memberId());
-            statement.setString(4, pool.apiBaseUrl());
-            statement.setString(5, pool.authorizedIps().isEmpty() ? null : String.join(",", pool.authorizedIps()));
-            statement.setBoolean(6, pool.priceProtection());
-            statement.setBigDecimal(7, pool.exchangeRate());
-            statement.setString(8, pool.remark());
-            statement.setInt(9, pool.secretVersion());
-            statement.setArray(10, connection.createArrayOf("text", pool.customSelectionItems().toArray()));
-            if (pool.syncIntervalMinutes() == null) {
-                statement.setNull(11, Types.INTEGER);
-            } else {
-                statement.setInt(11, pool.syncIntervalMinutes());
-            }
-            statement.setString(12, pool.health().name());
-            statement.setString(13, pool.healthMessage());
-            statement.setTimestamp(14, pool.checkedAt() == null ? null : Timestamp.from(pool.checkedAt()));
-            statement.setTimestamp(15, Timestamp.from(pool.createdAt()));
-            statement.setTimestamp(16, Timestamp.from(pool.updatedAt()));
-            statement.setObject(17, pool.id());
-            statement.setString(18, pool.tenantId());
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String or(String value, String fallback) {
+        return value == null ? fallback : value.trim();
     }
 
-    private List<Pool> query(String sql, List<Object> params) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                select.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet row = select.executeQuery()) {
-                List<Pool> pools = new ArrayList<>();
-                while (row.next()) {
-                    String ips = row.getString(7);
-                    Timestamp checked = row.getTimestamp(16);
-                    pools.add(new Pool((UUID) row.getObject(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
-                            row.getString(6), ips == null ? List.of() : List.of(ips.split(",")), row.getBoolean(8), row.getBigDecimal(9),
-                            row.getString(10), row.getInt(11), List.of((String[]) row.getArray(12).getArray()), (Integer) row.getObject(13),
-                            PoolHealth.valueOf(row.getString(14)), row.getString(15), checked == null ? null : checked.toInstant(),
-                            row.getTimestamp(17).toInstant(), row.getTimestamp(18).toInstant()));
-                }
-                return pools;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    private static ProblemException notFound(UUID id) {
+        return ProblemException.notFound("POOL_NOT_FOUND", "No pool " + id + ".");
     }
 }

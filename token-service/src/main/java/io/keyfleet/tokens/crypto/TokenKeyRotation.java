@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -44,6 +45,13 @@ public class TokenKeyRotation {
     private static final Logger LOG = Logger.getLogger(TokenKeyRotation.class);
     private static final String HAS_TOKENS =
             "(access_token_enc is not null or refresh_token_enc is not null or previous_refresh_enc is not null)";
+
+    private static final String COUNT_BY_KEY = "select token_key_id, count(*) from token_grant where " + HAS_TOKENS
+            + " group by token_key_id";
+
+    /** The next batch under an older key, in id order; grants another transaction holds are left for the next pass. */
+    private static final String TAKE_BATCH = "select * from token_grant where id > :after and token_key_id in (:older) and "
+            + HAS_TOKENS + " order by id limit :limit for update skip locked";
 
     @Inject
     TokenCipher cipher;
@@ -94,9 +102,9 @@ public class TokenKeyRotation {
 
     /** Counts the grants holding tokens per key id, and publishes the counts. */
     @SuppressWarnings("unchecked")
+    @Transactional
     public SortedMap<Integer, Long> count() {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select token_key_id, count(*) from token_grant where " + HAS_TOKENS + " group by token_key_id").getResultList());
+        List<Object[]> rows = em.createNativeQuery(COUNT_BY_KEY).getResultList();
         SortedMap<Integer, Long> counts = new TreeMap<>();
         for (Object[] row : rows) {
             counts.put(((Number) row[0]).intValue(), ((Number) row[1]).longValue());
@@ -117,8 +125,8 @@ public class TokenKeyRotation {
     }
 
     /**
-     * Moves the tokens of every grant under an older configured key to the active key, batch by batch, until none is
-     * left or {@code stop} says so; returns how many grants were moved.
+     * Moves the tokens of every grant under an older configured key to the active key, batch by batch (each batch a
+     * transaction of its own), until none is left or {@code stop} says so; returns how many grants were moved.
      */
     public long reencrypt(BooleanSupplier stop) {
         int active = cipher.keys().activeId();
@@ -152,8 +160,7 @@ public class TokenKeyRotation {
 
     @SuppressWarnings("unchecked")
     private Batch reencryptBatch(List<Integer> older, String after, int batchSize) {
-        List<Grant> grants = em.createNativeQuery("select * from token_grant where id > :after and token_key_id in (:older)"
-                        + " and " + HAS_TOKENS + " order by id limit :limit for update skip locked", Grant.class)
+        List<Grant> grants = em.createNativeQuery(TAKE_BATCH, Grant.class)
                 .setParameter("after", after).setParameter("older", older).setParameter("limit", batchSize).getResultList();
         int done = 0;
         int failed = 0;

@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,13 +35,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Exchanging codes, handing out the current token, listing, revoking and forcing refreshes of a tenant's grants. */
+/**
+ * Exchanging codes, handing out the current token, listing, revoking and forcing refreshes of a tenant's grants.
+ *
+ * <p>Reads and changes that stay in the database are one {@code @Transactional} call each. The operations that call
+ * the provider ({@link #exchange}, {@link #currentToken}, {@link #forceRefresh}) run outside any transaction and commit
+ * each database step in a transaction of its own, so that no row lock is held while the provider answers.
+ */
 @ApplicationScoped
 public class Grants {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Grants.class);
 
     static final String REPLAYED_CODE = "the authorization code was presented twice (RFC 6749 section 4.1.2)";
+
+    /** Holds a transaction-scoped advisory lock on {@code :key} until the transaction ends. */
+    private static final String ADVISORY_LOCK = "select count(*) from (select pg_advisory_xact_lock(hashtextextended(:key, 0))) locked";
+
+    private static final String LIST = "from Grant where tenantId = :tenant"
+            + " and (:provider is null or provider = :provider) and (:app is null or appId = :app)"
+            + " and (:merchant is null or merchantId = :merchant) and (:status is null or status = :status)"
+            + " and (:after is null or id > :after) order by id";
 
     @Inject
     TokenGateway gateway;
@@ -66,6 +81,7 @@ public class Grants {
     Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
 
+    /** Claims the code, calls the provider, stores the tokens: three transactions, none open during the call. */
     public GrantView exchange(String tenantId, ExchangeRequest request) {
         GatewayVersion version = request.gatewayVersion() == null ? config.defaultGatewayVersion()
                 : GatewayVersion.valueOf(request.gatewayVersion().toUpperCase(Locale.ROOT));
@@ -116,8 +132,7 @@ public class Grants {
     private Claim claimCode(AppRef app, String codeHash) {
         return QuarkusTransaction.requiringNew().call(() -> {
             // one claim of a code at a time, across tenants and replicas: the checks below and the insert stay together
-            em.createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtextextended(:key, 0))) locked")
-                    .setParameter("key", "exchanged_code\n" + codeHash).getSingleResult();
+            advisoryLock("exchanged_code\n" + codeHash);
             Instant now = clock.instant();
             List<ExchangedCode> presented = em.createQuery("from ExchangedCode where codeHash = :hash", ExchangedCode.class)
                     .setParameter("hash", codeHash).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()
@@ -127,10 +142,14 @@ public class Grants {
                 return Claim.OTHER_TENANT;
             }
             if (ours.isEmpty()) {
-                em.createNativeQuery("insert into exchanged_code (tenant_id, provider, app_id, environment, code_hash, exchanged_at)"
-                                + " values (:tenant, :provider, :app, :env, :hash, :now)")
-                        .setParameter("tenant", app.tenantId()).setParameter("provider", app.provider()).setParameter("app", app.appId())
-                        .setParameter("env", app.environment()).setParameter("hash", codeHash).setParameter("now", now).executeUpdate();
+                ExchangedCode code = new ExchangedCode();
+                code.tenantId = app.tenantId();
+                code.provider = app.provider();
+                code.appId = app.appId();
+                code.environment = app.environment();
+                code.codeHash = codeHash;
+                code.exchangedAt = now;
+                code.persist();
                 return Claim.CLAIMED;
             }
             for (ExchangedCode code : ours) {
@@ -152,10 +171,7 @@ public class Grants {
         Instant now = clock.instant();
         // Two codes of one merchant exchanged at once must not both insert (unique per merchant): the second to get here
         // waits for the first to commit, then finds its grant and renews it with its own, newer tokens.
-        em.createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtextextended(:merchant, 0))) locked")
-                .setParameter("merchant", String.join("\n", app.tenantId(), app.provider(), app.appId(), app.environment(),
-                        tokens.merchantId()))
-                .getSingleResult();
+        advisoryLock(String.join("\n", app.tenantId(), app.provider(), app.appId(), app.environment(), tokens.merchantId()));
         Grant grant = Grant.find("tenantId = :tenant and provider = :provider and appId = :app and environment = :env and merchantId = :merchant",
                         Parameters.with("tenant", app.tenantId()).and("provider", app.provider()).and("app", app.appId())
                                 .and("env", app.environment()).and("merchant", tokens.merchantId()))
@@ -200,6 +216,11 @@ public class Grants {
         return GrantView.of(grant);
     }
 
+    private void advisoryLock(String key) {
+        em.createNativeQuery(ADVISORY_LOCK).setParameter("key", key).getSingleResult();
+    }
+
+    /** The stored token, or one refreshed now (a call to the provider between transactions) when it is close to expiry. */
     public CurrentToken currentToken(String tenantId, String grantId) {
         Grant grant = QuarkusTransaction.requiringNew().call(() -> find(tenantId, grantId));
         requireUsableStatus(grant);
@@ -256,54 +277,32 @@ public class Grants {
         }
     }
 
+    @Transactional
     public GrantView get(String tenantId, String grantId) {
-        return QuarkusTransaction.requiringNew().call(() -> GrantView.of(find(tenantId, grantId)));
+        return GrantView.of(find(tenantId, grantId));
     }
 
+    /** A page of the tenant's grants in id order; a null filter matches every grant. */
+    @Transactional
     public GrantPage list(String tenantId, String provider, String appId, String merchantId, GrantStatus status, String after, int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            StringBuilder query = new StringBuilder("tenantId = :tenant");
-            Parameters params = Parameters.with("tenant", tenantId);
-            if (provider != null) {
-                query.append(" and provider = :provider");
-                params.and("provider", provider);
-            }
-            if (appId != null) {
-                query.append(" and appId = :app");
-                params.and("app", appId);
-            }
-            if (merchantId != null) {
-                query.append(" and merchantId = :merchant");
-                params.and("merchant", merchantId);
-            }
-            if (status != null) {
-                query.append(" and status = :status");
-                params.and("status", status);
-            }
-            if (after != null) {
-                query.append(" and id > :after");
-                params.and("after", after);
-            }
-            query.append(" order by id");
-            List<Grant> grants = Grant.<Grant>find(query.toString(), params).page(0, limit + 1).list();
-            List<GrantView> items = new ArrayList<>();
-            for (int i = 0; i < Math.min(limit, grants.size()); i++) {
-                items.add(GrantView.of(grants.get(i)));
-            }
-            return new GrantPage(items, grants.size() > limit ? items.get(items.size() - 1).id() : null);
-        });
+        List<Grant> grants = Grant.<Grant>find(LIST, Parameters.with("tenant", tenantId).and("provider", provider).and("app", appId)
+                .and("merchant", merchantId).and("status", status).and("after", after)).page(0, limit + 1).list();
+        List<GrantView> items = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, grants.size()); i++) {
+            items.add(GrantView.of(grants.get(i)));
+        }
+        return new GrantPage(items, grants.size() > limit ? items.get(items.size() - 1).id() : null);
     }
 
+    @Transactional
     public GrantView revoke(String tenantId, String grantId, String reason) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Grant grant = find(tenantId, grantId);
-            em.lock(grant, LockModeType.PESSIMISTIC_WRITE);
-            em.refresh(grant);
-            if (grant.status != GrantStatus.REVOKED) {
-                revoke(grant, reason == null || reason.isBlank() ? "revoked through the API" : reason, clock.instant());
-            }
-            return GrantView.of(grant);
-        });
+        Grant grant = find(tenantId, grantId);
+        em.lock(grant, LockModeType.PESSIMISTIC_WRITE);
+        em.refresh(grant);
+        if (grant.status != GrantStatus.REVOKED) {
+            revoke(grant, reason == null || reason.isBlank() ? "revoked through the API" : reason, clock.instant());
+        }
+        return GrantView.of(grant);
     }
 
     private void revoke(Grant grant, String reason, Instant now) {
@@ -313,7 +312,10 @@ public class Grants {
         outbox.record(grant.tenantId, GrantEvents.revoked(grant, reason));
     }
 
-    /** Refreshes now, whatever the schedule says; 409 when another replica is refreshing it at this moment. */
+    /**
+     * Refreshes now, whatever the schedule says (a call to the provider between transactions); 409 when another replica
+     * is refreshing it at this moment.
+     */
     public GrantView forceRefresh(String tenantId, String grantId) {
         Grant grant = QuarkusTransaction.requiringNew().call(() -> find(tenantId, grantId));
         requireUsableStatus(grant);

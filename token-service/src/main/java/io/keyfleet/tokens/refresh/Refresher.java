@@ -73,10 +73,33 @@ public class Refresher {
     @Inject
     EntityManager em;
 
-    /** now + half the access token's remaining life, within [min-lease, lease]; the whole lease when it has no expiry. */
+    /**
+     * now + half the access token's remaining life, within [min-lease, lease]; the whole lease when it has no expiry. An
+     * expression of the statements below, which bind {@code :now}, {@code :maxLeaseMs} and {@code :minLeaseMs} for it.
+     */
     private static final String LEASE_UNTIL = "cast(:now as timestamptz) + cast(least(:maxLeaseMs, greatest(:minLeaseMs,"
             + " coalesce(extract(epoch from (access_expires_at - cast(:now as timestamptz))) * 500, :maxLeaseMs)))"
             + " as double precision) * interval '1 millisecond'";
+
+    /** Due grants no replica holds, taken without waiting for those another replica is taking. */
+    private static final String SELECT_DUE = "select id from token_grant where status = 'ACTIVE' and next_refresh_at <= :now"
+            + " and (lease_until is null or lease_until < :now) order by next_refresh_at limit :limit for update skip locked";
+
+    private static final String LEASE_SELECTED = "update token_grant set lease_owner = :owner, lease_until = " + LEASE_UNTIL
+            + " where id in (:ids)";
+
+    private static final String CLAIM_ONE = "update token_grant set lease_owner = :owner, lease_until = " + LEASE_UNTIL
+            + " where id = :id and status = 'ACTIVE' and (lease_until is null or lease_until < :now)";
+
+    /** {@link #CLAIM_ONE}, only while the grant is still at the generation the caller saw. */
+    private static final String CLAIM_ONE_AT_GENERATION = CLAIM_ONE + " and generation = :generation";
+
+    private static final String RENEW_LEASES = "update token_grant set lease_until = " + LEASE_UNTIL
+            + " where lease_owner = :owner and id in (:ids)";
+
+    /** Extends the lease of a grant only while it is still this owner's (a claim may have waited in the queue past it). */
+    private static final String EXTEND_OWN_LEASE = "update token_grant set lease_until = " + LEASE_UNTIL
+            + " where id = :id and lease_owner = :owner and status = 'ACTIVE' and lease_until > cast(:now as timestamptz)";
 
     Clock clock = Clock.systemUTC();
     private RefreshPolicy policy;
@@ -93,19 +116,18 @@ public class Refresher {
         return policy;
     }
 
-    /** Claims up to {@code limit} due grants for {@code owner}; they are its own until the lease runs out. */
+    /**
+     * Claims up to {@code limit} due grants for {@code owner}; they are its own until the lease runs out. The claim is a
+     * transaction of its own: it commits before any grant is refreshed.
+     */
     @SuppressWarnings("unchecked")
     public List<String> claimDue(String owner, int limit) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            List<String> ids = em.createNativeQuery("select id from token_grant where status = 'ACTIVE' and next_refresh_at <= :now"
-                            + " and (lease_until is null or lease_until < :now) order by next_refresh_at limit :limit"
-                            + " for update skip locked", String.class)
+            List<String> ids = em.createNativeQuery(SELECT_DUE, String.class)
                     .setParameter("now", now).setParameter("limit", limit).getResultList();
             if (!ids.isEmpty()) {
-                withLease(em.createNativeQuery("update token_grant set lease_owner = :owner, lease_until = " + LEASE_UNTIL
-                        + " where id in (:ids)"), now)
-                        .setParameter("owner", owner).setParameter("ids", ids).executeUpdate();
+                withLease(em.createNativeQuery(LEASE_SELECTED), now).setParameter("owner", owner).setParameter("ids", ids).executeUpdate();
             }
             return ids;
         });
@@ -118,9 +140,7 @@ public class Refresher {
     public boolean claimOne(String grantId, String owner, Integer seenGeneration) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            var update = withLease(em.createNativeQuery("update token_grant set lease_owner = :owner, lease_until = " + LEASE_UNTIL
-                            + " where id = :id and status = 'ACTIVE' and (lease_until is null or lease_until < :now)"
-                            + (seenGeneration == null ? "" : " and generation = :generation")), now)
+            var update = withLease(em.createNativeQuery(seenGeneration == null ? CLAIM_ONE : CLAIM_ONE_AT_GENERATION), now)
                     .setParameter("owner", owner).setParameter("id", grantId);
             if (seenGeneration != null) {
                 update.setParameter("generation", seenGeneration);
@@ -143,7 +163,10 @@ public class Refresher {
         return working.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
     }
 
-    /** Extends the leases of the grants this process is refreshing (or has claimed and will refresh shortly). */
+    /**
+     * Extends the leases of the grants this process is refreshing (or has claimed and will refresh shortly), one
+     * transaction per owner.
+     */
     public int renewLeases() {
         int renewed = 0;
         for (Map.Entry<String, Set<String>> entry : working.entrySet()) {
@@ -151,9 +174,8 @@ public class Refresher {
             if (ids.isEmpty()) {
                 continue;
             }
-            renewed += QuarkusTransaction.requiringNew().call(() -> withLease(em.createNativeQuery(
-                    "update token_grant set lease_until = " + LEASE_UNTIL + " where lease_owner = :owner and id in (:ids)"),
-                    clock.instant()).setParameter("owner", entry.getKey()).setParameter("ids", ids).executeUpdate());
+            renewed += QuarkusTransaction.requiringNew().call(() -> withLease(em.createNativeQuery(RENEW_LEASES), clock.instant())
+                    .setParameter("owner", entry.getKey()).setParameter("ids", ids).executeUpdate());
         }
         return renewed;
     }
@@ -206,16 +228,19 @@ public class Refresher {
     private record Claimed(AppRef app, int generation, String refreshToken, Instant refreshTokenExpiresAt, boolean previous) {
     }
 
-    /** One upstream call for a grant {@code owner} has claimed (two when the current refresh token is refused), and the result stored. */
+    /**
+     * One upstream call for a grant {@code owner} has claimed (two when the current refresh token is refused), and the
+     * result stored: the lease is checked in one transaction, the call is made outside any, the result is stored in
+     * another.
+     */
     public Outcome refresh(String grantId, String owner) {
         working(owner).add(grantId);
         try {
             Claimed claimed = QuarkusTransaction.requiringNew().call(() -> {
                 // still ours, and for long enough to make the call: a claim that waited in the queue past its lease may
                 // already be another replica's
-                int extended = withLease(em.createNativeQuery("update token_grant set lease_until = " + LEASE_UNTIL
-                        + " where id = :id and lease_owner = :owner and status = 'ACTIVE' and lease_until > cast(:now as timestamptz)"),
-                        clock.instant()).setParameter("id", grantId).setParameter("owner", owner).executeUpdate();
+                int extended = withLease(em.createNativeQuery(EXTEND_OWN_LEASE), clock.instant())
+                        .setParameter("id", grantId).setParameter("owner", owner).executeUpdate();
                 Grant grant = extended == 1 ? em.find(Grant.class, grantId) : null;
                 if (grant == null) {
                     return null;
