@@ -161,6 +161,11 @@ public class KeyServiceStub implements KeyMaterialApi, AppSecretMaterialApi, Pro
         verifications.put(apiKey, verification);
     }
 
+    /** Whether some pool secret version holds exactly this secret. */
+    public boolean holdsPoolSecret(String secret) {
+        return poolSecrets.containsValue(secret);
+    }
+
     public int materialReads() {
         return materialReads.get();
     }
@@ -247,15 +252,12 @@ public class KeyServiceStub implements KeyMaterialApi, AppSecretMaterialApi, Pro
                 .map(e -> new AppCertificateView(keyId, e.getKey(), null, null, e.getValue(), Instant.now())).toList();
     }
 
+    /** Stores a version of a pool's secret; 409 SECRET_VERSION_CONFLICT when that version is already stored. */
     @Override
     public void put(String tenant, String poolId, PutSecret request) {
-        String key = tenant + "/" + poolId + "/";
-        int latest = poolSecrets.keySet().stream().filter(k -> k.startsWith(key)).mapToInt(k -> Integer.parseInt(k.substring(key.length())))
-                .max().orElse(0);
-        if (request.version() != latest + 1) {
-            throw new StubProblem(409, "SECRET_VERSION_CONFLICT", "Version " + request.version() + " is not the next one.");
+        if (poolSecrets.putIfAbsent(tenant + "/" + poolId + "/" + request.version(), request.secret()) != null) {
+            throw new StubProblem(409, "SECRET_VERSION_CONFLICT", "Version " + request.version() + " is already stored.");
         }
-        poolSecrets.put(key + request.version(), request.secret());
     }
 
     @Override
