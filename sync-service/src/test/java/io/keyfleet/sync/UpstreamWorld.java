@@ -1,5 +1,7 @@
 package io.keyfleet.sync;
 
+import io.keyfleet.keys.api.PoolSecretApi;
+import io.keyfleet.keys.stub.KeyServiceStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -23,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The two services sync-service talks to, over real HTTP, for sync-service's own tests: key-service's pool-secret API
+ * The two services sync-service talks to, over real HTTP, for sync-service's own tests: key-service's pool-secret API (key-service-stub)
  * and provider-sandbox's resource-pool API (same paths, same RequestSignature check, same paging and error answers).
  * Both are separate Quarkus applications that cannot start inside this test; the real ones are exercised end to end
  * by the cli module's PoolSyncSuiteIT. This stand-in keeps the catalog in memory so a test can change it at will.
@@ -46,7 +48,7 @@ public final class UpstreamWorld implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, String> secretsByMember = new ConcurrentHashMap<>();
-    private final Map<String, String> poolSecrets = new ConcurrentHashMap<>();
+    private final KeyServiceStub keyService = new KeyServiceStub().serve(null, 0);
     private final Map<String, NavigableMap<String, Item>> catalog = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Trouble> troubles = new ConcurrentLinkedDeque<>();
     private final AtomicInteger pageCalls = new AtomicInteger();
@@ -56,7 +58,6 @@ public final class UpstreamWorld implements AutoCloseable {
     public UpstreamWorld() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/internal/v1/secrets/pools/", this::poolSecret);
         server.createContext("/pool-api/v1/", this::poolApi);
         server.start();
         TYPES.forEach(type -> catalog.put(type, new ConcurrentSkipListMap<>()));
@@ -131,43 +132,22 @@ public final class UpstreamWorld implements AutoCloseable {
 
     /** Stores a version of a pool's secret, as key-service does when a pool's secret is rotated there. */
     public void poolSecret(String tenantId, String poolId, int version, String secret) {
-        poolSecrets.put(tenantId + "/" + poolId + "/" + version, secret);
+        keyService.put(tenantId, poolId, new PoolSecretApi.PutSecret(version, secret));
     }
 
     public boolean holdsPoolSecret(String secret) {
-        return poolSecrets.containsValue(secret);
+        return keyService.holdsPoolSecret(secret);
+    }
+
+    /** key-service's pool-secret API: key-service-stub, on a port of its own. */
+    public String keyServiceUrl() {
+        return keyService.url();
     }
 
     @Override
     public void close() {
+        keyService.close();
         server.stop(0);
-    }
-
-    private void poolSecret(HttpExchange exchange) throws IOException {
-        String tenant = exchange.getRequestHeaders().getFirst("X-Keyfleet-Tenant");
-        String poolId = exchange.getRequestURI().getPath().substring("/internal/v1/secrets/pools/".length());
-        String query = exchange.getRequestURI().getRawQuery();
-        switch (exchange.getRequestMethod()) {
-            case "PUT" -> {
-                JsonNode body = JSON.readTree(exchange.getRequestBody());
-                String key = tenant + "/" + poolId + "/" + body.get("version").asInt();
-                if (poolSecrets.putIfAbsent(key, body.get("secret").asText()) != null) {
-                    send(exchange, 409, Map.of("code", "SECRET_VERSION_CONFLICT"));
-                } else {
-                    send(exchange, 204, null);
-                }
-            }
-            case "GET" -> {
-                String secret = poolSecrets.get(tenant + "/" + poolId + "/" + query.substring("version=".length()));
-                send(exchange, secret == null ? 404 : 200, secret == null ? Map.of("code", "POOL_SECRET_NOT_FOUND")
-                        : Map.of("poolId", poolId, "secret", secret));
-            }
-            case "DELETE" -> {
-                poolSecrets.remove(tenant + "/" + poolId + "/" + query.substring("version=".length()));
-                send(exchange, 204, null);
-            }
-            default -> send(exchange, 405, null);
-        }
     }
 
     private void poolApi(HttpExchange exchange) throws IOException {

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Starts the {@link UpstreamWorld} and a {@link HostileUpstream} before sync-service and points
- * keyfleet.sync.key-service-url at the world. The outbound policy allows exactly their two loopback addresses and
+ * quarkus.rest-client.key-service.url at the world's key-service stub. The outbound policy allows exactly their two loopback addresses and
  * ports, and one port nothing listens on (an upstream that is allowed but down); any other local port stays refused.
  * The schedule is looked at every second, so a test sees a due pool synced without waiting a minute.
  */
@@ -44,7 +44,7 @@ public class UpstreamWorldResource implements QuarkusTestResourceLifecycleManage
             throw new UncheckedIOException(e);
         }
         String allow = String.join(",", "127.0.0.1:" + world.port(), "127.0.0.1:" + hostile.port(), "127.0.0.1:" + closedPort);
-        return Map.of("keyfleet.sync.key-service-url", world.url(), "keyfleet.sync.schedule-check", "1s", "keyfleet.outbound.allow", allow);
+        return Map.of("quarkus.rest-client.key-service.url", world.keyServiceUrl(), "keyfleet.sync.schedule-check", "1s", "keyfleet.outbound.allow", allow);
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.keyfleet.bench.sign;
 
+import io.keyfleet.auth.Scopes;
+import io.keyfleet.auth.VerificationCode;
+import io.keyfleet.keys.api.Environment;
+import io.keyfleet.keys.api.Verification;
+import io.keyfleet.keys.stub.KeyServiceStub;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyfleet.bench.support.Benchmark;
 import io.keyfleet.bench.support.CpuMonitor;
@@ -30,6 +35,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -39,13 +45,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code openssl speed -multi <cores> rsa2048} measured in the same run. Scenarios, on each service in turn:
  * {@code POST /v1/sign} (alipay-rsa2, one signature per request), {@code POST /v1/sign/batch}, {@code POST /v1/verify}
  * (an alipay-v3 response, one per request) and {@code POST /v1/verify/batch}, each flat out from several keep-alive
- * clients in this JVM. key-service is stood in for by {@link KeyServiceStandIn} (asked once per key).
+ * clients in this JVM. key-service is stood in for by key-service-stub ({@link #keyService}, asked once per key).
  */
 @ApplicationScoped
 public class SignBenchmark implements Benchmark {
 
     private static final String TENANT = "bench";
     private static final String APP_ID = "2021000000000001";
+    private static final String SERVICE_KEY = "kf_test_bench-signing-service";
+    /** The API key the benchmark's clients call signing-service with. */
+    private static final String CALLER_KEY = "kf_test_bench-caller";
     private static final Pattern PROVIDER_LINE = Pattern.compile("RSA signing uses ([A-Za-z]+)");
 
     @Inject
@@ -97,7 +106,7 @@ public class SignBenchmark implements Benchmark {
         Path work = Files.createTempDirectory("keyfleet-bench-sign-");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         List<String> jvm = ServiceProcess.splitOptions(config.jvmOptions());
-        try (KeyServiceStandIn keyService = new KeyServiceStandIn(TENANT, APP_ID, appKey, providerKey);
+        try (KeyServiceStub keyService = keyService(appKey, providerKey);
              ServiceProcess accp = services.launch(jar, environment(keyService, true), jvm, work, "signing-accp.log");
              ServiceProcess jdk = services.launch(jar, environment(keyService, false), jvm, work, "signing-jdk.log")) {
             accp.awaitReady(config.startTimeout());
@@ -133,7 +142,7 @@ public class SignBenchmark implements Benchmark {
     private Scenario scenario(String name, ServiceProcess service, HttpClient http, String path, byte[] body, int items,
                               Duration duration) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(service.baseUrl().resolve(path)).timeout(config.requestTimeout())
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KeyServiceStandIn.CALLER_KEY)
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + CALLER_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         int clients = config.clients();
         List<List<Long>> nanos = new ArrayList<>();
@@ -204,10 +213,24 @@ public class SignBenchmark implements Benchmark {
         return service.logMatch(PROVIDER_LINE).map(m -> m.group(1)).orElse("unknown provider");
     }
 
-    private ServiceEnvironment environment(KeyServiceStandIn keyService, boolean accp) {
+    /**
+     * key-service for this benchmark, in its JVM: key-service-stub holding one app key, one provider key and the caller's
+     * credential. signing-service verifies the caller there once and then from its verification cache, and asks for the key
+     * once per version and then signs from memory, so the benchmark measures signing-service, not key-service.
+     */
+    private static KeyServiceStub keyService(KeyPair appKey, KeyPair providerKey) {
+        KeyServiceStub stub = new KeyServiceStub();
+        stub.addKeyVersion(UUID.randomUUID(), TENANT, "alipay", APP_ID, Environment.SANDBOX, 1, appKey);
+        stub.addProviderKeyVersion(UUID.randomUUID(), TENANT, "alipay", Environment.SANDBOX, 1, providerKey);
+        stub.putVerification(CALLER_KEY, new Verification(true, VerificationCode.VALID, "The credential is valid.", UUID.randomUUID(),
+                TENANT, List.of(Scopes.SIGNING_SIGN, Scopes.SIGNING_VERIFY), null));
+        return stub.serve(SERVICE_KEY, 0);
+    }
+
+    private ServiceEnvironment environment(KeyServiceStub keyService, boolean accp) {
         return services.environment(KeyfleetService.SIGNING_SERVICE)
-                .peer(KeyfleetService.KEY_SERVICE, URI.create(keyService.baseUrl()))
-                .serviceApiKey(KeyServiceStandIn.SERVICE_KEY)
+                .peer(KeyfleetService.KEY_SERVICE, URI.create(keyService.url()))
+                .serviceApiKey(SERVICE_KEY)
                 .set("KEYFLEET_SIGNING_ACCP", String.valueOf(accp));
     }
 

@@ -1,6 +1,8 @@
 package io.keyfleet.keys.appsecret;
 
-import io.keyfleet.keys.keypair.Environment;
+import io.keyfleet.keys.api.AppSecretType;
+
+import io.keyfleet.keys.api.Environment;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

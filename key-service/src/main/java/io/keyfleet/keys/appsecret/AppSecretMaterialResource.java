@@ -1,19 +1,17 @@
 package io.keyfleet.keys.appsecret;
 
+import io.keyfleet.keys.api.AppSecretType;
+
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.keys.api.AppSecretMaterialApi;
 import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.keys.credential.MaterialReaders;
-import io.keyfleet.keys.keypair.Environment;
-import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.api.Environment;
+import io.keyfleet.keys.api.KeyState;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.QueryParam;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,21 +25,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * ({@code keys:material}, and only signing-service's service credential, {@link MaterialReaders}); every read, served or
  * refused, is audited.
  */
-@Path("/internal/v1/app-secrets")
 @RequiresScope(Scopes.KEYS_MATERIAL)
 @Tag(name = "Internal: key material", description = "For Keyfleet's own services only")
-public class AppSecretMaterialResource {
-
-    public record VersionMaterial(int version, KeyState state, Instant validUntil, String secret) {
-        @Override
-        public String toString() {
-            return "VersionMaterial[" + version + "]"; // never the secret
-        }
-    }
-
-    public record SecretMaterial(UUID secretId, String tenantId, String provider, String appId, Environment environment,
-                                 AppSecretType type, int currentVersion, List<VersionMaterial> versions) {
-    }
+public class AppSecretMaterialResource implements AppSecretMaterialApi {
 
     @Inject
     AppSecrets appSecrets;
@@ -52,14 +38,10 @@ public class AppSecretMaterialResource {
     @Inject
     MaterialReaders materialReaders;
 
-    @GET
+    @Override
     @Transactional
     @Operation(summary = "An app secret's usable versions (CURRENT, and PREVIOUS within its grace period), with their bytes")
-    public SecretMaterial material(@QueryParam("tenantId") @NotNull @Size(max = 64) String tenantId,
-                                   @QueryParam("provider") @NotNull @Size(max = 40) String provider,
-                                   @QueryParam("appId") @NotNull @Size(max = 64) String appId,
-                                   @QueryParam("environment") @NotNull Environment environment,
-                                   @QueryParam("type") @NotNull AppSecretType type) {
+    public SecretMaterial appSecret(String tenantId, String provider, String appId, Environment environment, AppSecretType type) {
         String target = provider + "/" + appId + "/" + environment + "/" + type;
         // who may read comes first: a refused caller learns nothing about which secrets exist
         materialReaders.require(Scopes.KEYS_MATERIAL, "app-secret.material.read", tenantId, target);
@@ -69,12 +51,12 @@ public class AppSecretMaterialResource {
                     + "' at '" + provider + "'.");
         }
         Instant now = Instant.now();
-        List<VersionMaterial> versions = new ArrayList<>();
+        List<SecretVersionMaterial> versions = new ArrayList<>();
         for (AppSecretVersion version : AppSecretVersion.of(secret.id)) {
             if (version.usable(now)) {
                 byte[] bytes = appSecrets.bytesOf(version);
                 try {
-                    versions.add(new VersionMaterial(version.version, version.state, version.validUntil,
+                    versions.add(new SecretVersionMaterial(version.version, version.state, version.validUntil,
                             Base64.getEncoder().encodeToString(bytes)));
                 } finally {
                     java.util.Arrays.fill(bytes, (byte) 0);

@@ -1,8 +1,10 @@
 package io.keyfleet.keys.appsecret;
 
+import io.keyfleet.keys.api.AppSecretType;
+
 import io.keyfleet.auth.Scopes;
-import io.keyfleet.keys.keypair.Environment;
-import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.api.Environment;
+import io.keyfleet.keys.api.KeyState;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.kit.problem.ProblemException;

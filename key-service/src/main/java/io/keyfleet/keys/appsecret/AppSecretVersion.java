@@ -1,6 +1,6 @@
 package io.keyfleet.keys.appsecret;
 
-import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.api.KeyState;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,8 +1,10 @@
 package io.keyfleet.keys.appsecret;
 
+import io.keyfleet.keys.api.AppSecretType;
+
 import io.keyfleet.keys.audit.AuditLog;
-import io.keyfleet.keys.keypair.Environment;
-import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.api.Environment;
+import io.keyfleet.keys.api.KeyState;
 import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.keys.support.KeysConfig;
 import io.keyfleet.keys.support.TenantQuery;

@@ -1,6 +1,8 @@
 package io.keyfleet.keys.certificate;
 
+import io.keyfleet.keys.api.CertificateInfo;
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.keys.api.AppCertificateApi;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.kit.crypto.AlipayCertificates;
@@ -23,18 +25,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/keys/{keyId}/certificates")
 @RequiresScope(Scopes.KEYS_WRITE)
 @Tag(name = "App keys")
-public class AppCertificateResource {
+public class AppCertificateResource implements AppCertificateApi {
 
     public record PutAppCertificateRequest(@NotNull @Size(min = 1, max = AlipayCertificates.MAX_PEM_CHARS) String certificate,
                                            @Min(1) @Max(1_000_000) Integer version) {
     }
 
-    public record AppCertificateView(UUID keyId, int keyVersion, String appCertSn, CertificateInfo certificate, String certificatePem,
-                                     Instant updatedAt) {
-        static AppCertificateView of(AppKeyCertificate c) {
-            return new AppCertificateView(c.keyId, c.keyVersion, c.certSn,
-                    CertificateInfo.of(AlipayCertificates.parsePem(c.certificatePem, "certificate").get(0)), c.certificatePem, c.updatedAt);
-        }
+    static AppCertificateView view(AppKeyCertificate c) {
+        return new AppCertificateView(c.keyId, c.keyVersion, c.certSn,
+                Certificates.info(AlipayCertificates.parsePem(c.certificatePem, "certificate").get(0)), c.certificatePem, c.updatedAt);
     }
 
     @Inject
@@ -51,13 +50,13 @@ public class AppCertificateResource {
             + "for the key's provider and environment (409 ROOT_CERTIFICATE_MISSING when there is none; 400 CERT_MALFORMED, "
             + "CERT_EXPIRED, CERT_NOT_YET_VALID, CERT_NOT_CHAINED). Its SN is the app_cert_sn signing-service attaches.")
     public AppCertificateView put(@PathParam("keyId") UUID id, @Valid @NotNull PutAppCertificateRequest request) {
-        return AppCertificateView.of(certificates.putApp(caller.tenantId(), id, request.version(), request.certificate()));
+        return view(certificates.putApp(caller.tenantId(), id, request.version(), request.certificate()));
     }
 
-    @GET
+    @Override
     @RequiresScope(Scopes.KEYS_READ)
     @Operation(summary = "List the app's certificates", description = "One per key version that has one.")
-    public List<AppCertificateView> list(@PathParam("keyId") UUID id) {
-        return certificates.listApp(caller.tenantId(), id).stream().map(AppCertificateView::of).toList();
+    public List<AppCertificateView> appCertificates(String tenantHeader, UUID id) {
+        return certificates.listApp(caller.tenantId(), id).stream().map(AppCertificateResource::view).toList();
     }
 }

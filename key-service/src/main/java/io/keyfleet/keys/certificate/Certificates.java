@@ -1,11 +1,12 @@
 package io.keyfleet.keys.certificate;
 
+import io.keyfleet.keys.api.CertificateInfo;
 import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.keys.keypair.AppKey;
 import io.keyfleet.keys.keypair.AppKeyVersion;
 import io.keyfleet.keys.keypair.AppKeys;
-import io.keyfleet.keys.keypair.Environment;
-import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.api.Environment;
+import io.keyfleet.keys.api.KeyState;
 import io.keyfleet.keys.support.TenantQuery;
 import io.keyfleet.keys.tenant.Tenants;
 import io.keyfleet.kit.crypto.AlipayCertificates;
@@ -177,5 +178,11 @@ public class Certificates {
         } catch (CertificateProblem e) {
             throw ProblemException.badRequest(e.code, e.getMessage());
         }
+    }
+
+    /** What a certificate is, for reading: its Alipay SN, names, serial and validity. */
+    static CertificateInfo info(X509Certificate c) {
+        return new CertificateInfo(AlipayCertificates.certSn(c), c.getSubjectX500Principal().getName(), c.getIssuerX500Principal().getName(),
+                c.getSerialNumber().toString(), c.getNotBefore().toInstant(), c.getNotAfter().toInstant(), AlipayCertificates.isCa(c));
     }
 }

@@ -1,7 +1,9 @@
 package io.keyfleet.keys.certificate;
 
+import io.keyfleet.keys.api.CertificateInfo;
 import io.keyfleet.auth.Scopes;
-import io.keyfleet.keys.keypair.Environment;
+import io.keyfleet.keys.api.ProviderCertificateApi;
+import io.keyfleet.keys.api.Environment;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.kit.crypto.AlipayCertificates;
@@ -24,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/provider-certificates")
 @RequiresScope(Scopes.KEYS_WRITE)
 @Tag(name = "Provider certificates", description = "Alipay public-key certificate mode: the provider's public-key certificates and root bundle")
-public class ProviderCertificateResource {
+public class ProviderCertificateResource implements ProviderCertificateApi {
 
     public record PutProviderCertificateRequest(
             @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,39}", message = "must be 1-40 lower-case letters, digits or dashes, e.g. alipay") String provider,
@@ -33,15 +35,11 @@ public class ProviderCertificateResource {
             @NotNull @Size(min = 1, max = AlipayCertificates.MAX_PEM_CHARS) String rootCertificate) {
     }
 
-    public record ProviderCertificateView(UUID id, String provider, Environment environment, String rootCertSn,
-                                          List<CertificateInfo> certificates, List<CertificateInfo> rootCertificates,
-                                          String certificatePem, String rootCertificatePem, Instant updatedAt) {
-        static ProviderCertificateView of(ProviderCertificate c) {
-            return new ProviderCertificateView(c.id, c.provider, c.environment, c.rootCertSn,
-                    AlipayCertificates.parsePem(c.certificatePem, "certificate").stream().map(CertificateInfo::of).toList(),
-                    AlipayCertificates.parsePem(c.rootPem, "rootCertificate").stream().map(CertificateInfo::of).toList(),
-                    c.certificatePem, c.rootPem, c.updatedAt);
-        }
+    static ProviderCertificateView view(ProviderCertificate c) {
+        return new ProviderCertificateView(c.id, c.provider, c.environment, c.rootCertSn,
+                AlipayCertificates.parsePem(c.certificatePem, "certificate").stream().map(Certificates::info).toList(),
+                AlipayCertificates.parsePem(c.rootPem, "rootCertificate").stream().map(Certificates::info).toList(),
+                c.certificatePem, c.rootPem, c.updatedAt);
     }
 
     @Inject
@@ -58,15 +56,15 @@ public class ProviderCertificateResource {
             + "signatures checked, to a self-signed certificate of the bundle (400 CERT_MALFORMED, CERT_EXPIRED, CERT_NOT_YET_VALID, "
             + "CERT_NOT_CHAINED). The set is replaced as a whole; responses are verified with the certificate whose SN they name.")
     public ProviderCertificateView put(@Valid @NotNull PutProviderCertificateRequest request) {
-        return ProviderCertificateView.of(certificates.putProvider(caller.tenantId(), request.provider(), request.environment(),
+        return view(certificates.putProvider(caller.tenantId(), request.provider(), request.environment(),
                 request.certificate(), request.rootCertificate()));
     }
 
-    @GET
+    @Override
     @RequiresScope(Scopes.KEYS_READ)
     @Operation(summary = "List the provider certificates", description = "Filters provider and environment.")
-    public List<ProviderCertificateView> list(@QueryParam("provider") String provider, @QueryParam("environment") Environment environment) {
-        return certificates.listProvider(caller.tenantId(), provider, environment).stream().map(ProviderCertificateView::of).toList();
+    public List<ProviderCertificateView> providerCertificates(String tenantHeader, String provider, Environment environment) {
+        return certificates.listProvider(caller.tenantId(), provider, environment).stream().map(ProviderCertificateResource::view).toList();
     }
 
     @GET
@@ -74,6 +72,6 @@ public class ProviderCertificateResource {
     @Path("/{id}")
     @Operation(summary = "Read a provider's certificates")
     public ProviderCertificateView get(@PathParam("id") UUID id) {
-        return ProviderCertificateView.of(certificates.requireProvider(caller.tenantId(), id));
+        return view(certificates.requireProvider(caller.tenantId(), id));
     }
 }

@@ -1,11 +1,12 @@
 package io.keyfleet.keys.credential;
 
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.keys.api.CredentialVerifyApi;
 import io.keyfleet.kit.auth.RequiresScope;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keyfleet.kit.auth.AuthConfig;
 import io.keyfleet.kit.auth.PresentedCredential;
-import io.keyfleet.kit.auth.Verification;
+import io.keyfleet.keys.api.Verification;
 import io.keyfleet.kit.auth.VerificationCache;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.auth.IpWhitelist;
@@ -51,7 +52,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/credentials")
 @RequiresScope(Scopes.CREDENTIALS_ADMIN)
 @Tag(name = "API credentials", description = "Bearer API keys and SecretId/SecretKey pairs, with scopes and IP whitelists")
-public class CredentialResource {
+public class CredentialResource implements CredentialVerifyApi {
 
     private static final Duration MAX_GRACE = Duration.ofDays(90);
     private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T00:00:00Z");
@@ -110,21 +111,6 @@ public class CredentialResource {
      * Either apiKey, or secretId with timestamp, nonce, signature, signatureVersion (the X-Keyfleet-Signature-Version
      * header; null: the deprecated v1) and what was signed, including tenant (the X-Keyfleet-Tenant header as sent).
      */
-    public record VerifyRequest(@Size(max = 200) String apiKey,
-                                @Size(max = 64) String secretId,
-                                @Size(max = 20) String timestamp,
-                                @Size(max = 64) String nonce,
-                                @Size(max = 200) String signature,
-                                @Size(max = 8) String signatureVersion,
-                                @Size(max = 10) String method,
-                                @Size(max = 2000) String path,
-                                @Size(max = 4000) String query,
-                                @Size(max = 64) String tenant,
-                                @Size(max = 64) String bodySha256,
-                                @Size(max = 64) String sourceIp,
-                                @Size(max = 64) String requiredScope) {
-    }
-
     @Inject
     Credentials credentials;
 
@@ -215,8 +201,7 @@ public class CredentialResource {
         return CredentialView.of(credentials.setEnabled(caller.tenantId(), id, false));
     }
 
-    @POST
-    @Path("/verify")
+    @Override
     @RequiresScope(Scopes.CREDENTIALS_VERIFY)
     @Operation(summary = "Verify a presented credential", description = "Always 200 with {valid, code, message}; code is one of "
             + "VALID, MISSING, NOT_FOUND, INVALID_SIGNATURE, REPLAYED, EXPIRED, REVOKED, DISABLED, FORBIDDEN_IP, INSUFFICIENT_SCOPE. "
@@ -225,7 +210,7 @@ public class CredentialResource {
             + "X-Keyfleet-Tenant header as sent; omitted = none) and bodySha256 (hex; omitted = empty body). sourceIp is the "
             + "caller's address as the calling service saw it. "
             + "Valid bearer-key answers are served from a short-lived cache unless the request says Cache-Control: no-cache.")
-    public Verification verify(@Valid @NotNull VerifyRequest request, @HeaderParam(HttpHeaders.CACHE_CONTROL) String cacheControl) {
+    public Verification verify(VerifyRequest request, String cacheControl) {
         PresentedCredential.Signed signed = request.secretId() == null ? null : new PresentedCredential.Signed(
                 request.secretId(), request.timestamp(), request.nonce(), request.signature(), request.signatureVersion(),
                 request.method(), request.path(), request.query(), request.tenant(), request.bodySha256());

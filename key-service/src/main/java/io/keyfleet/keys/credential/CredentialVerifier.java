@@ -9,7 +9,7 @@ import io.keyfleet.auth.VerificationCode;
 import io.keyfleet.keys.audit.FailedVerifications;
 import io.keyfleet.keys.secret.SecretNotFoundException;
 import io.keyfleet.kit.auth.PresentedCredential;
-import io.keyfleet.kit.auth.Verification;
+import io.keyfleet.keys.api.Verification;
 import io.keyfleet.keys.secret.SecretStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

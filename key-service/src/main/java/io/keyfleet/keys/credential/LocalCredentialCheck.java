@@ -2,7 +2,7 @@ package io.keyfleet.keys.credential;
 
 import io.keyfleet.kit.auth.CredentialCheck;
 import io.keyfleet.kit.auth.PresentedCredential;
-import io.keyfleet.kit.auth.Verification;
+import io.keyfleet.keys.api.Verification;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

@@ -1,5 +1,7 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.api.Environment;
+
 import io.keyfleet.keys.material.KeyAlgorithm;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

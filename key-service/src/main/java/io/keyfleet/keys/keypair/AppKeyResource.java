@@ -1,5 +1,10 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.api.KeyVersionView;
+import io.keyfleet.keys.api.KeyState;
+
+import io.keyfleet.keys.api.Environment;
+
 import io.keyfleet.auth.Scopes;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.keys.material.KeyAlgorithm;
@@ -77,21 +82,13 @@ public class AppKeyResource {
     }
 
 
-    public record VersionView(int version, KeyState state, KeyAlgorithm algorithm, String fingerprint, String publicKey,
-                              boolean canSign, Instant createdAt, Instant promotedAt, Instant validUntil, Instant retiredAt) {
-        static VersionView of(AppKeyVersion v) {
-            return new VersionView(v.version, v.state, v.algorithm, v.fingerprint, v.publicKey, v.canSign(), v.createdAt,
-                    v.promotedAt, v.validUntil, v.retiredAt);
-        }
-    }
-
     public record KeyView(UUID keyId, String provider, String appId, Environment environment, KeyAlgorithm algorithm,
                           KeyOrigin origin, int currentVersion, Duration gracePeriod, Integer rotateAfterDays,
-                          Integer warnDaysBefore, Instant revokedAt, Instant createdAt, List<VersionView> versions) {
+                          Integer warnDaysBefore, Instant revokedAt, Instant createdAt, List<KeyVersionView> versions) {
         static KeyView of(AppKey key) {
             return new KeyView(key.id, key.provider, key.appId, key.environment, key.algorithm, key.origin, key.currentVersion,
                     key.gracePeriod(), key.rotateAfterDays, key.warnDaysBefore, key.revokedAt, key.createdAt,
-                    AppKeyVersion.of(key.id).stream().map(VersionView::of).toList());
+                    AppKeyVersion.of(key.id).stream().map(AppKeyVersion::view).toList());
         }
     }
 

@@ -1,5 +1,8 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.api.KeyVersionView;
+import io.keyfleet.keys.api.KeyState;
+
 import io.keyfleet.keys.material.KeyAlgorithm;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -71,6 +74,12 @@ public class AppKeyVersion extends PanacheEntityBase {
 
     public boolean canSign() {
         return secretRef != null;
+    }
+
+    /** This version's public parts, as key-service's API shows them. */
+    public KeyVersionView view() {
+        return new KeyVersionView(version, state, algorithm.name(), fingerprint, publicKey, canSign(), createdAt, promotedAt, validUntil,
+                retiredAt);
     }
 
     public static List<AppKeyVersion> of(UUID keyId) {

@@ -1,5 +1,9 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.api.KeyState;
+
+import io.keyfleet.keys.api.Environment;
+
 import io.keyfleet.events.KeyCreated;
 import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.KeyRotated;

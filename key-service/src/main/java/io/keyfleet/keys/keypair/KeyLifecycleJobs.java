@@ -1,5 +1,7 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.api.KeyState;
+
 import io.keyfleet.events.KeyExpiring;
 import io.keyfleet.kit.outbox.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -1,6 +1,11 @@
 package io.keyfleet.keys.keypair;
 
+import io.keyfleet.keys.api.KeyState;
+
+import io.keyfleet.keys.api.Environment;
+
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.keys.api.KeyMaterialApi;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.keys.audit.AuditLog;
 import io.keyfleet.keys.credential.MaterialReaders;
@@ -8,13 +13,8 @@ import io.keyfleet.keys.secret.SecretStore;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -24,23 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * handed only to the service credential of signing-service, the one identity that signs ({@link MaterialReaders}).
  * Only CURRENT versions and PREVIOUS versions within their grace are served; every read, served or refused, is audited.
  */
-@Path("/internal/v1/keys")
 @RequiresScope(Scopes.KEYS_MATERIAL)
 @Tag(name = "Internal: key material", description = "For Keyfleet's own services only")
-public class KeyMaterialResource {
-
-    public record VersionMaterial(UUID keyId, String tenantId, String provider, String appId, Environment environment,
-                                  int version, KeyState state, String algorithm, String fingerprint, String publicKey,
-                                  String privateKeyPkcs8, Instant validUntil) {
-    }
-
-    public record KeySummary(UUID keyId, String tenantId, String provider, String appId, Environment environment,
-                             int currentVersion, List<AppKeyResource.VersionView> versions) {
-        static KeySummary of(AppKey key) {
-            return new KeySummary(key.id, key.tenantId, key.provider, key.appId, key.environment, key.currentVersion,
-                    AppKeyVersion.of(key.id).stream().map(AppKeyResource.VersionView::of).toList());
-        }
-    }
+public class KeyMaterialResource implements KeyMaterialApi {
 
     @Inject
     SecretStore secretStore;
@@ -51,38 +37,34 @@ public class KeyMaterialResource {
     @Inject
     MaterialReaders materialReaders;
 
-    @GET
+    @Override
     @Operation(summary = "Find a key by tenant, provider, app and environment (public parts only)")
-    public KeySummary lookup(@QueryParam("tenantId") String tenantId,
-                             @QueryParam("provider") String provider, @QueryParam("appId") String appId,
-                             @QueryParam("environment") Environment environment) {
+    public KeySummary lookup(String tenantId, String provider, String appId, Environment environment) {
         materialReaders.require(Scopes.KEYS_MATERIAL, "key.lookup", tenantId, provider + "/" + appId + "/" + environment);
         AppKey key = AppKey.find("tenantId = ?1 and provider = ?2 and appId = ?3 and environment = ?4",
                 tenantId, provider, appId, environment).firstResult();
         if (key == null) {
             throw ProblemException.notFound("KEY_NOT_FOUND", "No " + environment + " key for app '" + appId + "' at '" + provider + "'.");
         }
-        return KeySummary.of(key);
+        return summary(key);
     }
 
-    @GET
-    @Path("/{keyId}")
+    @Override
     @Operation(summary = "One key by its id (public parts only)", description = "What a key event names: the services read the "
             + "key's state here rather than trust the event.")
-    public KeySummary byId(@PathParam("keyId") UUID keyId) {
+    public KeySummary byId(UUID keyId) {
         materialReaders.require(Scopes.KEYS_MATERIAL, "key.lookup", null, keyId.toString());
         AppKey key = AppKey.findById(keyId);
         if (key == null) {
             throw ProblemException.notFound("KEY_NOT_FOUND", "No key '" + keyId + "'.");
         }
-        return KeySummary.of(key);
+        return summary(key);
     }
 
-    @GET
-    @Path("/{keyId}/versions/{version}/material")
+    @Override
     @Transactional
     @Operation(summary = "The private key of one version, for signing", description = "CURRENT, or PREVIOUS within its grace period.")
-    public VersionMaterial material(@PathParam("keyId") UUID keyId, @PathParam("version") int versionNumber) {
+    public VersionMaterial material(UUID keyId, int versionNumber) {
         // who may read comes first: a refused caller learns nothing about which keys exist
         materialReaders.require(Scopes.KEYS_MATERIAL, "key.material.read", null, keyId + "/" + versionNumber);
         AppKey key = AppKey.findById(keyId);
@@ -104,6 +86,11 @@ public class KeyMaterialResource {
         } finally {
             java.util.Arrays.fill(pkcs8, (byte) 0);
         }
+    }
+
+    static KeySummary summary(AppKey key) {
+        return new KeySummary(key.id, key.tenantId, key.provider, key.appId, key.environment, key.currentVersion,
+                AppKeyVersion.of(key.id).stream().map(AppKeyVersion::view).toList());
     }
 
     private static String refusal(AppKey key, AppKeyVersion version) {

@@ -1,6 +1,7 @@
 package io.keyfleet.keys.poolsecret;
 
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.keys.api.PoolSecretApi;
 import io.keyfleet.events.PoolSecretDestroyed;
 import io.keyfleet.events.PoolSecretRotated;
 import io.keyfleet.keys.audit.AuditLog;
@@ -14,18 +15,6 @@ import io.keyfleet.kit.outbox.Outbox;
 import io.keyfleet.kit.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.Size;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Pattern;
@@ -40,28 +29,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * <p>
  * Writing version 2 or later is a rotation and destroying a version may leave a pool without its secret: both go
  * through the outbox (PoolSecretRotated, PoolSecretDestroyed, version numbers only) so that sync-service checks the
- * pool again, whoever made the change.
+ * pool again, whoever made the change. The tenant is the caller's ({@link Caller}, which reads the tenant header).
  */
-@Path("/internal/v1/secrets/pools/{poolId}")
 @RequiresScope(Scopes.SECRETS_POOLS)
 @Tag(name = "internal")
-public class PoolSecretResource {
+public class PoolSecretResource implements PoolSecretApi {
 
     private static final Pattern POOL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
-    public record PutSecret(@NotNull @Positive Integer version, @NotBlank @Size(max = 512) String secret) {
-        @Override
-        public String toString() {
-            return "PutSecret[" + version + "]";
-        }
-    }
-
-    public record SecretView(String poolId, int version, String secret) {
-        @Override
-        public String toString() {
-            return "SecretView[" + poolId + "/" + version + "]";
-        }
-    }
 
     @Inject
     SecretStore secrets;
@@ -78,10 +52,10 @@ public class PoolSecretResource {
     @Inject
     MaterialReaders materialReaders;
 
-    @PUT
+    @Override
     @Transactional
     @Operation(summary = "Store version n of a pool's API secret (n = the latest stored + 1)")
-    public Response put(@PathParam("poolId") String poolId, @Valid @NotNull PutSecret request) {
+    public void put(String tenantHeader, String poolId, PutSecret request) {
         String tenant = caller.tenantId();
         try {
             secrets.put(path(tenant, poolId), request.version(), request.secret().getBytes(StandardCharsets.UTF_8));
@@ -93,13 +67,12 @@ public class PoolSecretResource {
             outbox.record(tenant, new PoolSecretRotated(poolId, request.version() - 1, request.version()));
         }
         audit.record("pool-secret.put", tenant, poolId, "OK", "version " + request.version());
-        return Response.noContent().build();
     }
 
-    @GET
+    @Override
     @Transactional
     @Operation(summary = "Read one version of a pool's API secret")
-    public SecretView get(@PathParam("poolId") String poolId, @QueryParam("version") Integer version) {
+    public SecretView get(String tenantHeader, String poolId, Integer version) {
         String tenant = caller.tenantId();
         if (version == null || version < 1) {
             throw ProblemException.badRequest("VALIDATION_FAILED", "version: give the secret version (1 or more).");
@@ -119,10 +92,10 @@ public class PoolSecretResource {
         }
     }
 
-    @DELETE
+    @Override
     @Transactional
     @Operation(summary = "Destroy one version of a pool's API secret (idempotent)")
-    public Response delete(@PathParam("poolId") String poolId, @QueryParam("version") Integer version) {
+    public void delete(String tenantHeader, String poolId, Integer version) {
         String tenant = caller.tenantId();
         if (version == null || version < 1) {
             throw ProblemException.badRequest("VALIDATION_FAILED", "version: give the secret version (1 or more).");
@@ -130,7 +103,6 @@ public class PoolSecretResource {
         secrets.destroy(path(tenant, poolId), version);
         outbox.record(tenant, new PoolSecretDestroyed(poolId, version));
         audit.record("pool-secret.destroy", tenant, poolId, "OK", "version " + version);
-        return Response.noContent().build();
     }
 
     private static String path(String tenant, String poolId) {

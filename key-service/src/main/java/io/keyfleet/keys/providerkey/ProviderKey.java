@@ -1,6 +1,6 @@
 package io.keyfleet.keys.providerkey;
 
-import io.keyfleet.keys.keypair.Environment;
+import io.keyfleet.keys.api.Environment;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,9 +1,10 @@
 package io.keyfleet.keys.providerkey;
 
 import io.keyfleet.auth.Scopes;
+import io.keyfleet.keys.api.ProviderKeyApi;
 import io.keyfleet.kit.auth.RequiresScope;
-import io.keyfleet.keys.keypair.Environment;
-import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.api.Environment;
+import io.keyfleet.keys.api.KeyState;
 import io.keyfleet.keys.material.KeyImport;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.kit.problem.ProblemException;
@@ -27,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/provider-keys")
 @RequiresScope(Scopes.KEYS_WRITE)
 @Tag(name = "Provider public keys", description = "The providers' own public keys, to verify their responses and notifications")
-public class ProviderKeyResource {
+public class ProviderKeyResource implements ProviderKeyApi {
 
     private static final Duration MAX_GRACE = Duration.ofDays(90);
 
@@ -38,18 +39,11 @@ public class ProviderKeyResource {
             Duration gracePeriod) {
     }
 
-    public record ProviderKeyVersionView(int version, KeyState state, String algorithm, String fingerprint, String publicKey,
-                                         Instant createdAt, Instant validUntil) {
-    }
-
-    public record ProviderKeyView(UUID id, String provider, Environment environment, int currentVersion, Duration gracePeriod,
-                                  List<ProviderKeyVersionView> versions) {
-        static ProviderKeyView of(ProviderKey key) {
-            return new ProviderKeyView(key.id, key.provider, key.environment, key.currentVersion, Duration.ofSeconds(key.gracePeriodSeconds),
-                    ProviderKeyVersion.of(key.id).stream()
-                            .map(v -> new ProviderKeyVersionView(v.version, v.state, v.algorithm.name(), v.fingerprint, v.publicKey, v.createdAt, v.validUntil))
-                            .toList());
-        }
+    static ProviderKeyView view(ProviderKey key) {
+        return new ProviderKeyView(key.id, key.provider, key.environment, key.currentVersion, Duration.ofSeconds(key.gracePeriodSeconds),
+                ProviderKeyVersion.of(key.id).stream()
+                        .map(v -> new ProviderKeyVersionView(v.version, v.state, v.algorithm.name(), v.fingerprint, v.publicKey, v.createdAt, v.validUntil))
+                        .toList());
     }
 
     @Inject
@@ -67,20 +61,20 @@ public class ProviderKeyResource {
             // unchecked, a huge grace overflowed the grace end of the replaced key (a 500) on the next replacement
             throw ProblemException.badRequest("GRACE_PERIOD_INVALID", "gracePeriod must be between PT0S and P90D.");
         }
-        return ProviderKeyView.of(providerKeys.put(caller.tenantId(), request.provider(), request.environment(),
+        return view(providerKeys.put(caller.tenantId(), request.provider(), request.environment(),
                 KeyImport.importPublicKey(request.publicKey()), request.gracePeriod()));
     }
 
-    @GET
+    @Override
     @RequiresScope(Scopes.KEYS_READ)
-    public List<ProviderKeyView> list(@QueryParam("provider") String provider, @QueryParam("environment") Environment environment) {
-        return providerKeys.list(caller.tenantId(), provider, environment).stream().map(ProviderKeyView::of).toList();
+    public List<ProviderKeyView> providerKeys(String tenantHeader, String provider, Environment environment) {
+        return providerKeys.list(caller.tenantId(), provider, environment).stream().map(ProviderKeyResource::view).toList();
     }
 
     @GET
     @RequiresScope(Scopes.KEYS_READ)
     @Path("/{id}")
     public ProviderKeyView get(@PathParam("id") UUID id) {
-        return ProviderKeyView.of(providerKeys.require(caller.tenantId(), id));
+        return view(providerKeys.require(caller.tenantId(), id));
     }
 }

@@ -1,6 +1,6 @@
 package io.keyfleet.keys.providerkey;
 
-import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.api.KeyState;
 import io.keyfleet.keys.material.KeyAlgorithm;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -2,8 +2,8 @@ package io.keyfleet.keys.providerkey;
 
 import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.ProviderKeyUpdated;
-import io.keyfleet.keys.keypair.Environment;
-import io.keyfleet.keys.keypair.KeyState;
+import io.keyfleet.keys.api.Environment;
+import io.keyfleet.keys.api.KeyState;
 import io.keyfleet.keys.material.KeyMaterial;
 import io.keyfleet.keys.support.KeysConfig;
 import io.keyfleet.keys.support.TenantQuery;

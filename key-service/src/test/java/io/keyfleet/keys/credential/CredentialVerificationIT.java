@@ -4,7 +4,7 @@ import io.keyfleet.auth.ApiKeyFormat;
 import io.keyfleet.auth.RequestSignature.Version;
 import io.keyfleet.keys.support.Tenancy;
 import io.keyfleet.kit.auth.PresentedCredential;
-import io.keyfleet.kit.auth.Verification;
+import io.keyfleet.keys.api.Verification;
 import static io.keyfleet.keys.credential.CredentialTesting.createApiKey;
 import static io.keyfleet.keys.credential.CredentialTesting.createPair;
 import static io.keyfleet.keys.credential.CredentialTesting.signed;

@@ -27,13 +27,6 @@ public interface AuthConfig {
     @WithDefault("keyfleet")
     String systemTenant();
 
-    /** Where services other than key-service send presented credentials to be verified. */
-    @WithDefault("http://localhost:8081")
-    String keyServiceUrl();
-
     /** This service's own API key, for calls to key-service (and other services). Not needed by key-service. */
     Optional<String> serviceApiKey();
-
-    @WithDefault("3s")
-    Duration keyServiceTimeout();
 }

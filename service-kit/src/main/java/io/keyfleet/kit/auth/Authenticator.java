@@ -1,5 +1,7 @@
 package io.keyfleet.kit.auth;
 
+import io.keyfleet.keys.api.Verification;
+
 import io.keyfleet.auth.RequestSignature;
 import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.auth.VerificationCode;
@@ -101,7 +103,7 @@ public class Authenticator {
     }
 
     private static String requiredScope(ResourceInfo resource) {
-        Method method = resource.getResourceMethod();
+        Method method = implementation(resource);
         RequiresScope annotation = method == null ? null : method.getAnnotation(RequiresScope.class);
         if (annotation == null && resource.getResourceClass() != null) {
             annotation = resource.getResourceClass().getAnnotation(RequiresScope.class);
@@ -111,6 +113,23 @@ public class Authenticator {
             throw new ProblemException(403, "ENDPOINT_NOT_OPEN", "Forbidden", "This endpoint declares no scope and is closed.");
         }
         return annotation.value();
+    }
+
+    /**
+     * The resource class's own method: where a resource implements an API interface (key-service-api), the JAX-RS
+     * annotations sit on the interface's method but the scope on the implementing one.
+     */
+    private static Method implementation(ResourceInfo resource) {
+        Method method = resource.getResourceMethod();
+        Class<?> type = resource.getResourceClass();
+        if (method == null || type == null || method.getDeclaringClass() == type) {
+            return method;
+        }
+        try {
+            return type.getMethod(method.getName(), method.getParameterTypes());
+        } catch (NoSuchMethodException e) {
+            return method;
+        }
     }
 
     private static PresentedCredential presented(ContainerRequestContext request, HttpServerRequest http, String source, String scope,

@@ -1,25 +1,28 @@
 package io.keyfleet.kit.auth;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keyfleet.auth.SignedRequestHeaders;
+import io.keyfleet.keys.api.CredentialVerifyApi;
+import io.keyfleet.keys.api.CredentialVerifyApi.VerifyRequest;
+import io.keyfleet.keys.api.Verification;
+import io.keyfleet.kit.client.ClientFailure;
+import io.keyfleet.kit.client.ServiceCall;
 import io.keyfleet.kit.problem.ProblemException;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
- * Verification by key-service over HTTP ({@code POST /v1/credentials/verify}), authenticated with this service's own
- * API key. When key-service cannot answer, the request is refused with 503 (fail closed); valid bearer keys verified
- * recently still pass from {@link VerificationCache}. Within a cache lifetime after a credential event the request
- * carries {@code Cache-Control: no-cache}: key-service's own cache may not have heard the event yet, and an answer
- * from it would put the old state back into this service's cache.
+ * Verification by key-service ({@link CredentialVerifyApi}, {@code POST /v1/credentials/verify}) through its typed client,
+ * authenticated with this service's own API key. Within a cache lifetime after a credential event the request carries
+ * {@code Cache-Control: no-cache}: key-service's own cache may not have heard the event yet, and an answer from it would put
+ * the old state back into this service's cache.
+ * <p>
+ * <b>When key-service is down</b> the request is refused with 503 VERIFICATION_UNAVAILABLE (fail closed), fast: a refused
+ * connection at once, a key-service that does not answer after 1 s, and once the circuit breaker is open ({@link ServiceCall})
+ * without trying. Credentials verified recently still pass from {@link VerificationCache} (asked before this, by
+ * {@link Authenticator}). Never retried: a signed request's nonce is spent by the first attempt.
  */
 @DefaultBean
 @ApplicationScoped
@@ -27,69 +30,39 @@ public class RemoteCredentialCheck implements CredentialCheck {
 
     private static final Logger LOG = Logger.getLogger(RemoteCredentialCheck.class);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
     @Inject
     AuthConfig config;
 
     @Inject
-    ObjectMapper json;
+    @RestClient
+    CredentialVerifyApi keyService;
 
     @Inject
     VerificationCache cache;
 
+    ServiceCall call = ServiceCall.to("key-service", "verify", Duration.ofSeconds(1), 0);
+
     @Override
     public Verification verify(PresentedCredential presented) {
-        String serviceKey = config.serviceApiKey().orElseThrow(() -> unavailable(
-                "this service has no API key of its own (keyfleet.auth.service-api-key / KEYFLEET_SERVICE_API_KEY)"));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(config.keyServiceUrl() + "/v1/credentials/verify"))
-                .timeout(config.keyServiceTimeout())
-                .header("Content-Type", "application/json")
-                .header(SignedRequestHeaders.AUTHORIZATION, "Bearer " + serviceKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body(presented)));
-        if (cache.evictedRecently()) {
-            builder.header("Cache-Control", "no-cache");
-        }
-        HttpRequest request = builder.build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw unavailable("key-service at " + config.keyServiceUrl() + " cannot be reached (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted");
-        }
-        if (response.statusCode() != 200) {
-            throw unavailable("key-service answered HTTP " + response.statusCode()
-                    + (response.statusCode() == 401 || response.statusCode() == 403 ? " to this service's own API key" : ""));
+        if (config.serviceApiKey().filter(key -> !key.isBlank()).isEmpty()) {
+            throw unavailable("this service has no API key of its own (keyfleet.auth.service-api-key / KEYFLEET_SERVICE_API_KEY)");
         }
         try {
-            return json.readValue(response.body(), Verification.class);
-        } catch (IOException e) {
-            throw unavailable("key-service's answer could not be read");
+            String cacheControl = cache.evictedRecently() ? "no-cache" : null;
+            return call.call(() -> keyService.verify(request(presented), cacheControl));
+        } catch (ClientFailure failure) {
+            throw unavailable(failure.getMessage() + (failure.status == 401 || failure.status == 403 ? " to this service's own API key" : ""));
         }
     }
 
-    private String body(PresentedCredential presented) {
-        ObjectNode body = json.createObjectNode();
-        body.put("apiKey", presented.apiKey());
+    private static VerifyRequest request(PresentedCredential presented) {
         PresentedCredential.Signed signed = presented.signed();
-        if (signed != null) {
-            body.put("secretId", signed.secretId());
-            body.put("timestamp", signed.timestamp());
-            body.put("nonce", signed.nonce());
-            body.put("signature", signed.signature());
-            body.put("signatureVersion", signed.version());
-            body.put("method", signed.method());
-            body.put("path", signed.path());
-            body.put("query", signed.query());
-            body.put("tenant", signed.tenant());
-            body.put("bodySha256", signed.bodySha256());
-        }
-        body.put("sourceIp", presented.sourceIp());
-        body.put("requiredScope", presented.requiredScope());
-        return body.toString();
+        return signed == null
+                ? new VerifyRequest(presented.apiKey(), null, null, null, null, null, null, null, null, null, null,
+                        presented.sourceIp(), presented.requiredScope())
+                : new VerifyRequest(presented.apiKey(), signed.secretId(), signed.timestamp(), signed.nonce(), signed.signature(),
+                        signed.version(), signed.method(), signed.path(), signed.query(), signed.tenant(), signed.bodySha256(),
+                        presented.sourceIp(), presented.requiredScope());
     }
 
     private static ProblemException unavailable(String why) {

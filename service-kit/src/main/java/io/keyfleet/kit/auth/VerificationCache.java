@@ -1,5 +1,7 @@
 package io.keyfleet.kit.auth;
 
+import io.keyfleet.keys.api.Verification;
+
 import io.keyfleet.auth.RequestSignature;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

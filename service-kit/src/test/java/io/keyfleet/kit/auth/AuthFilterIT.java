@@ -1,5 +1,7 @@
 package io.keyfleet.kit.auth;
 
+import io.keyfleet.keys.api.Verification;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

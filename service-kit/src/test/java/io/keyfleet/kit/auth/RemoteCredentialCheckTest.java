@@ -2,21 +2,17 @@ package io.keyfleet.kit.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpServer;
+import io.keyfleet.auth.VerificationCode;
+import io.keyfleet.keys.api.Verification;
+import io.keyfleet.kit.client.ServiceCall;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.lang.reflect.Proxy;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,39 +24,24 @@ class RemoteCredentialCheckTest {
 
     private static final UUID CREDENTIAL = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
 
-    private HttpServer keyService;
     private final List<String> cacheControl = new ArrayList<>();
     private final VerificationCache cache = new VerificationCache();
     private final RemoteCredentialCheck check = new RemoteCredentialCheck();
 
     @BeforeEach
-    void start() throws Exception {
-        keyService = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        keyService.createContext("/v1/credentials/verify", exchange -> {
-            synchronized (cacheControl) {
-                cacheControl.add(String.valueOf(exchange.getRequestHeaders().getFirst("Cache-Control")));
-            }
-            byte[] body = ("{\"valid\":true,\"code\":\"VALID\",\"message\":\"ok\",\"credentialId\":\"" + CREDENTIAL
-                    + "\",\"tenantId\":\"acme\",\"scopes\":[\"keys:read\"]}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        keyService.start();
-        AuthConfig config = config("http://127.0.0.1:" + keyService.getAddress().getPort());
+    void start() {
+        AuthConfig config = config();
         cache.config = config;
         cache.transactions = (TransactionSynchronizationRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {TransactionSynchronizationRegistry.class},
                 (proxy, method, args) -> method.getName().equals("getTransactionStatus") ? Status.STATUS_NO_TRANSACTION : null);
         check.config = config;
-        check.json = new ObjectMapper().registerModule(new JavaTimeModule());
         check.cache = cache;
-    }
-
-    @AfterEach
-    void stop() {
-        keyService.stop(0);
+        check.call = ServiceCall.unguarded("key-service");
+        check.keyService = (request, cacheControlHeader) -> {
+            cacheControl.add(String.valueOf(cacheControlHeader));
+            return new Verification(true, VerificationCode.VALID, "ok", CREDENTIAL, "acme", List.of("keys:read"), null);
+        };
     }
 
     @Test
@@ -72,7 +53,7 @@ class RemoteCredentialCheckTest {
         assertThat(cacheControl).containsExactly("null", "no-cache");
     }
 
-    private static AuthConfig config(String keyServiceUrl) {
+    private static AuthConfig config() {
         return new AuthConfig() {
             public boolean enabled() {
                 return true;
@@ -94,16 +75,8 @@ class RemoteCredentialCheckTest {
                 return "keyfleet";
             }
 
-            public String keyServiceUrl() {
-                return keyServiceUrl;
-            }
-
             public Optional<String> serviceApiKey() {
                 return Optional.of("kf_test_service");
-            }
-
-            public Duration keyServiceTimeout() {
-                return Duration.ofSeconds(5);
             }
         };
     }

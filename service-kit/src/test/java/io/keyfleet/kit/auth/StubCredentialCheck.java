@@ -1,5 +1,7 @@
 package io.keyfleet.kit.auth;
 
+import io.keyfleet.keys.api.Verification;
+
 import io.keyfleet.auth.Scopes;
 import io.keyfleet.auth.VerificationCode;
 import jakarta.annotation.Priority;

@@ -2,9 +2,9 @@ package io.keyfleet.signing.keycache;
 
 import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.signing.crypto.HmacSigner;
-import io.keyfleet.signing.keycache.KeyServiceClient.KeyServiceException;
-import io.keyfleet.signing.keycache.KeyServiceClient.SecretMaterial;
-import io.keyfleet.signing.keycache.KeyServiceClient.SecretVersionMaterial;
+import io.keyfleet.kit.client.ClientFailure;
+import io.keyfleet.keys.api.AppSecretMaterialApi.SecretMaterial;
+import io.keyfleet.keys.api.AppSecretMaterialApi.SecretVersionMaterial;
 import io.keyfleet.signing.support.SigningConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -93,7 +93,7 @@ public class AppSecretCache {
     private final ConcurrentHashMap<SecretRef, Secret> secrets = new ConcurrentHashMap<>();
 
     @Inject
-    KeyServiceClient keyService;
+    KeyService keyService;
 
     @Inject
     SigningConfig config;
@@ -116,7 +116,7 @@ public class AppSecretCache {
         SecretMaterial material;
         try {
             material = keyService.appSecret(ref.tenantId(), ref.provider(), ref.appId(), ref.environment(), ref.type()).orElse(null);
-        } catch (KeyServiceException e) {
+        } catch (ClientFailure e) {
             if (held != null && e.unreachable()) {
                 return held; // each version still serves only within its grace: see Version.usable
             }
@@ -128,14 +128,14 @@ public class AppSecretCache {
             throw notFound(ref);
         }
         if (!ref.tenantId().equals(material.tenantId()) || !ref.provider().equals(material.provider())
-                || !ref.appId().equals(material.appId()) || !ref.environment().equals(material.environment())
-                || !ref.type().equals(material.type())) {
+                || !ref.appId().equals(material.appId()) || !ref.environment().equals(material.environment().name())
+                || !ref.type().equals(material.type().name())) {
             // never use a secret of another tenant, app or environment
             throw new ProblemException(409, "KEY_MISMATCH", "Secret cannot be used", "key-service's material for this secret"
                     + " belongs to another app or environment; it is not used.");
         }
         List<Version> versions = material.versions().stream().map(AppSecretCache::version).toList();
-        Secret secret = new Secret(material.secretId(), material.currentVersion(), versions, Instant.now());
+        Secret secret = new Secret(material.secretId().toString(), material.currentVersion(), versions, Instant.now());
         secrets.put(ref, secret);
         return secret;
     }
@@ -147,7 +147,7 @@ public class AppSecretCache {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ProblemException(502, "KEY_SERVICE_ERROR", "Key not available", "key-service's answer could not be read");
         }
-        return new Version(v.version(), v.state(), v.validUntil(), bytes);
+        return new Version(v.version(), v.state().name(), v.validUntil(), bytes);
     }
 
     public static ProblemException notFound(SecretRef ref) {

@@ -3,7 +3,9 @@ package io.keyfleet.signing.keycache;
 import io.keyfleet.kit.crypto.AlipayCertificates;
 import io.keyfleet.kit.crypto.AlipayCertificates.CertificateProblem;
 import io.keyfleet.kit.problem.ProblemException;
-import io.keyfleet.signing.keycache.KeyServiceClient.KeyServiceException;
+import io.keyfleet.kit.client.ClientFailure;
+import io.keyfleet.keys.api.AppCertificateApi.AppCertificateView;
+import io.keyfleet.keys.api.ProviderCertificateApi.ProviderCertificateView;
 import io.keyfleet.signing.support.SigningConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,7 +59,7 @@ public class CertificateCache {
     private final ConcurrentHashMap<String, AppCertificates> apps = new ConcurrentHashMap<>();
 
     @Inject
-    KeyServiceClient keyService;
+    KeyService keyService;
 
     @Inject
     SigningConfig config;
@@ -107,10 +109,10 @@ public class CertificateCache {
     }
 
     private ProviderCertificates readProvider(ProviderRef ref, ProviderCertificates held) {
-        List<KeyServiceClient.ProviderCertificateView> views;
+        List<ProviderCertificateView> views;
         try {
             views = keyService.providerCertificates(ref.tenantId(), ref.provider(), ref.environment());
-        } catch (KeyServiceException e) {
+        } catch (ClientFailure e) {
             if (held != null) {
                 LOG.infof("Could not read the %s certificates of %s from key-service (%s); the held ones keep serving",
                         ref.environment(), ref.provider(), e.getMessage());
@@ -124,7 +126,7 @@ public class CertificateCache {
             throw ProblemException.notFound("PROVIDER_CERTIFICATE_NOT_FOUND", "No " + ref.environment() + " certificates of '"
                     + ref.provider() + "' are stored; set them in key-service (PUT /v1/provider-certificates).");
         }
-        KeyServiceClient.ProviderCertificateView view = views.get(0);
+        ProviderCertificateView view = views.get(0);
         ProviderCertificates read;
         try {
             Map<String, X509Certificate> bySn = new LinkedHashMap<>();
@@ -148,10 +150,10 @@ public class CertificateCache {
     }
 
     private AppCertificates readApp(String tenantId, String keyId, AppCertificates held) {
-        List<KeyServiceClient.AppCertificateView> views;
+        List<AppCertificateView> views;
         try {
             views = keyService.appCertificates(tenantId, keyId);
-        } catch (KeyServiceException e) {
+        } catch (ClientFailure e) {
             if (held != null) {
                 return held;
             }
@@ -160,7 +162,7 @@ public class CertificateCache {
         }
         Map<Integer, List<X509Certificate>> byVersion = new LinkedHashMap<>();
         try {
-            for (KeyServiceClient.AppCertificateView view : views) {
+            for (AppCertificateView view : views) {
                 byVersion.put(view.keyVersion(), List.copyOf(AlipayCertificates.parsePem(view.certificatePem(), "certificate")));
             }
         } catch (CertificateProblem e) {

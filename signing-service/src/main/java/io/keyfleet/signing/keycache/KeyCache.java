@@ -4,8 +4,10 @@ import io.keyfleet.kit.problem.ProblemException;
 import io.keyfleet.signing.crypto.RsaKeys;
 import io.keyfleet.signing.crypto.RsaProvider;
 import io.keyfleet.signing.crypto.RsaSigner;
-import io.keyfleet.signing.keycache.KeyServiceClient.KeyServiceException;
-import io.keyfleet.signing.keycache.KeyServiceClient.VersionMaterial;
+import io.keyfleet.kit.client.ClientFailure;
+import io.keyfleet.keys.api.KeyMaterialApi.KeySummary;
+import io.keyfleet.keys.api.ProviderKeyApi.ProviderKeyView;
+import io.keyfleet.keys.api.KeyMaterialApi.VersionMaterial;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -67,7 +69,7 @@ public class KeyCache {
     });
 
     @Inject
-    KeyServiceClient keyService;
+    KeyService keyService;
 
     @Inject
     RsaProvider rsa;
@@ -100,7 +102,7 @@ public class KeyCache {
         }
         try {
             return new SigningKey(key.keyId, current.number, signer(ref, key, current));
-        } catch (KeyServiceException e) {
+        } catch (ClientFailure e) {
             if (!e.unreachable()) {
                 throw refused(ref, current, e);
             }
@@ -124,9 +126,9 @@ public class KeyCache {
         synchronized (version) {
             if (version.signer == null) {
                 VersionMaterial material = keyService.material(key.keyId, version.number)
-                        .orElseThrow(() -> new KeyServiceException(404, "key-service does not know this version"));
+                        .orElseThrow(() -> ClientFailure.notFound("key-service does not know this version"));
                 fetches.increment();
-                if (!ref.tenantId().equals(material.tenantId()) || !ref.environment().equals(material.environment())
+                if (!ref.tenantId().equals(material.tenantId()) || !ref.environment().equals(material.environment().name())
                         || !ref.provider().equals(material.provider()) || !ref.appId().equals(material.appId())) {
                     // never sign with a key of another environment (a sandbox key for production) or tenant
                     throw new ProblemException(409, "KEY_MISMATCH", "Key cannot sign", "key-service's material for this version"
@@ -138,7 +140,7 @@ public class KeyCache {
         }
     }
 
-    private static ProblemException refused(AppKeyRef ref, CachedKey.Version version, KeyServiceException e) {
+    private static ProblemException refused(AppKeyRef ref, CachedKey.Version version, ClientFailure e) {
         if (e.status == 404) {
             return new ProblemException(409, "UNKNOWN_KEY_VERSION", "Key cannot sign", "key-service does not know version "
                     + version.number + " of this key.");
@@ -173,10 +175,10 @@ public class KeyCache {
             key = new CachedKey(keyId);
             rows.stream().filter(r -> r.keyId.equals(keyId)).forEach(r -> key.put(r.version, r.publicKey, r.state, r.validUntil));
         } else {
-            KeyServiceClient.KeySummary summary = ask(() -> keyService.lookup(ref.tenantId(), ref.provider(), ref.appId(), ref.environment()))
+            KeySummary summary = ask(() -> keyService.lookup(ref.tenantId(), ref.provider(), ref.appId(), ref.environment()))
                     .orElseThrow(() -> ProblemException.notFound("KEY_NOT_FOUND", "No " + ref.environment() + " key for app '"
                             + ref.appId() + "' at '" + ref.provider() + "'."));
-            key = new CachedKey(summary.keyId());
+            key = new CachedKey(summary.keyId().toString());
             putAll(key, summary);
         }
         return keep(seen, () -> {
@@ -193,11 +195,11 @@ public class KeyCache {
             key = new CachedKey(rows.get(rows.size() - 1).providerKeyId);
             rows.stream().filter(r -> r.providerKeyId.equals(key.keyId)).forEach(r -> key.put(r.version, r.publicKey, r.state, r.validUntil));
         } else {
-            KeyServiceClient.ProviderKeyView view = ask(() -> keyService.providerKeys(ref.tenantId(), ref.provider(), ref.environment()))
+            ProviderKeyView view = ask(() -> keyService.providerKeys(ref.tenantId(), ref.provider(), ref.environment()))
                     .stream().findFirst().orElseThrow(() -> ProblemException.notFound("PROVIDER_KEY_NOT_FOUND", "No " + ref.environment()
                             + " public key of '" + ref.provider() + "' is stored; set it in key-service (PUT /v1/provider-keys)."));
-            key = new CachedKey(view.id());
-            view.versions().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state()), v.validUntil()));
+            key = new CachedKey(view.id().toString());
+            view.versions().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state().name()), v.validUntil()));
         }
         return keep(seen, () -> {
             CachedKey kept = providerKeys.putIfAbsent(ref, key);
@@ -215,7 +217,7 @@ public class KeyCache {
     private static <T> T ask(java.util.function.Supplier<T> call) {
         try {
             return call.get();
-        } catch (KeyServiceException e) {
+        } catch (ClientFailure e) {
             throw new ProblemException(e.unreachable() ? 503 : 502, "KEY_SERVICE_UNAVAILABLE", "Key not available",
                     "This key is not known here yet and key-service could not be asked: " + e.getMessage());
         }
@@ -256,23 +258,23 @@ public class KeyCache {
                 changes.incrementAndGet();
                 ProviderKeyRef ref = state.providerRef();
                 CachedKey key = providerKeys.get(ref);
-                if (key != null && !key.keyId.equals(state.providerKey().id())) {
+                if (key != null && !key.keyId.equals(state.providerKey().id().toString())) {
                     providerKeys.remove(ref); // a new key replaced the provider's key: load it afresh on next use
                 } else if (key != null) {
-                    state.providerKey().versions().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state()), v.validUntil()));
+                    state.providerKey().versions().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state().name()), v.validUntil()));
                 }
             }
         }
     }
 
-    private void applyAppKey(String tenantId, KeyServiceClient.KeySummary summary) {
-        AppKeyRef ref = new AppKeyRef(tenantId, summary.provider(), summary.appId(), summary.environment());
+    private void applyAppKey(String tenantId, KeySummary summary) {
+        AppKeyRef ref = new AppKeyRef(tenantId, summary.provider(), summary.appId(), summary.environment().name());
         CachedKey key;
         int current;
         synchronized (changes) {
             changes.incrementAndGet();
             key = appKeys.get(ref);
-            if (key != null && !key.keyId.equals(summary.keyId())) {
+            if (key != null && !key.keyId.equals(summary.keyId().toString())) {
                 appKeys.remove(ref); // a new key replaced the app's key: load it afresh on next use
                 return;
             }
@@ -295,8 +297,8 @@ public class KeyCache {
         }
     }
 
-    private static void putAll(CachedKey key, KeyServiceClient.KeySummary summary) {
-        summary.announced().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state()), v.validUntil()));
+    private static void putAll(CachedKey key, KeySummary summary) {
+        summary.announced().forEach(v -> key.put(v.version(), v.publicKey(), KnownKeyVersion.stateOf(v.state().name()), v.validUntil()));
     }
 
     /** For tests: what the cache holds for an app, if anything. */

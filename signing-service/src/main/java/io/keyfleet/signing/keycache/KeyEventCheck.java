@@ -7,10 +7,10 @@ import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.KeyRotated;
 import io.keyfleet.events.MalformedEventException;
 import io.keyfleet.events.ProviderKeyUpdated;
-import io.keyfleet.signing.keycache.KeyServiceClient.KeyServiceException;
-import io.keyfleet.signing.keycache.KeyServiceClient.KeySummary;
-import io.keyfleet.signing.keycache.KeyServiceClient.ProviderKeyView;
-import io.keyfleet.signing.keycache.KeyServiceClient.VersionView;
+import io.keyfleet.kit.client.ClientFailure;
+import io.keyfleet.keys.api.KeyMaterialApi.KeySummary;
+import io.keyfleet.keys.api.ProviderKeyApi.ProviderKeyView;
+import io.keyfleet.keys.api.KeyVersionView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -39,7 +39,7 @@ public class KeyEventCheck {
     /** key-service's answer on one key of a tenant: an app key, or a provider key. */
     public record KeyState(String tenantId, KeySummary appKey, ProviderKeyView providerKey) {
         KeyCache.ProviderKeyRef providerRef() {
-            return new KeyCache.ProviderKeyRef(tenantId, providerKey.provider(), providerKey.environment());
+            return new KeyCache.ProviderKeyRef(tenantId, providerKey.provider(), providerKey.environment().name());
         }
     }
 
@@ -68,7 +68,7 @@ public class KeyEventCheck {
     }
 
     @Inject
-    KeyServiceClient keyService;
+    KeyService keyService;
 
     /** @param envelope one of {@link #KEY_EVENTS} */
     public Checked check(EventEnvelope envelope) {
@@ -102,12 +102,12 @@ public class KeyEventCheck {
         } catch (MalformedEventException e) {
             // thrown on, it would fail the inbox's batch and stop the tables' consumer: anyone can publish such an event
             return Checked.refused("its payload is unreadable: " + e.getMessage());
-        } catch (KeyServiceException e) {
+        } catch (ClientFailure e) {
             return Checked.unconfirmed(e.getMessage());
         }
     }
 
-    /** key-service's answer on a key marked stale; empty when it has no such key. Throws KeyServiceException. */
+    /** key-service's answer on a key marked stale; empty when it has no such key. Throws ClientFailure. */
     public Optional<KeyState> current(StaleKey stale) {
         return stale.kind.equals(StaleKey.PROVIDER) ? providerKey(stale.tenantId, stale.keyId, stale.provider, stale.environment)
                 : appKey(stale.tenantId, stale.keyId);
@@ -120,7 +120,7 @@ public class KeyEventCheck {
 
     /** key-service's answer on a provider key, empty when it has no such key of this tenant. */
     private Optional<KeyState> providerKey(String tenantId, String providerKeyId, String provider, String environment) {
-        return keyService.providerKeys(tenantId, provider, environment).stream().filter(key -> key.id().equals(providerKeyId))
+        return keyService.providerKeys(tenantId, provider, environment).stream().filter(key -> key.id().toString().equals(providerKeyId))
                 .findFirst().map(key -> new KeyState(tenantId, null, key));
     }
 
@@ -159,7 +159,7 @@ public class KeyEventCheck {
     }
 
     private static Optional<String> sameApp(KeySummary key, String provider, String appId, String environment) {
-        return key.provider().equals(provider) && key.appId().equals(appId) && key.environment().equals(environment) ? Optional.empty()
+        return key.provider().equals(provider) && key.appId().equals(appId) && key.environment().name().equals(environment) ? Optional.empty()
                 : Optional.of("key-service's key belongs to another app or environment");
     }
 
@@ -175,13 +175,13 @@ public class KeyEventCheck {
 
     /** A revocation key-service made: the whole key, or the one version, is RETIRED there. */
     private static Optional<String> revoked(KeySummary key, KeyRevoked event) {
-        boolean retired = event.allVersions() ? key.versions().stream().allMatch(v -> "RETIRED".equals(v.state()))
-                : version(key, event.version()).map(v -> "RETIRED".equals(v.state())).orElse(false);
+        boolean retired = event.allVersions() ? key.versions().stream().allMatch(v -> v.state() == io.keyfleet.keys.api.KeyState.RETIRED)
+                : version(key, event.version()).map(v -> v.state() == io.keyfleet.keys.api.KeyState.RETIRED).orElse(false);
         return retired ? Optional.empty() : Optional.of("key-service has not revoked " + (event.allVersions() ? "the key"
                 : "version " + event.version()));
     }
 
-    private static Optional<VersionView> version(KeySummary key, int number) {
+    private static Optional<KeyVersionView> version(KeySummary key, int number) {
         return key.versions().stream().filter(v -> v.version() == number).findFirst();
     }
 }

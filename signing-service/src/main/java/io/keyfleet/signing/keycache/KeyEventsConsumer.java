@@ -6,11 +6,11 @@ import io.keyfleet.events.ProviderKeyUpdated;
 import io.keyfleet.kit.inbox.EventInbox;
 import io.keyfleet.signing.keycache.KeyEventCheck.Checked;
 import io.keyfleet.signing.keycache.KeyEventCheck.KeyState;
-import io.keyfleet.signing.keycache.KeyServiceClient.KeyServiceException;
-import io.keyfleet.signing.keycache.KeyServiceClient.KeySummary;
-import io.keyfleet.signing.keycache.KeyServiceClient.ProviderKeyView;
-import io.keyfleet.signing.keycache.KeyServiceClient.ProviderKeyVersionView;
-import io.keyfleet.signing.keycache.KeyServiceClient.VersionView;
+import io.keyfleet.kit.client.ClientFailure;
+import io.keyfleet.keys.api.KeyMaterialApi.KeySummary;
+import io.keyfleet.keys.api.ProviderKeyApi.ProviderKeyView;
+import io.keyfleet.keys.api.ProviderKeyApi.ProviderKeyVersionView;
+import io.keyfleet.keys.api.KeyVersionView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -96,7 +96,7 @@ public class KeyEventsConsumer {
             Optional<KeyState> answer;
             try {
                 answer = check.current(key);
-            } catch (KeyServiceException e) {
+            } catch (ClientFailure e) {
                 LOG.debugf("Key %s stays stale: %s", key.keyId, e.getMessage());
                 return;
             }
@@ -118,39 +118,39 @@ public class KeyEventsConsumer {
         }
     }
 
-    private static void upsert(String tenantId, KeySummary key, VersionView from) {
-        KnownKeyVersion version = KnownKeyVersion.findById(new KnownKeyVersion.VersionId(key.keyId(), from.version()));
+    private static void upsert(String tenantId, KeySummary key, KeyVersionView from) {
+        KnownKeyVersion version = KnownKeyVersion.findById(new KnownKeyVersion.VersionId(key.keyId().toString(), from.version()));
         if (version == null) {
             version = new KnownKeyVersion();
-            version.keyId = key.keyId();
+            version.keyId = key.keyId().toString();
             version.version = from.version();
         }
         version.tenantId = tenantId;
         version.provider = key.provider();
         version.appId = key.appId();
-        version.environment = key.environment();
+        version.environment = key.environment().name();
         version.algorithm = from.algorithm();
         version.fingerprint = from.fingerprint();
         version.publicKey = from.publicKey();
-        version.state = KnownKeyVersion.stateOf(from.state());
+        version.state = KnownKeyVersion.stateOf(from.state().name());
         version.validUntil = from.validUntil();
         version.updatedAt = Instant.now();
         version.persist();
     }
 
     private static void upsert(String tenantId, ProviderKeyView key, ProviderKeyVersionView from) {
-        KnownProviderKeyVersion version = KnownProviderKeyVersion.findById(new KnownProviderKeyVersion.VersionId(key.id(), from.version()));
+        KnownProviderKeyVersion version = KnownProviderKeyVersion.findById(new KnownProviderKeyVersion.VersionId(key.id().toString(), from.version()));
         if (version == null) {
             version = new KnownProviderKeyVersion();
-            version.providerKeyId = key.id();
+            version.providerKeyId = key.id().toString();
             version.version = from.version();
         }
         version.tenantId = tenantId;
         version.provider = key.provider();
-        version.environment = key.environment();
+        version.environment = key.environment().name();
         version.fingerprint = from.fingerprint();
         version.publicKey = from.publicKey();
-        version.state = KnownKeyVersion.stateOf(from.state());
+        version.state = KnownKeyVersion.stateOf(from.state().name());
         version.validUntil = from.validUntil();
         version.updatedAt = Instant.now();
         version.persist();

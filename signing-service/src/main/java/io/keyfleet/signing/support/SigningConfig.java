@@ -7,13 +7,6 @@ import java.time.Duration;
 @ConfigMapping(prefix = "keyfleet.signing")
 public interface SigningConfig {
 
-    /** key-service's base URL ({@code KEYFLEET_KEY_SERVICE_URL}). */
-    @WithDefault("http://localhost:8081")
-    String keyServiceUrl();
-
-    @WithDefault("PT3S")
-    Duration keyServiceTimeout();
-
     /** Use Amazon Corretto Crypto Provider for RSA when it loads; false forces the JDK's provider (for comparisons). */
     @WithDefault("true")
     boolean accp();

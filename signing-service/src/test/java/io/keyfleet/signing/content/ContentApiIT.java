@@ -10,7 +10,7 @@ import io.keyfleet.auth.RequestSignature;
 import io.keyfleet.auth.SignedRequestHeaders;
 import io.keyfleet.signing.scheme.AlipayAesContent;
 import io.keyfleet.signing.scheme.KeyfleetHmacScheme;
-import io.keyfleet.signing.signature.KeyServiceStub;
+import io.keyfleet.signing.signature.StubbedKeyService;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -30,14 +30,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * /v1/encrypt and /v1/decrypt over real HTTP, the app's content key fetched over real HTTP from key-service's material
- * API as {@link KeyServiceStub} serves it; ciphertexts checked against alipay-sdk-java's AlipayEncrypt. Also rotation
+ * API as {@link StubbedKeyService} serves it; ciphertexts checked against alipay-sdk-java's AlipayEncrypt. Also rotation
  * (the new version encrypts, the old one decrypts during its grace), the tenant boundary, bad input as 4xx, and
  * keyfleet-hmac through /v1/sign and /v1/verify with the app's HMAC secret.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "signing_service"))
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(KeyServiceStub.class)
+@QuarkusTestResource(StubbedKeyService.class)
 class ContentApiIT {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -50,7 +50,7 @@ class ContentApiIT {
         byte[] key = aesKey(16);
         String base64Key = Base64.getEncoder().encodeToString(key);
         String secretId = UUID.randomUUID().toString();
-        KeyServiceStub.addSecret(secretId, tenant, "alipay", app, "SANDBOX", "AES", 1, key, Duration.ofHours(1));
+        StubbedKeyService.addSecret(secretId, tenant, "alipay", app, "SANDBOX", "AES", 1, key, Duration.ofHours(1));
 
         for (String charset : new String[] {"UTF-8", "GBK", "GB2312"}) {
             String plaintext = charset.equals("UTF-8") ? PLAINTEXT : "{\"subject\":\"订单\",\"memo\":\"中文内容\"}";
@@ -79,11 +79,11 @@ class ContentApiIT {
         byte[] v1 = aesKey(16);
         byte[] v2 = aesKey(32);
         String secretId = UUID.randomUUID().toString();
-        KeyServiceStub.addSecret(secretId, tenant, "alipay", app, "SANDBOX", "AES", 1, v1, Duration.ofHours(1));
+        StubbedKeyService.addSecret(secretId, tenant, "alipay", app, "SANDBOX", "AES", 1, v1, Duration.ofHours(1));
         String underV1 = encrypt(tenant, app, null, null, PLAINTEXT).then().statusCode(200).body("keyVersion", equalTo(1))
                 .extract().path("ciphertext");
 
-        KeyServiceStub.addSecret(secretId, tenant, "alipay", app, "SANDBOX", "AES", 2, v2, Duration.ofHours(1));
+        StubbedKeyService.addSecret(secretId, tenant, "alipay", app, "SANDBOX", "AES", 2, v2, Duration.ofHours(1));
         // a version newer than the one held is read from key-service at once
         String underV2 = AlipayAesContent.encrypt(PLAINTEXT, v2, StandardCharsets.UTF_8, AlipayAesContent.Type.AES);
         decrypt(tenant, app, null, null, underV2, 2).then().statusCode(200).body("plaintext", equalTo(PLAINTEXT))
@@ -97,7 +97,7 @@ class ContentApiIT {
         decrypt(tenant, app, null, null, underV1, 7).then().statusCode(409).body("code", equalTo("KEY_VERSION_NOT_USABLE"));
 
         // its grace ended (revoked in key-service): within the cache's time it no longer decrypts
-        KeyServiceStub.retireSecretVersion(secretId, 1);
+        StubbedKeyService.retireSecretVersion(secretId, 1);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 decrypt(tenant, app, null, null, underV1, 1).then().statusCode(409).body("code", equalTo("KEY_VERSION_NOT_USABLE")));
         Response guessed = decrypt(tenant, app, null, null, underV1, null);
@@ -111,7 +111,7 @@ class ContentApiIT {
         String tenantB = tenant();
         String app = app();
         byte[] key = aesKey(16);
-        KeyServiceStub.addSecret(UUID.randomUUID().toString(), tenantA, "alipay", app, "SANDBOX", "AES", 1, key, Duration.ofHours(1));
+        StubbedKeyService.addSecret(UUID.randomUUID().toString(), tenantA, "alipay", app, "SANDBOX", "AES", 1, key, Duration.ofHours(1));
         String ciphertext = encrypt(tenantA, app, null, null, PLAINTEXT).then().statusCode(200).extract().path("ciphertext");
         String ghost = app();
 
@@ -132,7 +132,7 @@ class ContentApiIT {
         String tenant = tenant();
         String app = app();
         byte[] key = aesKey(16);
-        KeyServiceStub.addSecret(UUID.randomUUID().toString(), tenant, "alipay", app, "SANDBOX", "AES", 1, key, Duration.ofHours(1));
+        StubbedKeyService.addSecret(UUID.randomUUID().toString(), tenant, "alipay", app, "SANDBOX", "AES", 1, key, Duration.ofHours(1));
 
         problem(decrypt(tenant, app, null, null, "***not base64***", null), 400, "MALFORMED");
         problem(decrypt(tenant, app, null, null, "QUJD=", null), 400, "MALFORMED"); // wrong base64 padding
@@ -158,7 +158,7 @@ class ContentApiIT {
         String app = app();
         byte[] secret = aesKey(32);
         String secretId = UUID.randomUUID().toString();
-        KeyServiceStub.addSecret(secretId, tenant, "keyfleet", app, "PRODUCTION", "HMAC_SHA256", 1, secret, Duration.ofHours(1));
+        StubbedKeyService.addSecret(secretId, tenant, "keyfleet", app, "PRODUCTION", "HMAC_SHA256", 1, secret, Duration.ofHours(1));
         Map<String, Object> parts = new LinkedHashMap<>();
         parts.put("method", "POST");
         parts.put("path", "/callbacks/keys");

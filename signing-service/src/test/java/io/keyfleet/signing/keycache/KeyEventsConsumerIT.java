@@ -9,7 +9,7 @@ import io.keyfleet.events.EventEnvelope;
 import io.keyfleet.events.KeyCreated;
 import io.keyfleet.events.KeyRevoked;
 import io.keyfleet.events.KeyRotated;
-import io.keyfleet.signing.signature.KeyServiceStub;
+import io.keyfleet.signing.signature.StubbedKeyService;
 import io.keyfleet.testkit.KafkaClients;
 import io.keyfleet.testkit.KafkaTestResource;
 import io.keyfleet.testkit.PostgresTestResource;
@@ -27,12 +27,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Key events as key-service publishes them, over a real broker, handled once each for the key-version table: the
- * table holds what key-service ({@link KeyServiceStub}) answers about the key an event names.
+ * table holds what key-service ({@link StubbedKeyService}) answers about the key an event names.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "signing_service"))
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(KeyServiceStub.class)
+@QuarkusTestResource(StubbedKeyService.class)
 class KeyEventsConsumerIT {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -41,14 +41,14 @@ class KeyEventsConsumerIT {
     @Test
     void createdThenRotatedThenRevokedEvenWhenDeliveredTwice() throws Exception {
         String keyId = UUID.randomUUID().toString();
-        KeyPair v1 = KeyServiceStub.rsa();
-        KeyPair v2 = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, "tenant-s", "alipay", "app-1", "SANDBOX", 1, v1);
-        KeyServiceStub.add(keyId, "tenant-s", "alipay", "app-1", "SANDBOX", 2, v2);
+        KeyPair v1 = StubbedKeyService.rsa();
+        KeyPair v2 = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, "tenant-s", "alipay", "app-1", "SANDBOX", 1, v1);
+        StubbedKeyService.add(keyId, "tenant-s", "alipay", "app-1", "SANDBOX", 2, v2);
         EventEnvelope created = EventEnvelope.wrap("tenant-s", new KeyCreated(keyId, "alipay", "app-1", "SANDBOX", 1,
-                "RSA_2048", KeyServiceStub.fingerprint(v1), KeyServiceStub.publicKey(v1), false), Instant.now());
+                "RSA_2048", StubbedKeyService.fingerprint(v1), StubbedKeyService.publicKey(v1), false), Instant.now());
         EventEnvelope rotated = EventEnvelope.wrap("tenant-s", new KeyRotated(keyId, "alipay", "app-1", "SANDBOX", 1, 2,
-                "RSA_2048", KeyServiceStub.fingerprint(v2), KeyServiceStub.publicKey(v2), Instant.now().plus(Duration.ofHours(1))), Instant.now());
+                "RSA_2048", StubbedKeyService.fingerprint(v2), StubbedKeyService.publicKey(v2), Instant.now().plus(Duration.ofHours(1))), Instant.now());
 
         try (KafkaProducer<String, String> producer = producer()) {
             send(producer, created);
@@ -63,9 +63,9 @@ class KeyEventsConsumerIT {
                         .body("[0].state", equalTo("PREVIOUS"))
                         .body("[0].validUntil", org.hamcrest.Matchers.notNullValue())
                         .body("[1].state", equalTo("CURRENT"))
-                        .body("[1].fingerprint", equalTo(KeyServiceStub.fingerprint(v2))));
+                        .body("[1].fingerprint", equalTo(StubbedKeyService.fingerprint(v2))));
 
-        KeyServiceStub.revoke(keyId);
+        StubbedKeyService.revoke(keyId);
         try (KafkaProducer<String, String> producer = producer()) {
             send(producer, EventEnvelope.wrap("tenant-s", new KeyRevoked(keyId, 0, "compromised"), Instant.now()));
         }
@@ -80,12 +80,12 @@ class KeyEventsConsumerIT {
     @Test
     void anUnreadableEventIsSkippedAndTheNextOneStillApplies() throws Exception {
         String keyId = UUID.randomUUID().toString();
-        KeyPair pair = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, "tenant-s", "antom", "app-2", "PRODUCTION", 1, pair);
+        KeyPair pair = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, "tenant-s", "antom", "app-2", "PRODUCTION", 1, pair);
         try (KafkaProducer<String, String> producer = producer()) {
             producer.send(new ProducerRecord<>("keyfleet.keys.v1", keyId, "{not json")).get();
             send(producer, EventEnvelope.wrap("tenant-s", new KeyCreated(keyId, "antom", "app-2", "PRODUCTION", 1,
-                    "RSA_2048", KeyServiceStub.fingerprint(pair), KeyServiceStub.publicKey(pair), true), Instant.now()));
+                    "RSA_2048", StubbedKeyService.fingerprint(pair), StubbedKeyService.publicKey(pair), true), Instant.now()));
         }
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> // perhaps the first events this application consumes
                 given().header("X-Keyfleet-Tenant", "tenant-s").get("/v1/keys/{k}/versions", keyId).then().statusCode(200)

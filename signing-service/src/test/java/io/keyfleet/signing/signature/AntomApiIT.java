@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "signing_service"))
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(KeyServiceStub.class)
+@QuarkusTestResource(StubbedKeyService.class)
 class AntomApiIT {
 
     private static final String TENANT = "tenant-antom";
@@ -46,11 +46,11 @@ class AntomApiIT {
 
     @Test
     void notificationsAreVerifiedWithTheProviderKeyWhateverKeyVersionTheyName_rawSignaturesAreJudged_largeBodiesTaken() throws Exception {
-        KeyPair provider = KeyServiceStub.rsa();
+        KeyPair provider = StubbedKeyService.rsa();
         String providerKeyId = UUID.randomUUID().toString();
-        KeyServiceStub.addProviderKey(providerKeyId, TENANT, "antom", "SANDBOX", 1, provider);
+        StubbedKeyService.addProviderKey(providerKeyId, TENANT, "antom", "SANDBOX", 1, provider);
         BrokerEvents.publish(bootstrapServers, TENANT, new ProviderKeyUpdated(providerKeyId, "antom", "SANDBOX", 1,
-                KeyServiceStub.fingerprint(provider), KeyServiceStub.publicKey(provider), null, null));
+                StubbedKeyService.fingerprint(provider), StubbedKeyService.publicKey(provider), null, null));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> verify(notification(provider, "{\"n\":\"forged\"}", "1", true)
                 .replace("forged", "forgeD")).then().statusCode(200).body("reason", equalTo("BAD_SIGNATURE")));
 
@@ -96,10 +96,10 @@ class AntomApiIT {
     @Test
     void theCallerChoosesTheKeyVersionLabelItSigns_andLargeBodiesSign() throws Exception {
         String keyId = UUID.randomUUID().toString();
-        KeyPair pair = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "antom", "app-label", "SANDBOX", 1, pair);
+        KeyPair pair = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "antom", "app-label", "SANDBOX", 1, pair);
         BrokerEvents.publish(bootstrapServers, TENANT, new KeyCreated(keyId, "antom", "app-label", "SANDBOX", 1, "RSA_2048",
-                KeyServiceStub.fingerprint(pair), KeyServiceStub.publicKey(pair), true));
+                StubbedKeyService.fingerprint(pair), StubbedKeyService.publicKey(pair), true));
 
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> sign("{}", null).then().statusCode(200)
                 .body("keyVersion", equalTo(1)).body("headers.Signature", startsWith("algorithm=RSA256,keyVersion=1,signature=")));

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "signing_service"))
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(KeyServiceStub.class)
+@QuarkusTestResource(StubbedKeyService.class)
 class CertModeApiIT {
 
     private final Authority root = TestCa.root("CN=Test Alipay Root,O=Keyfleet Test,C=CN", "SHA256withRSA");
@@ -57,18 +57,18 @@ class CertModeApiIT {
         KeyPair strangerKey = TestCa.rsa();
         Authority stranger = TestCa.root("CN=Test Alipay Root,O=Keyfleet Test,C=CN", "SHA256withRSA"); // same name, other key
         X509Certificate unchained = TestCa.leaf(stranger, "CN=Alipay Forged,O=Keyfleet Test,C=CN", strangerKey.getPublic());
-        KeyServiceStub.PROVIDER_CERTIFICATES.put(tenant + "/alipay/SANDBOX", new KeyServiceStub.StubProviderCertificates(
-                TestCa.pem(alipayCert, expired, unchained, ca.certificate()), rootBundle));
+        StubbedKeyService.putProviderCertificates(tenant, "alipay", "SANDBOX",
+                TestCa.pem(alipayCert, expired, unchained, ca.certificate()), rootBundle);
 
         String keyId = UUID.randomUUID().toString();
-        KeyPair app = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, tenant, "alipay", "2021000000000401", "SANDBOX", 1, app);
+        KeyPair app = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, tenant, "alipay", "2021000000000401", "SANDBOX", 1, app);
         Map<String, Object> signRequest = signRequest("2021000000000401", Map.of("app_cert_sn", "caller-made-up"));
         sign(tenant, signRequest).then().statusCode(409).contentType("application/problem+json")
                 .body("code", equalTo("APP_CERTIFICATE_MISSING"));
 
         X509Certificate appCert = TestCa.leaf(ca, "CN=2021000000000401,O=Keyfleet Test,C=CN", app.getPublic());
-        KeyServiceStub.APP_CERTIFICATES.put(keyId, Map.of(1, TestCa.pem(appCert, ca.certificate())));
+        StubbedKeyService.putAppCertificate(keyId, 1, TestCa.pem(appCert, ca.certificate()));
         String appSn = AlipayCertificates.certSn(appCert);
         // the stand-in's app certificates were read a moment ago: a missing one is looked for again after a few seconds
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> sign(tenant, signRequest).then().statusCode(200));
@@ -101,8 +101,8 @@ class CertModeApiIT {
         // the provider changes its certificate: once imported in key-service, answers naming it verify
         KeyPair next = TestCa.rsa();
         X509Certificate nextCert = TestCa.leaf(ca, "CN=Alipay Sandbox 2,O=Keyfleet Test,C=CN", next.getPublic());
-        KeyServiceStub.PROVIDER_CERTIFICATES.put(tenant + "/alipay/SANDBOX", new KeyServiceStub.StubProviderCertificates(
-                TestCa.pem(alipayCert, nextCert, ca.certificate()), rootBundle));
+        StubbedKeyService.putProviderCertificates(tenant, "alipay", "SANDBOX",
+                TestCa.pem(alipayCert, nextCert, ca.certificate()), rootBundle);
         String nextSn = AlipayCertificates.certSn(nextCert);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> verify(tenant, response(answer(inner, nextSn, next))).then()
                 .statusCode(200).body("valid", equalTo(true)).body("certSn", equalTo(nextSn)));
@@ -122,7 +122,7 @@ class CertModeApiIT {
     void withoutProviderCertificatesSigningAndVerifyingAreClearProblems() {
         String tenant = "tenant-cert-none-" + UUID.randomUUID();
         String keyId = UUID.randomUUID().toString();
-        KeyServiceStub.add(keyId, tenant, "alipay", "2021000000000402", "SANDBOX", 1, KeyServiceStub.rsa());
+        StubbedKeyService.add(keyId, tenant, "alipay", "2021000000000402", "SANDBOX", 1, StubbedKeyService.rsa());
         sign(tenant, signRequest("2021000000000402", Map.of())).then().statusCode(404).contentType("application/problem+json")
                 .body("code", equalTo("PROVIDER_CERTIFICATE_NOT_FOUND"));
         verify(tenant, response("{\"alipay_open_auth_token_app_response\":{\"code\":\"10000\"},\"alipay_cert_sn\":\"x\",\"sign\":\"AAAA\"}"))

@@ -36,13 +36,13 @@ import org.junit.jupiter.api.Test;
  * gets for a key that does not exist (the ids B named aside). Single-service tests run without key-service, so
  * the tenant a request acts for is its X-Keyfleet-Tenant header, exactly what a tenant's verified credential gives the
  * endpoints (key-service's CrossTenantMatrixIT and service-kit's AuthFilterIT test that a credential acts only for its
- * tenant). key-service's answers come from {@link KeyServiceStub}, which hands a tenant only its own keys and app secrets
+ * tenant). key-service's answers come from {@link StubbedKeyService}, which hands a tenant only its own keys and app secrets
  * (B encrypting or decrypting with A's content key gets what it gets for an app without one).
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "signing_service"))
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(KeyServiceStub.class)
+@QuarkusTestResource(StubbedKeyService.class)
 class CrossTenantMatrixIT {
 
     /** Tenant A's app key (alipay, appId, SANDBOX) and a notification signed with A's provider key. */
@@ -85,15 +85,15 @@ class CrossTenantMatrixIT {
         String tenantB = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String appId = "cross-" + UUID.randomUUID().toString().substring(0, 8);
         String keyId = UUID.randomUUID().toString();
-        KeyPair appKey = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, tenantA, "alipay", appId, "SANDBOX", 1, appKey);
+        KeyPair appKey = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, tenantA, "alipay", appId, "SANDBOX", 1, appKey);
         BrokerEvents.publish(bootstrapServers, tenantA, new KeyCreated(keyId, "alipay", appId, "SANDBOX", 1, "RSA_2048",
-                KeyServiceStub.fingerprint(appKey), KeyServiceStub.publicKey(appKey), true));
-        KeyPair alipay = KeyServiceStub.rsa();
+                StubbedKeyService.fingerprint(appKey), StubbedKeyService.publicKey(appKey), true));
+        KeyPair alipay = StubbedKeyService.rsa();
         String providerKeyId = UUID.randomUUID().toString();
-        KeyServiceStub.addProviderKey(providerKeyId, tenantA, "alipay", "SANDBOX", 1, alipay);
+        StubbedKeyService.addProviderKey(providerKeyId, tenantA, "alipay", "SANDBOX", 1, alipay);
         BrokerEvents.publish(bootstrapServers, tenantA, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1,
-                KeyServiceStub.fingerprint(alipay), KeyServiceStub.publicKey(alipay), null, null));
+                StubbedKeyService.fingerprint(alipay), StubbedKeyService.publicKey(alipay), null, null));
         // signing-service has heard of A's key: B's refusals below are not just a key still on its way
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
                 as(tenantA).get("/v1/keys/{k}/versions", keyId).then().statusCode(200).body("size()", equalTo(1)));
@@ -101,14 +101,14 @@ class CrossTenantMatrixIT {
                 LocalDateTime.now(ZoneOffset.ofHours(8)));
         byte[] contentKey = new byte[16];
         new java.security.SecureRandom().nextBytes(contentKey);
-        KeyServiceStub.addSecret(UUID.randomUUID().toString(), tenantA, "alipay", appId, "SANDBOX", "AES", 1, contentKey, Duration.ofHours(1));
+        StubbedKeyService.addSecret(UUID.randomUUID().toString(), tenantA, "alipay", appId, "SANDBOX", "AES", 1, contentKey, Duration.ofHours(1));
         String ciphertext = io.keyfleet.signing.scheme.AlipayAesContent.encrypt("{\"of\":\"A\"}", contentKey,
                 java.nio.charset.StandardCharsets.UTF_8, io.keyfleet.signing.scheme.AlipayAesContent.Type.AES);
         Fixture f = new Fixture(tenantA, tenantB, keyId, appId, notification, ciphertext);
 
         // a key and app nobody has, and a notification of another provider key: A's must read exactly the same to B
         Fixture ghost = new Fixture(tenantA, tenantB, UUID.randomUUID().toString(), "cross-" + UUID.randomUUID().toString().substring(0, 8),
-                SignatureApiIT.notification(KeyServiceStub.rsa(), "cross-" + UUID.randomUUID(), LocalDateTime.now(ZoneOffset.ofHours(8))),
+                SignatureApiIT.notification(StubbedKeyService.rsa(), "cross-" + UUID.randomUUID(), LocalDateTime.now(ZoneOffset.ofHours(8))),
                 ciphertext);
 
         List<String> wrong = new ArrayList<>();

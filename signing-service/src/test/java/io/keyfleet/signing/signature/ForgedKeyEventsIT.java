@@ -47,14 +47,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 14, "events are not a way in": anyone who reaches the broker can publish a well-formed key event, headers and
- * all. signing-service takes such an event only as a hint, asks key-service ({@link KeyServiceStub}) for the key's
+ * all. signing-service takes such an event only as a hint, asks key-service ({@link StubbedKeyService}) for the key's
  * state, and refuses an event that disagrees with it. Forged events change nothing: no attacker key verifies or signs,
  * the tables and the cache hold only what key-service holds, a forged revocation stops nothing.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "signing_service"))
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(KeyServiceStub.class)
+@QuarkusTestResource(StubbedKeyService.class)
 class ForgedKeyEventsIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -76,27 +76,27 @@ class ForgedKeyEventsIT {
     @Test
     void forgedAppKeyEventsChangeNothing_aGenuineRotationAndRevocationStillApply() throws Exception {
         String keyId = UUID.randomUUID().toString();
-        KeyPair v1 = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "alipay", "app-forge", "SANDBOX", 1, v1);
-        publish(new KeyCreated(keyId, "alipay", "app-forge", "SANDBOX", 1, "RSA_2048", KeyServiceStub.fingerprint(v1), publicKey(v1), true));
+        KeyPair v1 = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "alipay", "app-forge", "SANDBOX", 1, v1);
+        publish(new KeyCreated(keyId, "alipay", "app-forge", "SANDBOX", 1, "RSA_2048", StubbedKeyService.fingerprint(v1), publicKey(v1), true));
         awaitKnown(keyId, 1);
         sign(rsa2Request("app-forge", "SANDBOX")).then().statusCode(200).body("keyVersion", equalTo(1));
 
         // a genuine rotation: key-service has version 2 first, then announces it; this replica's cache consumer is live once it signs with it
-        KeyPair v2 = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "alipay", "app-forge", "SANDBOX", 2, v2);
-        publish(new KeyRotated(keyId, "alipay", "app-forge", "SANDBOX", 1, 2, "RSA_2048", KeyServiceStub.fingerprint(v2), publicKey(v2),
+        KeyPair v2 = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "alipay", "app-forge", "SANDBOX", 2, v2);
+        publish(new KeyRotated(keyId, "alipay", "app-forge", "SANDBOX", 1, 2, "RSA_2048", StubbedKeyService.fingerprint(v2), publicKey(v2),
                 Instant.now().plus(Duration.ofHours(1))));
         await().atMost(FIRST_DEADLINE).untilAsserted(() -> sign(rsa2Request("app-forge", "SANDBOX")).then().statusCode(200).body("keyVersion", equalTo(2)));
 
         Map<String, Double> refusedBefore = refusedCounts();
-        KeyPair attacker = KeyServiceStub.rsa();
+        KeyPair attacker = StubbedKeyService.rsa();
         String forgedKeyId = UUID.randomUUID().toString();
-        publish(new KeyRotated(keyId, "alipay", "app-forge", "SANDBOX", 2, 3, "RSA_2048", KeyServiceStub.fingerprint(attacker),
+        publish(new KeyRotated(keyId, "alipay", "app-forge", "SANDBOX", 2, 3, "RSA_2048", StubbedKeyService.fingerprint(attacker),
                 publicKey(attacker), Instant.now().plus(Duration.ofDays(90))));
         publish(new KeyRevoked(keyId, KeyRevoked.ALL_VERSIONS, "forged"));
-        publish(new KeyCreated(keyId, "alipay", "app-forge", "PRODUCTION", 1, "RSA_2048", KeyServiceStub.fingerprint(v1), publicKey(v1), true));
-        publish(new KeyCreated(forgedKeyId, "alipay", "app-forged", "SANDBOX", 1, "RSA_2048", KeyServiceStub.fingerprint(attacker),
+        publish(new KeyCreated(keyId, "alipay", "app-forge", "PRODUCTION", 1, "RSA_2048", StubbedKeyService.fingerprint(v1), publicKey(v1), true));
+        publish(new KeyCreated(forgedKeyId, "alipay", "app-forged", "SANDBOX", 1, "RSA_2048", StubbedKeyService.fingerprint(attacker),
                 publicKey(attacker), true));
         // a well-formed envelope with a payload that is not a KeyRotated must not stop the consumers either
         BrokerEvents.publish(bootstrapServers, new EventEnvelope(UUID.randomUUID(), "KeyRotated", 1, TENANT, keyId, Instant.now(),
@@ -116,7 +116,7 @@ class ForgedKeyEventsIT {
         given().header("X-Keyfleet-Tenant", TENANT).get("/v1/keys/{k}/versions", keyId).then().statusCode(200)
                 .body("size()", equalTo(2))
                 .body("[0].state", equalTo("PREVIOUS")).body("[0].environment", equalTo("SANDBOX"))
-                .body("[1].state", equalTo("CURRENT")).body("[1].fingerprint", equalTo(KeyServiceStub.fingerprint(v2)));
+                .body("[1].state", equalTo("CURRENT")).body("[1].fingerprint", equalTo(StubbedKeyService.fingerprint(v2)));
         given().header("X-Keyfleet-Tenant", TENANT).get("/v1/keys/{k}/versions", forgedKeyId).then().statusCode(404);
         assertThat(rowsWithPublicKey(publicKey(attacker))).isZero();
 
@@ -126,7 +126,7 @@ class ForgedKeyEventsIT {
         assertThat(refused.get("KeyCreated") - refusedBefore.get("KeyCreated")).isEqualTo(2);
 
         // a revocation key-service made is applied: the consumers still run
-        KeyServiceStub.revoke(keyId);
+        StubbedKeyService.revoke(keyId);
         publish(new KeyRevoked(keyId, KeyRevoked.ALL_VERSIONS, "compromised"));
         await().atMost(DEADLINE).untilAsserted(() -> sign(rsa2Request("app-forge", "SANDBOX")).then().statusCode(409).body("code", equalTo("KEY_RETIRED")));
         given().header("X-Keyfleet-Tenant", TENANT).get("/v1/keys/{k}/versions", keyId).then().statusCode(200)
@@ -137,20 +137,20 @@ class ForgedKeyEventsIT {
     void aForgedProviderKeyUpdatedDoesNotMakeTheAttackersNotificationsValid() throws Exception {
         String tenant = "tenant-forged-provider";
         String providerKeyId = UUID.randomUUID().toString();
-        KeyPair alipay = KeyServiceStub.rsa();
-        KeyServiceStub.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
+        KeyPair alipay = StubbedKeyService.rsa();
+        StubbedKeyService.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
         BrokerEvents.publish(bootstrapServers, tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1,
-                KeyServiceStub.fingerprint(alipay), publicKey(alipay), null, null));
+                StubbedKeyService.fingerprint(alipay), publicKey(alipay), null, null));
         await().atMost(FIRST_DEADLINE).until(() -> !providerRows(providerKeyId).isEmpty());
         verify(tenant, verifyNotification(notification(alipay, "genuine-1", beijingNow()))).then().statusCode(200)
                 .body("valid", equalTo(true)).body("keyVersion", equalTo(1));
 
         Map<String, Double> refusedBefore = refusedCounts();
-        KeyPair attacker = KeyServiceStub.rsa();
+        KeyPair attacker = StubbedKeyService.rsa();
         BrokerEvents.publish(bootstrapServers, tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 2,
-                KeyServiceStub.fingerprint(attacker), publicKey(attacker), 1, Instant.now().plus(Duration.ofDays(1))));
+                StubbedKeyService.fingerprint(attacker), publicKey(attacker), 1, Instant.now().plus(Duration.ofDays(1))));
         BrokerEvents.publish(bootstrapServers, tenant, new ProviderKeyUpdated(UUID.randomUUID().toString(), "alipay", "SANDBOX", 1,
-                KeyServiceStub.fingerprint(attacker), publicKey(attacker), null, null));
+                StubbedKeyService.fingerprint(attacker), publicKey(attacker), null, null));
         awaitConsumedByBothConsumers();
 
         verify(tenant, verifyNotification(notification(attacker, "forged-1", beijingNow()))).then().statusCode(200)
@@ -162,10 +162,10 @@ class ForgedKeyEventsIT {
         assertThat(refusedCounts().get("ProviderKeyUpdated") - refusedBefore.get("ProviderKeyUpdated")).isEqualTo(2);
 
         // a genuine replacement: key-service has the new key first, then announces it
-        KeyPair replaced = KeyServiceStub.rsa();
-        KeyServiceStub.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 2, replaced);
+        KeyPair replaced = StubbedKeyService.rsa();
+        StubbedKeyService.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 2, replaced);
         BrokerEvents.publish(bootstrapServers, tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 2,
-                KeyServiceStub.fingerprint(replaced), publicKey(replaced), 1, Instant.now().plus(Duration.ofHours(1))));
+                StubbedKeyService.fingerprint(replaced), publicKey(replaced), 1, Instant.now().plus(Duration.ofHours(1))));
         await().atMost(DEADLINE).untilAsserted(() -> verify(tenant, verifyNotification(notification(replaced, "genuine-" + UUID.randomUUID(),
                 beijingNow()))).then().statusCode(200).body("valid", equalTo(true)).body("keyVersion", equalTo(2)));
     }
@@ -173,23 +173,23 @@ class ForgedKeyEventsIT {
     @Test
     void aRotationAnnouncedWhileKeyServiceIsDownIsPickedUpOnceItAnswers() throws Exception {
         String keyId = UUID.randomUUID().toString();
-        KeyPair v1 = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "alipay", "app-outage", "SANDBOX", 1, v1);
-        publish(new KeyCreated(keyId, "alipay", "app-outage", "SANDBOX", 1, "RSA_2048", KeyServiceStub.fingerprint(v1), publicKey(v1), true));
+        KeyPair v1 = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "alipay", "app-outage", "SANDBOX", 1, v1);
+        publish(new KeyCreated(keyId, "alipay", "app-outage", "SANDBOX", 1, "RSA_2048", StubbedKeyService.fingerprint(v1), publicKey(v1), true));
         awaitKnown(keyId, 1);
         sign(rsa2Request("app-outage", "SANDBOX")).then().statusCode(200).body("keyVersion", equalTo(1));
 
-        KeyPair v2 = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "alipay", "app-outage", "SANDBOX", 2, v2);
-        KeyServiceStub.stopServer();
+        KeyPair v2 = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "alipay", "app-outage", "SANDBOX", 2, v2);
+        StubbedKeyService.stopServer();
         try {
-            publish(new KeyRotated(keyId, "alipay", "app-outage", "SANDBOX", 1, 2, "RSA_2048", KeyServiceStub.fingerprint(v2), publicKey(v2),
+            publish(new KeyRotated(keyId, "alipay", "app-outage", "SANDBOX", 1, 2, "RSA_2048", StubbedKeyService.fingerprint(v2), publicKey(v2),
                     Instant.now().plus(Duration.ofHours(1))));
             awaitConsumedByBothConsumers();
             // not confirmed by key-service, so not applied; the cached version 1 keeps signing
             sign(rsa2Request("app-outage", "SANDBOX")).then().statusCode(200).body("keyVersion", equalTo(1));
         } finally {
-            KeyServiceStub.restartServer();
+            StubbedKeyService.restartServer();
         }
         // the key was marked for a re-read from key-service: the next periodic pass (every 30 s) picks the rotation up
         await().atMost(FIRST_DEADLINE).pollInterval(Duration.ofSeconds(1))

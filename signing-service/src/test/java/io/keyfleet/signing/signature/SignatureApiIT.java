@@ -39,12 +39,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * /v1/sign and /v1/verify over real HTTP, with key events over a real Kafka broker and the tables in a real
- * PostgreSQL. key-service is stood in for by {@link KeyServiceStub}, a real HTTP server inside the test.
+ * PostgreSQL. key-service is stood in for by {@link StubbedKeyService}, a real HTTP server inside the test.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "signing_service"))
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(KeyServiceStub.class)
+@QuarkusTestResource(StubbedKeyService.class)
 class SignatureApiIT {
 
     static final String TENANT = "tenant-sig";
@@ -56,9 +56,9 @@ class SignatureApiIT {
     @Test
     void signsWithTheCurrentVersionAndKeepsSigningWhileKeyServiceIsDown() throws Exception {
         String keyId = UUID.randomUUID().toString();
-        KeyPair v1 = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "alipay", "app-down", "SANDBOX", 1, v1);
-        publish(new KeyCreated(keyId, "alipay", "app-down", "SANDBOX", 1, "RSA_2048", KeyServiceStub.fingerprint(v1), publicKey(v1), true));
+        KeyPair v1 = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "alipay", "app-down", "SANDBOX", 1, v1);
+        publish(new KeyCreated(keyId, "alipay", "app-down", "SANDBOX", 1, "RSA_2048", StubbedKeyService.fingerprint(v1), publicKey(v1), true));
         awaitKnown(keyId, 1);
 
         Response signed = sign(rsa2Request("app-down", "SANDBOX"));
@@ -66,20 +66,20 @@ class SignatureApiIT {
         String content = AlipayRsa2Scheme.requestContent(params("app-down"));
         assertThat(verifies(v1, content, signed.path("params.sign"))).isTrue();
 
-        KeyServiceStub.stopServer();
+        StubbedKeyService.stopServer();
         try {
             sign(rsa2Request("app-down", "SANDBOX")).then().statusCode(200).body("keyVersion", equalTo(1));
         } finally {
-            KeyServiceStub.restartServer();
+            StubbedKeyService.restartServer();
         }
     }
 
     @Test
     void rotationUnderLoad_noSignRequestFails_andTheNewVersionSignsSoonAfterThePromote() throws Exception {
         String keyId = UUID.randomUUID().toString();
-        KeyPair first = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "antom", "app-rot", "SANDBOX", 1, first);
-        publish(new KeyCreated(keyId, "antom", "app-rot", "SANDBOX", 1, "RSA_2048", KeyServiceStub.fingerprint(first), publicKey(first), true));
+        KeyPair first = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "antom", "app-rot", "SANDBOX", 1, first);
+        publish(new KeyCreated(keyId, "antom", "app-rot", "SANDBOX", 1, "RSA_2048", StubbedKeyService.fingerprint(first), publicKey(first), true));
         awaitKnown(keyId, 1);
 
         SigningLoop loop = new SigningLoop(antomRequest("app-rot"));
@@ -91,9 +91,9 @@ class SignatureApiIT {
                 // every rotation comes while the loop is signing: a few answers with the version in use first
                 int answered = loop.count();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> loop.count() >= answered + 2);
-                KeyPair pair = KeyServiceStub.rsa();
-                KeyServiceStub.add(keyId, TENANT, "antom", "app-rot", "SANDBOX", next, pair);
-                publish(new KeyRotated(keyId, "antom", "app-rot", "SANDBOX", next - 1, next, "RSA_2048", KeyServiceStub.fingerprint(pair),
+                KeyPair pair = StubbedKeyService.rsa();
+                StubbedKeyService.add(keyId, TENANT, "antom", "app-rot", "SANDBOX", next, pair);
+                publish(new KeyRotated(keyId, "antom", "app-rot", "SANDBOX", next - 1, next, "RSA_2048", StubbedKeyService.fingerprint(pair),
                         publicKey(pair), Instant.now().plus(Duration.ofHours(1))));
                 long promotedAt = System.nanoTime();
                 int expected = next;
@@ -113,7 +113,7 @@ class SignatureApiIT {
         System.out.printf("rotation under load: %d sign requests, none failed; promote -> new version in use: %s ms (max %d ms)%n",
                 loop.count(), delaysMillis, delaysMillis.stream().mapToLong(Long::longValue).max().orElseThrow());
 
-        KeyServiceStub.revoke(keyId);
+        StubbedKeyService.revoke(keyId);
         publish(new KeyRevoked(keyId, 0, "compromised"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 sign(antomRequest("app-rot")).then().statusCode(409).body("code", equalTo("KEY_RETIRED")));
@@ -191,8 +191,8 @@ class SignatureApiIT {
 
         // signing: GBK bytes when asked, and a biz_content of 2 MiB
         String keyId = UUID.randomUUID().toString();
-        KeyPair app = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "alipay", "app-v2", "SANDBOX", 1, app);
+        KeyPair app = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "alipay", "app-v2", "SANDBOX", 1, app);
         Map<String, String> params = params("app-v2");
         params.put("charset", "GBK");
         params.put("biz_content", "{\"subject\":\"" + "订单".repeat(1024 * 1024) + "\"}");
@@ -211,10 +211,10 @@ class SignatureApiIT {
 
     /** A new Alipay public key of the tenant's SANDBOX, known to the stub and announced by its event. */
     private KeyPair alipayProviderKey(String tenant) throws Exception {
-        KeyPair alipay = KeyServiceStub.rsa();
+        KeyPair alipay = StubbedKeyService.rsa();
         String providerKeyId = UUID.randomUUID().toString();
-        KeyServiceStub.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
-        publish(tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1, KeyServiceStub.fingerprint(alipay), publicKey(alipay), null, null));
+        StubbedKeyService.addProviderKey(providerKeyId, tenant, "alipay", "SANDBOX", 1, alipay);
+        publish(tenant, new ProviderKeyUpdated(providerKeyId, "alipay", "SANDBOX", 1, StubbedKeyService.fingerprint(alipay), publicKey(alipay), null, null));
         return alipay;
     }
 
@@ -240,8 +240,8 @@ class SignatureApiIT {
     @Test
     void signBatchAnswersEachItem() throws Exception {
         String keyId = UUID.randomUUID().toString();
-        KeyPair pair = KeyServiceStub.rsa();
-        KeyServiceStub.add(keyId, TENANT, "alipay", "app-batch", "SANDBOX", 1, pair);
+        KeyPair pair = StubbedKeyService.rsa();
+        StubbedKeyService.add(keyId, TENANT, "alipay", "app-batch", "SANDBOX", 1, pair);
         given().header("X-Keyfleet-Tenant", TENANT).contentType(ContentType.JSON)
                 .body(Map.of("items", List.of(rsa2Request("app-batch", "SANDBOX"), rsa2Request("app-missing", "SANDBOX"))))
                 .post("/v1/sign/batch").then().statusCode(200)
@@ -326,7 +326,7 @@ class SignatureApiIT {
     }
 
     static String publicKey(KeyPair pair) {
-        return KeyServiceStub.publicKey(pair);
+        return StubbedKeyService.publicKey(pair);
     }
 
     private void publish(io.keyfleet.events.DomainEvent event) throws Exception {

@@ -3,14 +3,10 @@ package io.keyfleet.sync.support;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.net.URI;
 import java.time.Duration;
 
 @ConfigMapping(prefix = "keyfleet.sync")
 public interface SyncConfig {
-
-    /** Pool secrets live in key-service's secret backend, never in sync-service's tables. */
-    URI keyServiceUrl();
 
     /** The longest any single call to an upstream pool may take, connect to last byte; the connectivity check's bound. */
     @WithDefault("PT5S")

@@ -1,4 +1,4 @@
-package io.keyfleet.keys.keypair;
+package io.keyfleet.keys.api;
 
 /** Keys are never shared across environments: a sandbox key can never be used for production. */
 public enum Environment {

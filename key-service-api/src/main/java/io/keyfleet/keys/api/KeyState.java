@@ -1,4 +1,4 @@
-package io.keyfleet.keys.keypair;
+package io.keyfleet.keys.api;
 
 /**
  * Lifecycle of one key version: PENDING → CURRENT → PREVIOUS (still valid until its grace ends) → RETIRED.

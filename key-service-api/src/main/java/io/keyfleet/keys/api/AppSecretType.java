@@ -1,4 +1,4 @@
-package io.keyfleet.keys.appsecret;
+package io.keyfleet.keys.api;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package io.keyfleet.kit.auth;
+package io.keyfleet.keys.api;
 
 import io.keyfleet.auth.VerificationCode;
 import java.time.Instant;
