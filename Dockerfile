@@ -22,6 +22,8 @@ COPY mvnw pom.xml ./
 COPY .mvn/wrapper/maven-wrapper.properties .mvn/wrapper/
 COPY auth-contracts/pom.xml auth-contracts/
 COPY event-contracts/pom.xml event-contracts/
+COPY key-service-api/pom.xml key-service-api/
+COPY key-service-stub/pom.xml key-service-stub/
 COPY service-kit/pom.xml service-kit/
 COPY local-stack/pom.xml local-stack/
 COPY test-kit/pom.xml test-kit/
@@ -36,9 +38,11 @@ COPY bench/pom.xml bench/
 COPY deploy-check/pom.xml deploy-check/
 
 # Main sources of the five deployables and of every module they depend on (-am: test-kit and local-stack are
-# test dependencies, but Maven builds them all the same). Tests are neither compiled nor run: -Dmaven.test.skip.
+# test dependencies, and so is key-service-stub, but Maven builds them all the same). Tests are neither compiled nor run: -Dmaven.test.skip.
 COPY auth-contracts/src/main/ auth-contracts/src/main/
 COPY event-contracts/src/main/ event-contracts/src/main/
+COPY key-service-api/src/main/ key-service-api/src/main/
+COPY key-service-stub/src/main/ key-service-stub/src/main/
 COPY service-kit/src/main/ service-kit/src/main/
 COPY local-stack/src/main/ local-stack/src/main/
 COPY test-kit/src/main/ test-kit/src/main/
