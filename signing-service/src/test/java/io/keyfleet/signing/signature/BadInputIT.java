@@ -72,7 +72,7 @@ class BadInputIT {
     void seededFuzzNeverAnswers5xx() throws Exception {
         Random random = new Random(5_2026_1122L);
         // a content key for the encryption seed, so that fuzzed ciphertexts reach the cipher
-        StubbedKeyService.addSecret("fuzz-content-key", "tenant-fuzz", "alipay", "fuzz-app", "SANDBOX", "AES", 1, new byte[16],
+        StubbedKeyService.addSecret(java.util.UUID.randomUUID().toString(), "tenant-fuzz", "alipay", "fuzz-app", "SANDBOX", "AES", 1, new byte[16],
                 java.time.Duration.ofHours(1));
         List<String> seeds = List.of(
                 JSON.writeValueAsString(SignatureApiIT.rsa2Request("fuzz-app", "SANDBOX")),
