@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * {@link ClientFailure} with the other side's status, or 0 when nothing answered in time. The guard's description names it in
  * the fault-tolerance metrics ({@code ft.*}); the typed client's own requests are counted in {@code http.client.requests}.
  * <p>
- * The circuit breaker opens after half of the last 10 calls failed for want of an answer (0 or 5xx; a 4xx is an answer) and
+ * The circuit breaker opens after half of the last 4 calls failed for want of an answer (0 or 5xx; a 4xx is an answer) and
  * then refuses calls at once for 2 s, so a service that is down costs its callers nothing but the refusal. Retries (only for
  * calls that may be repeated) come after 50 ms, and only when nothing answered.
  */
@@ -30,7 +30,7 @@ public final class ServiceCall {
     public static ServiceCall to(String service, String use, Duration timeout, int retries) {
         Guard.Builder builder = Guard.create().withDescription(service + " " + use)
                 .withTimeout().duration(timeout.toMillis(), ChronoUnit.MILLIS).done()
-                .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.5).delay(2, ChronoUnit.SECONDS)
+                .withCircuitBreaker().requestVolumeThreshold(4).failureRatio(0.5).delay(2, ChronoUnit.SECONDS)
                 .when(ServiceCall::noAnswer).done();
         if (retries > 0) {
             builder.withRetry().maxRetries(retries).delay(50, ChronoUnit.MILLIS).jitter(0, ChronoUnit.MILLIS)

@@ -15,6 +15,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 17: with key-service stopped, what signing-service holds keeps working and what it does not is refused fast. Callers
+ * Issue 17: with key-service hung (connections taken, no answer) or stopped, what signing-service holds keeps working and
+ * what it does not is refused fast. Callers
  * are authenticated for real here (key-service's verify answered by the stub), unlike the other single-service tests.
  */
 @QuarkusTest
@@ -43,14 +47,30 @@ class KeyServiceDownIT {
     private static final String KNOWN = "kf_test_KnownCallerOfSigningServiceWhileKeyServiceIsUp01";
 
     @Test
-    void keyServiceStopped_aCachedCallerSignsWithACachedKey_andAnUnknownCredentialIsRefusedWithinASecond() {
+    void keyServiceHungOrStopped_aCachedCallerSignsWithACachedKey_andAnUnknownCredentialIsRefusedWithinASecond() {
         KeyPair pair = StubbedKeyService.rsa();
         StubbedKeyService.add(UUID.randomUUID().toString(), TENANT, "alipay", "app-kd", "SANDBOX", 1, pair);
         StubbedKeyService.STUB.putVerification(KNOWN, new Verification(true, VerificationCode.VALID, "ok", UUID.randomUUID(), TENANT,
                 List.of("signing:sign"), null));
         sign(KNOWN, "app-kd").then().statusCode(200).body("keyVersion", equalTo(1));
 
+        // key-service hangs: connections are taken (the kernel's backlog) but nothing answers
+        int port = URI.create(StubbedKeyService.STUB.url()).getPort();
         StubbedKeyService.stopServer();
+        try (ServerSocket hung = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 20; i++) {
+                sign(KNOWN, "app-kd").then().statusCode(200).body("keyVersion", equalTo(1));
+                long started = System.nanoTime();
+                Response unknown = sign("kf_test_NeverSeenWhileKeyServiceHangs" + i + "xxxxxxxxxxxxxxxxxx", "app-kd");
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                unknown.then().statusCode(503).body("code", equalTo("VERIFICATION_UNAVAILABLE"));
+                assertThat(millis).as("refusal %d while key-service hangs took %d ms", i, millis).isLessThan(1000);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+
+        // key-service is down: nothing listens on its port
         try {
             for (int i = 0; i < 20; i++) {
                 sign(KNOWN, "app-kd").then().statusCode(200).body("keyVersion", equalTo(1));
