@@ -69,13 +69,6 @@ public interface SignatureApi {
             @Schema(description = "antom, sign: the keyVersion to name in the Signature header (1-9 digits), a label of the "
                     + "caller's choosing that is not signed; the signing key version's number when absent")
             @Size(max = 16) String keyVersionLabel) {
-
-        /** Parts with only these set (any may be null), the others null: what the suite's own callers send. */
-        public static Parts of(String method, String path, String body, Map<String, String> params, Map<String, String> headers,
-                               String appId, String apiMethod) {
-            return new Parts(method, path, null, body, params, headers, appId, null, null, null, null, apiMethod, null, null, null,
-                    null);
-        }
     }
 
     record SignRequest(@NotNull @Valid KeyRef key, @NotNull @Size(max = 32) String scheme, @NotNull @Valid Parts request) {
