@@ -128,8 +128,8 @@ public class AppSecretCache {
             throw notFound(ref);
         }
         if (!ref.tenantId().equals(material.tenantId()) || !ref.provider().equals(material.provider())
-                || !ref.appId().equals(material.appId()) || !ref.environment().equals(material.environment())
-                || !ref.type().equals(material.type())) {
+                || !ref.appId().equals(material.appId()) || !ref.environment().equals(material.environment().name())
+                || !ref.type().equals(material.type().name())) {
             // never use a secret of another tenant, app or environment
             throw new ProblemException(409, "KEY_MISMATCH", "Secret cannot be used", "key-service's material for this secret"
                     + " belongs to another app or environment; it is not used.");

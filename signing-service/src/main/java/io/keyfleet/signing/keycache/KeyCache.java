@@ -128,7 +128,7 @@ public class KeyCache {
                 VersionMaterial material = keyService.material(key.keyId, version.number)
                         .orElseThrow(() -> ClientFailure.notFound("key-service does not know this version"));
                 fetches.increment();
-                if (!ref.tenantId().equals(material.tenantId()) || !ref.environment().equals(material.environment())
+                if (!ref.tenantId().equals(material.tenantId()) || !ref.environment().equals(material.environment().name())
                         || !ref.provider().equals(material.provider()) || !ref.appId().equals(material.appId())) {
                     // never sign with a key of another environment (a sandbox key for production) or tenant
                     throw new ProblemException(409, "KEY_MISMATCH", "Key cannot sign", "key-service's material for this version"

@@ -175,8 +175,8 @@ public class KeyEventCheck {
 
     /** A revocation key-service made: the whole key, or the one version, is RETIRED there. */
     private static Optional<String> revoked(KeySummary key, KeyRevoked event) {
-        boolean retired = event.allVersions() ? key.versions().stream().allMatch(v -> "RETIRED".equals(v.state()))
-                : version(key, event.version()).map(v -> "RETIRED".equals(v.state())).orElse(false);
+        boolean retired = event.allVersions() ? key.versions().stream().allMatch(v -> "RETIRED".equals(v.state().name()))
+                : version(key, event.version()).map(v -> "RETIRED".equals(v.state().name())).orElse(false);
         return retired ? Optional.empty() : Optional.of("key-service has not revoked " + (event.allVersions() ? "the key"
                 : "version " + event.version()));
     }
