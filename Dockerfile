@@ -24,6 +24,7 @@ COPY auth-contracts/pom.xml auth-contracts/
 COPY event-contracts/pom.xml event-contracts/
 COPY key-service-api/pom.xml key-service-api/
 COPY key-service-stub/pom.xml key-service-stub/
+COPY signing-service-api/pom.xml signing-service-api/
 COPY service-kit/pom.xml service-kit/
 COPY local-stack/pom.xml local-stack/
 COPY test-kit/pom.xml test-kit/
@@ -43,6 +44,7 @@ COPY auth-contracts/src/main/ auth-contracts/src/main/
 COPY event-contracts/src/main/ event-contracts/src/main/
 COPY key-service-api/src/main/ key-service-api/src/main/
 COPY key-service-stub/src/main/ key-service-stub/src/main/
+COPY signing-service-api/src/main/ signing-service-api/src/main/
 COPY service-kit/src/main/ service-kit/src/main/
 COPY local-stack/src/main/ local-stack/src/main/
 COPY test-kit/src/main/ test-kit/src/main/

@@ -55,7 +55,7 @@ class ContainerImagesTest {
         // what the reactor resolves -am to, so that a change of the poms shows up here
         assertThat(reactor.alsoMake(builder.projects())).containsExactlyInAnyOrder("provider-sandbox", "key-service",
                 "signing-service", "token-service", "sync-service", "service-kit", "event-contracts", "auth-contracts",
-                "key-service-api", "key-service-stub", "test-kit", "local-stack");
+                "key-service-api", "key-service-stub", "signing-service-api", "test-kit", "local-stack");
     }
 
     @Test

@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * the old state back into this service's cache.
  * <p>
  * <b>When key-service is down</b> the request is refused with 503 VERIFICATION_UNAVAILABLE (fail closed), fast: a refused
- * connection at once, a key-service that does not answer after 500 ms, and once the circuit breaker is open ({@link ServiceCall})
+ * connection at once, a key-service that does not answer after 2 s (a first verification of a key may be slow
+ * on a cold key-service), and once the circuit breaker is open ({@link ServiceCall})
  * without trying. Credentials verified recently still pass from {@link VerificationCache} (asked before this, by
  * {@link Authenticator}). Never retried: a signed request's nonce is spent by the first attempt.
  */
@@ -40,7 +41,7 @@ public class RemoteCredentialCheck implements CredentialCheck {
     @Inject
     VerificationCache cache;
 
-    ServiceCall call = ServiceCall.to("key-service", "verify", Duration.ofMillis(500), 0);
+    ServiceCall call = ServiceCall.to("key-service", "verify", Duration.ofSeconds(2), 0);
 
     @Override
     public Verification verify(PresentedCredential presented) {

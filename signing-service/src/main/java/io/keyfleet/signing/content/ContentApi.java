@@ -1,6 +1,6 @@
 package io.keyfleet.signing.content;
 
-import io.keyfleet.signing.signature.SignatureApi.KeyRef;
+import io.keyfleet.signing.api.SignatureApi.KeyRef;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

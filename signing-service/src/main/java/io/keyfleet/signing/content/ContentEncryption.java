@@ -11,7 +11,7 @@ import io.keyfleet.signing.keycache.AppSecretCache.SecretRef;
 import io.keyfleet.signing.keycache.AppSecretCache.Version;
 import io.keyfleet.signing.scheme.AlipayAesContent;
 import io.keyfleet.signing.scheme.MalformedMessageException;
-import io.keyfleet.signing.signature.SignatureApi.KeyRef;
+import io.keyfleet.signing.api.SignatureApi.KeyRef;
 import io.keyfleet.signing.support.SigningConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package io.keyfleet.signing.scheme;
 
+import io.keyfleet.signing.api.MessageKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package io.keyfleet.signing.scheme;
 
+import io.keyfleet.signing.api.MessageKind;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;

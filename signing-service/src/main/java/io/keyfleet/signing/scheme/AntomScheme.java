@@ -1,5 +1,6 @@
 package io.keyfleet.signing.scheme;
 
+import io.keyfleet.signing.api.MessageKind;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.keyfleet.signing.scheme;
 
+import io.keyfleet.signing.api.MessageKind;
 import io.keyfleet.auth.RequestSignature;
 import io.keyfleet.auth.RequestSignature.Version;
 import io.keyfleet.auth.SignedRequestHeaders;

@@ -1,5 +1,7 @@
 package io.keyfleet.signing.scheme;
 
+import io.keyfleet.signing.api.MessageKind;
+
 /**
  * One provider's signature format. A scheme builds the exact bytes to sign and what to attach, and takes a received
  * message apart into signed bytes and signature; keys and the cryptographic operation stay outside.

@@ -4,31 +4,31 @@ import io.keyfleet.auth.Scopes;
 import io.keyfleet.kit.auth.RequiresScope;
 import io.keyfleet.kit.caller.Caller;
 import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.signing.api.SignatureApi;
 import io.keyfleet.signing.scheme.MalformedMessageException;
-import io.keyfleet.signing.signature.SignatureApi.ItemError;
-import io.keyfleet.signing.signature.SignatureApi.SignBatch;
-import io.keyfleet.signing.signature.SignatureApi.SignBatchItem;
-import io.keyfleet.signing.signature.SignatureApi.SignBatchResult;
-import io.keyfleet.signing.signature.SignatureApi.SignRequest;
-import io.keyfleet.signing.signature.SignatureApi.SignResult;
-import io.keyfleet.signing.signature.SignatureApi.VerifyBatch;
-import io.keyfleet.signing.signature.SignatureApi.VerifyBatchResult;
-import io.keyfleet.signing.signature.SignatureApi.VerifyRequest;
-import io.keyfleet.signing.signature.SignatureApi.VerifyResult;
+import io.keyfleet.signing.api.SignatureApi.ItemError;
+import io.keyfleet.signing.api.SignatureApi.SignBatch;
+import io.keyfleet.signing.api.SignatureApi.SignBatchItem;
+import io.keyfleet.signing.api.SignatureApi.SignBatchResult;
+import io.keyfleet.signing.api.SignatureApi.SignRequest;
+import io.keyfleet.signing.api.SignatureApi.SignResult;
+import io.keyfleet.signing.api.SignatureApi.VerifyBatch;
+import io.keyfleet.signing.api.SignatureApi.VerifyBatchResult;
+import io.keyfleet.signing.api.SignatureApi.VerifyRequest;
+import io.keyfleet.signing.api.SignatureApi.VerifyResult;
 import io.keyfleet.signing.support.SigningConfig;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-@Path("/v1")
+/**
+ * signing-service-api's {@link SignatureApi}: the paths, parameters and their constraints are the interface's; the tenant is
+ * the caller's ({@link Caller}, which reads the tenant header for a system caller).
+ */
 @Tag(name = "Signatures", description = "Sign outgoing provider requests; verify provider responses and notifications")
-public class SignatureResource {
+public class SignatureResource implements SignatureApi {
 
     @Inject
     Caller caller;
@@ -42,8 +42,7 @@ public class SignatureResource {
     @Inject
     SigningConfig config;
 
-    @POST
-    @Path("/sign")
+    @Override
     @RequiresScope(Scopes.SIGNING_SIGN)
     @Operation(summary = "Sign a request", description = "Schemes: alipay-rsa2, alipay-rsa2-cert, alipay-v3, antom with the app's key pair; "
             + "keyfleet-hmac (the suite's own format, e.g. for outbound callbacks) with the app's HMAC_SHA256 secret (key-service: "
@@ -54,12 +53,11 @@ public class SignatureResource {
             + "keyfleet.signing.max-message-chars (4 Mi characters, every scheme) is a 413 MESSAGE_TOO_LARGE. alipay-rsa2-cert "
             + "(Alipay public-key certificate mode) attaches and signs app_cert_sn and alipay_root_cert_sn from the certificates "
             + "imported in key-service (409 APP_CERTIFICATE_MISSING, CERT_EXPIRED, CERT_NOT_CHAINED; 404 PROVIDER_CERTIFICATE_NOT_FOUND).")
-    public SignResult sign(@Valid @NotNull SignRequest request) {
+    public SignResult sign(String tenantHeader, SignRequest request) {
         return signing.sign(caller.tenantId(), request);
     }
 
-    @POST
-    @Path("/verify")
+    @Override
     @RequiresScope(Scopes.SIGNING_VERIFY)
     @Operation(summary = "Verify a response, notification or request", description = "valid, the key version and a reason: "
             + "keyfleet-hmac messages are checked with the app's HMAC secret (CURRENT, then PREVIOUS within grace); "
@@ -71,7 +69,7 @@ public class SignatureResource {
             + "default). alipay-rsa2-cert checks a response with the provider certificate its alipay_cert_sn names (certSn in the "
             + "result): CERT_SN_MISSING, UNKNOWN_CERT_SN, CERT_EXPIRED, CERT_NOT_YET_VALID or CERT_NOT_CHAINED when it cannot. "
             + "A malformed message is a 400 MALFORMED; one too large a 413.")
-    public VerifyResult verify(@Valid @NotNull VerifyRequest request) {
+    public VerifyResult verify(String tenantHeader, VerifyRequest request) {
         try {
             return verification.verify(caller.tenantId(), request);
         } catch (MalformedMessageException e) {
@@ -79,11 +77,10 @@ public class SignatureResource {
         }
     }
 
-    @POST
-    @Path("/sign/batch")
+    @Override
     @RequiresScope(Scopes.SIGNING_SIGN)
     @Operation(summary = "Sign many requests", description = "One result per item, in order: the result or the item's error.")
-    public SignBatchResult signBatch(@Valid @NotNull SignBatch batch) {
+    public SignBatchResult signBatch(String tenantHeader, SignBatch batch) {
         String tenantId = caller.tenantId();
         requireBatchSize(batch.items().size());
         List<SignBatchItem> results = new ArrayList<>(batch.items().size());
@@ -97,11 +94,10 @@ public class SignatureResource {
         return new SignBatchResult(results);
     }
 
-    @POST
-    @Path("/verify/batch")
+    @Override
     @RequiresScope(Scopes.SIGNING_VERIFY)
     @Operation(summary = "Verify many messages", description = "One result per item, in order; a malformed item is reason MALFORMED.")
-    public VerifyBatchResult verifyBatch(@Valid @NotNull VerifyBatch batch) {
+    public VerifyBatchResult verifyBatch(String tenantHeader, VerifyBatch batch) {
         String tenantId = caller.tenantId();
         requireBatchSize(batch.items().size());
         List<VerifyResult> results = new ArrayList<>(batch.items().size());
@@ -109,9 +105,9 @@ public class SignatureResource {
             try {
                 results.add(verification.verify(tenantId, item));
             } catch (MalformedMessageException e) {
-                results.add(VerifyResult.invalid(null, "MALFORMED", e.getMessage()));
+                results.add(VerifyResults.invalid(null, "MALFORMED", e.getMessage()));
             } catch (ProblemException e) {
-                results.add(VerifyResult.invalid(null, e.problem().code(), e.problem().detail()));
+                results.add(VerifyResults.invalid(null, e.problem().code(), e.problem().detail()));
             }
         }
         return new VerifyBatchResult(results);

@@ -1,6 +1,9 @@
 package io.keyfleet.signing.signature;
 
 import io.keyfleet.kit.problem.ProblemException;
+import io.keyfleet.signing.api.SignatureApi.Parts;
+import io.keyfleet.signing.api.SignatureApi.SignRequest;
+import io.keyfleet.signing.api.SignatureApi.SignResult;
 import io.keyfleet.signing.keycache.AppSecretCache;
 import io.keyfleet.signing.keycache.CertificateCache;
 import io.keyfleet.signing.keycache.KeyCache;
@@ -11,12 +14,11 @@ import io.keyfleet.signing.scheme.MalformedMessageException;
 import io.keyfleet.signing.scheme.MessageSigner;
 import io.keyfleet.signing.scheme.SignatureScheme;
 import io.keyfleet.signing.scheme.SignatureSchemes;
-import io.keyfleet.signing.signature.SignatureApi.SignRequest;
-import io.keyfleet.signing.signature.SignatureApi.SignResult;
 import io.keyfleet.signing.support.SigningConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
+import java.util.Map;
 
 /** Signs the parts of an outgoing request with the app's current key version (keyfleet-hmac: its current HMAC secret). */
 @ApplicationScoped
@@ -43,7 +45,7 @@ public class Signing {
         String environment = request.key().environment().toUpperCase(Locale.ROOT);
         String keyId;
         MessageSigner signer;
-        MessageParts parts = request.request().toMessage(request.key().appId());
+        MessageParts parts = message(request.request(), request.key().appId());
         if (isHmac(scheme)) {
             AppSecretCache.SecretRef ref = new AppSecretCache.SecretRef(tenantId, request.key().provider(), request.key().appId(),
                     environment, AppSecretCache.HMAC_SHA256);
@@ -82,12 +84,31 @@ public class Signing {
     }
 
     /** 413 MESSAGE_TOO_LARGE past keyfleet.signing.max-message-chars. */
-    static void requireSize(SignatureApi.Parts parts, SigningConfig config) {
-        long chars = parts.chars();
+    static void requireSize(Parts parts, SigningConfig config) {
+        long chars = chars(parts);
         if (chars > config.maxMessageChars()) {
             throw new ProblemException(413, "MESSAGE_TOO_LARGE", "Message too large", "The message's body and parameters have "
                     + chars + " characters; the limit is " + config.maxMessageChars() + ".");
         }
+    }
+
+    /** The parts as the schemes read them; {@code defaultAppId} (the key's) where the parts name no app. */
+    static MessageParts message(Parts parts, String defaultAppId) {
+        return new MessageParts(parts.method(), parts.path(), parts.query(), parts.body(), parts.params(), parts.headers(),
+                parts.appId() != null ? parts.appId() : defaultAppId, parts.clientId(), parts.nonce(), parts.timestamp(),
+                parts.appAuthToken(), parts.apiMethod(), parts.notificationId(), parts.charset(), parts.notificationForm(),
+                parts.keyVersionLabel());
+    }
+
+    /** The characters of the body and the parameters: what keyfleet.signing.max-message-chars bounds. */
+    static long chars(Parts parts) {
+        long total = parts.body() == null ? 0 : parts.body().length();
+        if (parts.params() != null) {
+            for (Map.Entry<String, String> e : parts.params().entrySet()) {
+                total += (e.getKey() == null ? 0 : e.getKey().length()) + (e.getValue() == null ? 0 : e.getValue().length());
+            }
+        }
+        return total;
     }
 
     static SignatureScheme scheme(String name) {

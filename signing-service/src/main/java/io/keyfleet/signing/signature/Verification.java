@@ -10,12 +10,12 @@ import io.keyfleet.signing.scheme.AlipayRsa2CertScheme;
 import io.keyfleet.signing.scheme.AlipayRsa2Scheme;
 import io.keyfleet.signing.keycache.KeyCache;
 import io.keyfleet.signing.scheme.MalformedMessageException;
-import io.keyfleet.signing.scheme.MessageKind;
+import io.keyfleet.signing.api.MessageKind;
 import io.keyfleet.signing.scheme.RefusedMessageException;
 import io.keyfleet.signing.scheme.SignatureScheme;
 import io.keyfleet.signing.scheme.SignedMessage;
-import io.keyfleet.signing.signature.SignatureApi.VerifyRequest;
-import io.keyfleet.signing.signature.SignatureApi.VerifyResult;
+import io.keyfleet.signing.api.SignatureApi.VerifyRequest;
+import io.keyfleet.signing.api.SignatureApi.VerifyResult;
 import io.keyfleet.signing.support.SigningConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -67,15 +67,15 @@ public class Verification {
         String environment = request.key().environment().toUpperCase(Locale.ROOT);
         SignedMessage message;
         try {
-            message = scheme.parse(request.kind(), request.message().toMessage(request.key().appId()));
+            message = scheme.parse(request.kind(), Signing.message(request.message(), request.key().appId()));
         } catch (RefusedMessageException e) {
-            return VerifyResult.refused(e.reason(), e.getMessage(), e.providerCode());
+            return VerifyResults.refused(e.reason(), e.getMessage(), e.providerCode());
         }
 
         if (scheme instanceof AlipayRsa2CertScheme && request.kind() != MessageKind.REQUEST) {
             VerifyResult signature = checkCertificate(new CertificateCache.ProviderRef(tenantId, request.key().provider(), environment),
                     request.kind(), message);
-            return judge(tenantId, scheme, request.kind(), signature, message).withKeyVersionLabel(message.keyVersionLabel());
+            return VerifyResults.withKeyVersionLabel(judge(tenantId, scheme, request.kind(), signature, message), message.keyVersionLabel());
         }
 
         VerifyResult signature;
@@ -95,7 +95,7 @@ public class Verification {
             signature = checkSignature(keys.providerKey(new KeyCache.ProviderKeyRef(tenantId, request.key().provider(), environment)),
                     message);
         }
-        return judge(tenantId, scheme, request.kind(), signature, message).withKeyVersionLabel(message.keyVersionLabel());
+        return VerifyResults.withKeyVersionLabel(judge(tenantId, scheme, request.kind(), signature, message), message.keyVersionLabel());
     }
 
     private VerifyResult judge(String tenantId, SignatureScheme scheme, MessageKind kind, VerifyResult signature, SignedMessage message) {
@@ -106,14 +106,14 @@ public class Verification {
         if (rules.refuseStale() && message.timestamp() != null) {
             Duration age = Duration.between(message.timestamp(), Instant.now());
             if (age.abs().compareTo(rules.maxAge()) > 0) {
-                return VerifyResult.invalid(signature.keyVersion(), "STALE_TIMESTAMP", "The notification was signed at "
+                return VerifyResults.invalid(signature.keyVersion(), "STALE_TIMESTAMP", "The notification was signed at "
                         + message.timestamp() + ", more than " + rules.maxAge() + " from now.");
             }
         }
         if (rules.refuseReplays()) {
             String id = message.notificationId() != null ? message.notificationId() : "sig:" + sha256(message.signature());
             if (!replays.firstTime(tenantId, scheme.name(), id)) {
-                return VerifyResult.invalid(signature.keyVersion(), "REPLAYED", "Notification '" + id + "' was already accepted.");
+                return VerifyResults.invalid(signature.keyVersion(), "REPLAYED", "Notification '" + id + "' was already accepted.");
             }
         }
         return signature;
@@ -124,11 +124,11 @@ public class Verification {
         for (AppSecretCache.Version version : secret.usable(Instant.now())) {
             for (byte[] content : message.candidates()) {
                 if (version.hmac().verify(content, message.signature())) {
-                    return VerifyResult.ok(version.number);
+                    return VerifyResults.ok(version.number);
                 }
             }
         }
-        return VerifyResult.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable version of the app's HMAC secret.");
+        return VerifyResults.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable version of the app's HMAC secret.");
     }
 
     private VerifyResult checkSignature(CachedKey key, SignedMessage message) {
@@ -141,16 +141,16 @@ public class Verification {
             }
             if (verifies(version, message)) {
                 if (usable) {
-                    return VerifyResult.ok(version.number);
+                    return VerifyResults.ok(version.number);
                 }
                 retiredMatch = version.number;
             }
         }
         if (retiredMatch != null) {
-            return VerifyResult.invalid(retiredMatch, "KEY_RETIRED", "The message was signed with key version " + retiredMatch
+            return VerifyResults.invalid(retiredMatch, "KEY_RETIRED", "The message was signed with key version " + retiredMatch
                     + ", which is revoked or past its grace period.");
         }
-        return VerifyResult.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable key version.");
+        return VerifyResults.invalid(null, "BAD_SIGNATURE", "The signature does not match the message under any usable key version.");
     }
 
     /**
@@ -166,7 +166,7 @@ public class Verification {
         if (kind == MessageKind.RESPONSE) {
             String sn = message.certSn();
             if (AlipayRsa2Scheme.blank(sn)) {
-                return VerifyResult.ofCertificate(false, null, "CERT_SN_MISSING", "The response names no alipay_cert_sn; in certificate"
+                return VerifyResults.ofCertificate(false, null, "CERT_SN_MISSING", "The response names no alipay_cert_sn; in certificate"
                         + " mode it says which of the provider's certificates signed it.");
             }
             X509Certificate certificate = held.bySn().get(sn);
@@ -175,17 +175,17 @@ public class Verification {
                 certificate = held.bySn().get(sn);
             }
             if (certificate == null) {
-                return VerifyResult.ofCertificate(false, sn, "UNKNOWN_CERT_SN", "No " + ref.environment() + " certificate of '"
+                return VerifyResults.ofCertificate(false, sn, "UNKNOWN_CERT_SN", "No " + ref.environment() + " certificate of '"
                         + ref.provider() + "' held has SN " + sn + "; if the provider changed its certificate, import the new one in"
                         + " key-service (PUT /v1/provider-certificates).");
             }
             try {
                 held.requireGood(certificate, now);
             } catch (AlipayCertificates.CertificateProblem e) {
-                return VerifyResult.ofCertificate(false, sn, e.code, e.getMessage());
+                return VerifyResults.ofCertificate(false, sn, e.code, e.getMessage());
             }
-            return verifies(certificate.getPublicKey(), message) ? VerifyResult.ofCertificate(true, sn, null, null)
-                    : VerifyResult.ofCertificate(false, sn, "BAD_SIGNATURE", "The signature does not match the response under"
+            return verifies(certificate.getPublicKey(), message) ? VerifyResults.ofCertificate(true, sn, null, null)
+                    : VerifyResults.ofCertificate(false, sn, "BAD_SIGNATURE", "The signature does not match the response under"
                     + " certificate " + sn + ".");
         }
         VerifyResult notGood = null;
@@ -195,12 +195,12 @@ public class Verification {
             }
             try {
                 held.requireGood(entry.getValue(), now);
-                return VerifyResult.ofCertificate(true, entry.getKey(), null, null);
+                return VerifyResults.ofCertificate(true, entry.getKey(), null, null);
             } catch (AlipayCertificates.CertificateProblem e) {
-                notGood = VerifyResult.ofCertificate(false, entry.getKey(), e.code, e.getMessage());
+                notGood = VerifyResults.ofCertificate(false, entry.getKey(), e.code, e.getMessage());
             }
         }
-        return notGood != null ? notGood : VerifyResult.ofCertificate(false, null, "BAD_SIGNATURE",
+        return notGood != null ? notGood : VerifyResults.ofCertificate(false, null, "BAD_SIGNATURE",
                 "The signature does not match the message under any certificate held.");
     }
 

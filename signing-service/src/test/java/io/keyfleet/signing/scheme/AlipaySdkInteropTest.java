@@ -1,5 +1,6 @@
 package io.keyfleet.signing.scheme;
 
+import io.keyfleet.signing.api.MessageKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alipay.api.internal.util.AlipayEncrypt;

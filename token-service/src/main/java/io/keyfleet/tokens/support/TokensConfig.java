@@ -11,9 +11,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "keyfleet.tokens")
 public interface TokensConfig {
 
-    /** Upstream token calls are signed through signing-service. */
-    URI signingServiceUrl();
-
     /** The provider's gateway (the sandbox locally): {@code /gateway.do} (v2) and {@code /v3/…} (v3) under it. */
     URI providerGatewayUrl();
 

@@ -48,7 +48,7 @@ public class AlipayV2TokenGateway implements TokenGateway {
     ObjectMapper json;
 
     @Inject
-    SigningServiceClient signing;
+    SigningService signing;
 
     @Inject
     UpstreamHttp http;
@@ -75,9 +75,7 @@ public class AlipayV2TokenGateway implements TokenGateway {
         params.put("timestamp", LocalDateTime.now(clock.withZone(BEIJING)).format(TIMESTAMP));
         params.put("version", "1.0");
         params.put("biz_content", biz.toString());
-        ObjectNode parts = json.createObjectNode();
-        parts.set("params", json.valueToTree(params));
-        params.put("sign", signing.sign(app, SCHEME, parts, "/params/sign"));
+        params.put("sign", signing.signParam(app, SCHEME, SigningService.params(new LinkedHashMap<>(params)), "sign"));
 
         HttpResponse<String> response = http.post(config.providerGatewayUrl().resolve("/gateway.do"),
                 Map.of("Content-Type", "application/x-www-form-urlencoded;charset=utf-8"), form(params), "the provider");
@@ -105,8 +103,7 @@ public class AlipayV2TokenGateway implements TokenGateway {
         if (!root.path("sign").isTextual()) {
             throw new UpstreamFailure(Kind.LOST, "UNSIGNED_RESPONSE", "the provider's answer is not signed");
         }
-        ObjectNode message = json.createObjectNode().put("body", body).put("apiMethod", METHOD);
-        signing.verifyResponse(app, SCHEME, message);
+        signing.verifyResponse(app, SCHEME, SigningService.answer(body, METHOD, null));
 
         String code = node.path("code").asText();
         if ("10000".equals(code)) {

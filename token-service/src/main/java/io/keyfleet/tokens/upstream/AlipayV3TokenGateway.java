@@ -43,7 +43,7 @@ public class AlipayV3TokenGateway implements TokenGateway {
     ObjectMapper json;
 
     @Inject
-    SigningServiceClient signing;
+    SigningService signing;
 
     @Inject
     UpstreamHttp http;
@@ -61,12 +61,11 @@ public class AlipayV3TokenGateway implements TokenGateway {
     private IssuedTokens call(AppRef app, ObjectNode biz) {
         URI uri = config.providerGatewayUrl().resolve(PATH);
         String body = biz.toString();
-        ObjectNode parts = json.createObjectNode().put("method", "POST").put("path", uri.getRawPath()).put("body", body)
-                .put("appId", app.appId());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json;charset=utf-8");
         headers.put("Accept", "application/json");
-        headers.put("Authorization", signing.sign(app, SCHEME, parts, "/headers/Authorization"));
+        headers.put("Authorization", signing.signHeader(app, SCHEME, SigningService.httpRequest("POST", uri.getRawPath(), body,
+                app.appId()), "Authorization"));
         return read(app, http.post(uri, headers, body, "the provider"));
     }
 
@@ -84,16 +83,14 @@ public class AlipayV3TokenGateway implements TokenGateway {
         if (root == null || !root.isObject()) {
             throw new UpstreamFailure(Kind.LOST, "MALFORMED_RESPONSE", "the provider's answer (HTTP " + status + ") is not a JSON object");
         }
-        ObjectNode signatureHeaders = json.createObjectNode();
+        Map<String, String> signatureHeaders = new LinkedHashMap<>();
         for (String name : new String[] {"alipay-timestamp", "alipay-nonce", "alipay-signature"}) {
             response.headers().firstValue(name).ifPresent(value -> signatureHeaders.put(name, value));
         }
-        if (!signatureHeaders.hasNonNull("alipay-signature")) {
+        if (!signatureHeaders.containsKey("alipay-signature")) {
             throw new UpstreamFailure(Kind.LOST, "UNSIGNED_RESPONSE", "the provider's answer (HTTP " + status + ") is not signed");
         }
-        ObjectNode message = json.createObjectNode().put("body", response.body());
-        message.set("headers", signatureHeaders);
-        signing.verifyResponse(app, SCHEME, message);
+        signing.verifyResponse(app, SCHEME, SigningService.answer(response.body(), null, signatureHeaders));
 
         if (status == 200) {
             return AlipayAnswers.issued(root);

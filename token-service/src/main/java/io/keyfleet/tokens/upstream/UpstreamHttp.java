@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The POSTs of the token calls, to the provider's gateway and to signing-service (both addresses from the operator's
- * configuration, never from a tenant), each within {@code upstream-timeout}. A call that gives no answer is an
+ * The POSTs of the token calls to the provider's gateway (its address from the operator's configuration, never from a
+ * tenant), each within {@code upstream-timeout}. A call that gives no answer is an
  * {@link UpstreamFailure}: not connected is RETRYABLE, anything after the request may have left is LOST.
  */
 @ApplicationScoped

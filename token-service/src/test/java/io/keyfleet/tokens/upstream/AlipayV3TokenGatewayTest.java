@@ -5,12 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.keyfleet.kit.client.ServiceCall;
+import io.keyfleet.signing.api.MessageKind;
+import io.keyfleet.signing.api.SignatureApi;
+import io.keyfleet.signing.api.SignatureApi.KeyRef;
+import io.keyfleet.signing.api.SignatureApi.Parts;
+import io.keyfleet.signing.api.SignatureApi.SignRequest;
+import io.keyfleet.signing.api.SignatureApi.SignResult;
+import io.keyfleet.signing.api.SignatureApi.VerifyRequest;
+import io.keyfleet.signing.api.SignatureApi.VerifyResult;
 import io.keyfleet.tokens.support.TokensConfig;
 import io.keyfleet.tokens.upstream.UpstreamFailure.Kind;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
@@ -23,16 +33,18 @@ import java.security.Signature;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The v3 token call against stand-ins on a local port: a provider gateway that signs its answers as Alipay's v3 API
- * does (SHA256withRSA over {@code timestamp\nnonce\nbody\n}, with a platform key), and a signing-service whose
- * {@code /v1/verify} checks that signature with the platform's public key, so that what token-service hands it is what
- * the provider signed. The real signing-service and sandbox are met in the cli suite's TokenGatewayVersionsIT.
+ * The v3 token call against stand-ins: a provider gateway on a local port that signs its answers as Alipay's v3 API
+ * does (SHA256withRSA over {@code timestamp\nnonce\nbody\n}, with a platform key), and signing-service's API
+ * ({@link SignatureApi}, in process) whose verify checks that signature with the platform's public key, so that what
+ * token-service hands it is what the provider signed. The real signing-service and sandbox are met in the cli suite's
+ * TokenGatewayVersionsIT; the wire format of signing-service's API is pinned by its contract test.
  */
 class AlipayV3TokenGatewayTest {
 
@@ -49,14 +61,17 @@ class AlipayV3TokenGatewayTest {
     private record Received(String path, String authorization, String tenant, String body) {
     }
 
+    private record Call<T>(String tenant, T request) {
+    }
+
     private static final KeyPair PLATFORM = platformKey();
 
     private HttpServer server;
     private volatile Answer answer;
     private volatile int signStatus = 200;
     private final List<Received> atProvider = new CopyOnWriteArrayList<>();
-    private final List<Received> signRequests = new CopyOnWriteArrayList<>();
-    private final List<Received> verifyRequests = new CopyOnWriteArrayList<>();
+    private final List<Call<SignRequest>> signRequests = new CopyOnWriteArrayList<>();
+    private final List<Call<VerifyRequest>> verifyRequests = new CopyOnWriteArrayList<>();
     private AlipayV3TokenGateway gateway;
     private final AppRef app = new AppRef("t-acme", "alipay", "2021000000000001", "SANDBOX", GatewayVersion.V3);
 
@@ -67,33 +82,18 @@ class AlipayV3TokenGatewayTest {
             atProvider.add(received(exchange));
             respond(exchange, answer);
         });
-        server.createContext("/v1/sign", exchange -> {
-            signRequests.add(received(exchange));
-            respond(exchange, new Answer(signStatus, signStatus == 200
-                    ? "{\"scheme\":\"alipay-v3\",\"keyId\":\"key_1\",\"keyVersion\":1,\"headers\":{\"Authorization\":\"" + AUTHORIZATION + "\"},\"params\":{}}"
-                    : "{\"code\":\"KEY_NOT_FOUND\",\"detail\":\"no key\"}", Signing.UNSIGNED));
-        });
-        server.createContext("/v1/verify", exchange -> {
-            Received request = received(exchange);
-            verifyRequests.add(request);
-            respond(exchange, new Answer(200, "{\"valid\":" + verifies(JSON.readTree(request.body())) + ",\"reason\":\"BAD_SIGNATURE\"}",
-                    Signing.UNSIGNED));
-        });
         server.start();
         URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         TokensConfig config = (TokensConfig) Proxy.newProxyInstance(TokensConfig.class.getClassLoader(), new Class<?>[] {TokensConfig.class},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "signingServiceUrl", "providerGatewayUrl" -> base;
+                    case "providerGatewayUrl" -> base;
                     case "upstreamTimeout" -> Duration.ofSeconds(5);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         UpstreamHttp http = new UpstreamHttp();
         http.config = config;
-        SigningServiceClient signing = new SigningServiceClient();
-        signing.config = config;
-        signing.json = JSON;
-        signing.http = http;
-        signing.serviceApiKey = "";
+        SigningService signing = new SigningService(ServiceCall.unguarded(SigningService.SERVICE));
+        signing.signatures = signingServiceStandIn();
         gateway = new AlipayV3TokenGateway();
         gateway.config = config;
         gateway.json = JSON;
@@ -118,20 +118,20 @@ class AlipayV3TokenGatewayTest {
         assertEquals(AUTHORIZATION, sent.authorization());
         assertEquals(JSON.readTree("{\"grant_type\":\"authorization_code\",\"code\":\"code-1\"}"), JSON.readTree(sent.body()));
 
-        JsonNode sign = JSON.readTree(signRequests.get(0).body());
+        SignRequest sign = signRequests.get(0).request();
         assertEquals("t-acme", signRequests.get(0).tenant());
-        assertEquals("alipay-v3", sign.path("scheme").asText());
-        assertEquals(JSON.readTree("{\"provider\":\"alipay\",\"appId\":\"2021000000000001\",\"environment\":\"SANDBOX\"}"), sign.path("key"));
-        assertEquals("POST", sign.at("/request/method").asText());
-        assertEquals("/v3/alipay/open/auth/token/app", sign.at("/request/path").asText());
-        assertEquals(sent.body(), sign.at("/request/body").asText(), "the body signed is the body sent");
-        assertEquals("2021000000000001", sign.at("/request/appId").asText());
+        assertEquals("alipay-v3", sign.scheme());
+        assertEquals(new KeyRef("alipay", "2021000000000001", "SANDBOX"), sign.key());
+        assertEquals("POST", sign.request().method());
+        assertEquals("/v3/alipay/open/auth/token/app", sign.request().path());
+        assertEquals(sent.body(), sign.request().body(), "the body signed is the body sent");
+        assertEquals("2021000000000001", sign.request().appId());
 
-        JsonNode verify = JSON.readTree(verifyRequests.get(0).body());
+        VerifyRequest verify = verifyRequests.get(0).request();
         assertEquals("t-acme", verifyRequests.get(0).tenant());
-        assertEquals("alipay-v3", verify.path("scheme").asText());
-        assertEquals("RESPONSE", verify.path("kind").asText());
-        assertEquals(TOKENS, verify.at("/message/body").asText());
+        assertEquals("alipay-v3", verify.scheme());
+        assertEquals(MessageKind.RESPONSE, verify.kind());
+        assertEquals(TOKENS, verify.message().body());
     }
 
     @Test
@@ -244,16 +244,44 @@ class AlipayV3TokenGatewayTest {
         exchange.close();
     }
 
-    /** signing-service's check of a v3 answer, in short: the platform key over timestamp, nonce and body. */
-    private static boolean verifies(JsonNode request) {
-        JsonNode message = request.path("message");
-        String content = message.at("/headers/alipay-timestamp").asText() + "\n" + message.at("/headers/alipay-nonce").asText() + "\n"
-                + message.path("body").asText() + "\n";
+    /**
+     * signing-service's API in short: a fixed v3 Authorization header, or a refusal; the check of a v3 answer. A proxy, not a
+     * class implementing SignatureApi: Quarkus indexes test classes, and the token-service ITs would take such a class for a
+     * bean or resource.
+     */
+    private SignatureApi signingServiceStandIn() {
+        return (SignatureApi) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SignatureApi.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "sign" -> signAnswer((String) args[0], (SignRequest) args[1]);
+                    case "verify" -> verifyAnswer((String) args[0], (VerifyRequest) args[1]);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private SignResult signAnswer(String tenant, SignRequest request) {
+        signRequests.add(new Call<>(tenant, request));
+        if (signStatus != 200) {
+            throw new WebApplicationException(Response.status(signStatus).type("application/problem+json")
+                    .entity("{\"code\":\"KEY_NOT_FOUND\",\"detail\":\"no key\"}").build());
+        }
+        return new SignResult("alipay-v3", "key_1", 1, Map.of("Authorization", AUTHORIZATION), Map.of());
+    }
+
+    private VerifyResult verifyAnswer(String tenant, VerifyRequest request) {
+        verifyRequests.add(new Call<>(tenant, request));
+        boolean valid = verifies(request.message());
+        return new VerifyResult(valid, valid ? 1 : null, valid ? null : "BAD_SIGNATURE", null, null, null, null);
+    }
+
+    /** The platform key over timestamp, nonce and body. */
+    private static boolean verifies(Parts message) {
+        Map<String, String> headers = message.headers();
+        String content = headers.get("alipay-timestamp") + "\n" + headers.get("alipay-nonce") + "\n" + message.body() + "\n";
         try {
             Signature verifier = Signature.getInstance("SHA256withRSA");
             verifier.initVerify(PLATFORM.getPublic());
             verifier.update(content.getBytes(StandardCharsets.UTF_8));
-            return verifier.verify(Base64.getDecoder().decode(message.at("/headers/alipay-signature").asText()));
+            return verifier.verify(Base64.getDecoder().decode(headers.get("alipay-signature")));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }

@@ -1,4 +1,4 @@
-package io.keyfleet.signing.scheme;
+package io.keyfleet.signing.api;
 
 /** What is being checked: it decides which key verifies it and where the signature sits. */
 public enum MessageKind {
