@@ -7,6 +7,7 @@ import io.keyfleet.kit.client.ClientFailure;
 import io.keyfleet.kit.client.ServiceCall;
 import io.keyfleet.kit.problem.ProblemException;
 import io.quarkus.arc.DefaultBean;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -41,7 +42,12 @@ public class RemoteCredentialCheck implements CredentialCheck {
     @Inject
     VerificationCache cache;
 
-    ServiceCall call = ServiceCall.to("key-service", "verify", Duration.ofSeconds(2), 0);
+    ServiceCall call;
+
+    @PostConstruct
+    void guard() {
+        call = ServiceCall.to("key-service", "verify", Duration.ofSeconds(2), 0);
+    }
 
     @Override
     public Verification verify(PresentedCredential presented) {
